@@ -1,0 +1,44 @@
+# Everything a newcomer needs: `make run` serves the sandbox, `make test` runs the whole suite.
+# Both create their own virtual environment in .venv from setup.cfg (nothing else is assumed).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8080
+SERVE_ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: run test lint typecheck bench check-fixtures clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+
+$(VENV)/.installed-run: setup.cfg setup.py pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: setup.cfg setup.py pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(BIN)/mock-server serve --host $(HOST) --port $(PORT) $(SERVE_ARGS)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check mock_server tests bench
+	$(BIN)/mypy
+
+typecheck: lint
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/contacts_page.py
+
+check-fixtures: $(VENV)/.installed-run
+	$(BIN)/mock-server check-fixtures fixtures
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache

@@ -1,0 +1,114 @@
+"""The ``mock-server`` command: ``serve`` and ``check-fixtures``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from mock_server.core.context import Settings
+from mock_server.core.fixtures import FixtureError
+
+DEMO_KEYS = (
+    ("Omnisend", "X-API-KEY", "omnisend-demo-key"),
+    ("Ometria staging", "X-Ometria-Auth", "ometria-staging-key"),
+    ("Ometria live", "X-Ometria-Auth", "ometria-live-key"),
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="mock-server", description="Omnisend + Ometria API sandbox")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve both APIs on one port")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    serve.add_argument("--fixtures", type=Path, default=None, help="fixture folder (default: packaged demo)")
+    serve.add_argument("--public-url", default=None, help="base of absolute paging links")
+    serve.add_argument("--seed", type=int, default=None, help="reproducible ids and timestamps")
+    serve.add_argument("--no-rate-limit", action="store_true", help="switch rate limiting off (load tests)")
+    serve.add_argument("--no-unversioned-alias", action="store_true", help="answer 404 for /contacts etc.")
+    serve.add_argument("--body-cap", type=int, default=None, help="request body cap in bytes (default 10 MiB)")
+    serve.add_argument("--batch-mode", choices=("sync", "async"), default="sync",
+                       help="Omnisend batch processing")
+    serve.add_argument("--queue-mode", choices=("sync", "async"), default="sync",
+                       help="Ometria push queue processing")
+    serve.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    serve.add_argument("--reload", action="store_true", help="werkzeug development server with reloader")
+    serve.add_argument("--log-level", default="INFO")
+    check = sub.add_parser("check-fixtures", help="validate a fixture folder")
+    check.add_argument("folder", type=Path)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Turn parsed arguments into :class:`Settings`."""
+    settings = Settings(fixtures=args.fixtures, public_url=args.public_url, seed=args.seed,
+                        rate_limits=not args.no_rate_limit, unversioned_alias=not args.no_unversioned_alias,
+                        omnisend_batch_mode=args.batch_mode, ometria_queue_mode=args.queue_mode)
+    if args.body_cap is not None:
+        settings.body_cap = args.body_cap
+    return settings
+
+
+def banner(url: str) -> str:
+    """What ``serve`` prints once it listens."""
+    lines = [f"mock-server listening on {url}",
+             f"  Omnisend v3:   {url}/v3   (v5: {url}/v5)",
+             f"  Ometria v2:    {url}/v2",
+             f"  Control plane: {url}/_mock/health",
+             "  Demo keys:"]
+    lines += [f"    {name:<16} {header}: {key}" for name, header, key in DEMO_KEYS]
+    return "\n".join(lines)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Start serving until interrupted."""
+    from mock_server.app import create_app
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        app = create_app(settings_from(args))
+    except FixtureError as exc:
+        print(f"fixture error: {exc}", file=sys.stderr)
+        return 2
+    if args.reload:
+        print(banner(f"http://{args.host}:{args.port}"), flush=True)
+        app.run(host=args.host, port=args.port, use_reloader=True, debug=False)
+        return 0
+    from mock_server.server import make_server
+
+    server = make_server(app, args.host, args.port, args.threads)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(banner(f"http://{host}:{server.effective_port}"), flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0
+
+
+def check_fixtures(args: argparse.Namespace) -> int:
+    """Validate a fixture folder; print file, JSON path and reason of the first problem."""
+    from mock_server.app import create_app
+
+    try:
+        app = create_app(Settings(fixtures=args.folder))
+    except FixtureError as exc:
+        print(f"{exc.file}: {exc.path}: {exc.reason}", file=sys.stderr)
+        return 1
+    tenants = app.extensions["mock"].store.tenants()
+    print(f"ok: {len(tenants)} tenants in {args.folder}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``mock-server``."""
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return check_fixtures(args)

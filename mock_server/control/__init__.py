@@ -1,0 +1,1 @@
+"""The /_mock control plane: reset, health (more lands with the sandbox-plane issue)."""

@@ -1,0 +1,1 @@
+"""Vendor-neutral mechanisms: store, clock, ids, paging, sorting, rate limits, size limits, errors."""

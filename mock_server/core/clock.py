@@ -1,0 +1,123 @@
+"""An injectable clock: real time by default, frozen or shifted by the control plane."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+# Where a seeded clock starts (mock decision: a fixed instant makes timestamps reproducible).
+SEEDED_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class Clock:
+    """Mock time: ``now()`` = real monotonic progress + an offset, or a frozen instant.
+
+    Everything the mock times (rate-limit windows, timestamps it sets, batch retention, queue delays)
+    reads this clock, never ``time.time()``, so tests advance it instead of sleeping.
+    """
+
+    def __init__(self, start: datetime | None = None, *, frozen: bool = False) -> None:
+        self._lock = threading.Lock()
+        origin = start or datetime.now(UTC)
+        self._base = origin.timestamp()
+        self._mono0 = time.monotonic()
+        self._frozen_at: float | None = self._base if frozen else None
+
+    def time(self) -> float:
+        """Return mock time as POSIX seconds."""
+        with self._lock:
+            if self._frozen_at is not None:
+                return self._frozen_at
+            return self._base + (time.monotonic() - self._mono0)
+
+    def now(self) -> datetime:
+        """Return mock time as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.time(), UTC)
+
+    @property
+    def frozen(self) -> bool:
+        """Whether the clock is frozen."""
+        return self._frozen_at is not None
+
+    def freeze(self, at: datetime | None = None) -> None:
+        """Stop the clock at ``at`` (default: the current mock time)."""
+        value = at.timestamp() if at is not None else self.time()
+        with self._lock:
+            self._frozen_at = value
+
+    def resume(self) -> None:
+        """Let a frozen clock run again from where it stands."""
+        with self._lock:
+            if self._frozen_at is None:
+                return
+            self._base = self._frozen_at
+            self._mono0 = time.monotonic()
+            self._frozen_at = None
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward (frozen or running) by ``seconds``."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        with self._lock:
+            if self._frozen_at is not None:
+                self._frozen_at += seconds
+            else:
+                self._base += seconds
+
+    def set(self, at: datetime) -> None:
+        """Jump to ``at``, keeping the frozen/running state."""
+        with self._lock:
+            if self._frozen_at is not None:
+                self._frozen_at = at.timestamp()
+            else:
+                self._base = at.timestamp()
+                self._mono0 = time.monotonic()
+
+
+def iso_ms(moment: datetime) -> str:
+    """Render a UTC RFC 3339 timestamp with milliseconds and ``Z`` (the mock's own timestamps)."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse_datetime(value: str) -> datetime | None:
+    """Parse an RFC 3339 / ISO 8601 date-time (``Z`` or offset, optional fraction); None if invalid.
+
+    A value without an offset is read as UTC.
+    """
+    text = value.strip()
+    if len(text) < 19 or text[10] not in "Tt ":
+        return None
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def parse_date(value: str) -> datetime | None:
+    """Parse ``YYYY-MM-DD`` as 00:00:00 UTC of that day; None if invalid."""
+    if len(value) != 10:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def end_of_day(day_start: datetime) -> datetime:
+    """Return 23:59:59.999 of the day that starts at ``day_start``."""
+    return day_start + timedelta(days=1, milliseconds=-1)
+
+
+def sort_time(value: object) -> float | None:
+    """Turn a stored timestamp string into POSIX seconds for ordering; None when absent or unparseable."""
+    if not isinstance(value, str):
+        return None
+    parsed = parse_datetime(value) or parse_date(value)
+    return parsed.timestamp() if parsed else None

@@ -1,0 +1,125 @@
+"""The per-app context: settings and the shared mechanisms every vendor and the control plane use."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from mock_server.core.auth import ApiKey, KeyRing
+from mock_server.core.clock import SEEDED_EPOCH, Clock
+from mock_server.core.cursor import CursorCodec
+from mock_server.core.ids import IdGenerator
+from mock_server.core.limits import DEFAULT_BODY_CAP
+from mock_server.core.ratelimit import RateLimiter
+from mock_server.core.store import Store, TenantState
+
+if TYPE_CHECKING:
+    from flask import Blueprint, Response
+
+    from mock_server.core.errors import MockError
+
+Mode = Literal["sync", "async"]
+
+
+@dataclass
+class Settings:
+    """Everything ``create_app`` can be told; the CLI and the pytest plugin fill it in."""
+
+    fixtures: Path | None = None  # None = the packaged default fixtures
+    public_url: str | None = None
+    seed: int | None = None
+    rate_limits: bool = True
+    body_cap: int = DEFAULT_BODY_CAP
+    unversioned_alias: bool = True
+    # Background processing: "sync" in tests (work done before the response), "async" when serving.
+    omnisend_batch_mode: Mode = "sync"
+    ometria_queue_mode: Mode = "sync"
+    ometria_queue_delay: float = 1.0
+    ometria_queue_rate: float = 1000.0
+    omnisend_batch_rate: float = 200.0
+    omnisend_batch_stop_threshold: int = 100
+    admin_token: str | None = None
+    require_admin_token: bool = False
+    freeze_clock: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Vendor(ABC):
+    """One emulated API: its routes, its pipeline order, its envelope and how it seeds a tenant."""
+
+    name: str
+    prefixes: tuple[str, ...]
+
+    @abstractmethod
+    def blueprint(self) -> Blueprint:
+        """Return the blueprint with every route of this vendor."""
+
+    @abstractmethod
+    def seed_tenant(self, ctx: MockContext, document: Mapping[str, Any], origin: str) -> TenantState:
+        """Build a tenant from a fixture document; raise FixtureError naming ``origin`` on a problem."""
+
+    @abstractmethod
+    def api_keys(self, tenant: TenantState) -> list[ApiKey]:
+        """Return the keys a seeded tenant owns."""
+
+    @abstractmethod
+    def render_error(self, error: MockError) -> Response:
+        """Render any error in this vendor's envelope."""
+
+    @abstractmethod
+    def before_request(self, ctx: MockContext) -> None:
+        """Run the vendor's request pipeline up to the view (auth, limits, routing, body)."""
+
+    def after_request(self, ctx: MockContext, response: Response) -> Response:
+        """Add the vendor's response headers."""
+        return response
+
+    def on_reset(self, ctx: MockContext, tenant: TenantState) -> None:  # noqa: B027 - optional hook
+        """Clear per-tenant state that lives outside the store (queues, windows)."""
+
+    def start_workers(self, ctx: MockContext) -> None:  # noqa: B027 - optional hook
+        """Start background processing (async batch / queue modes)."""
+
+    def drain(self, ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
+        """Finish all pending background work now (control plane); return what was done."""
+        return {}
+
+
+class MockContext:
+    """Settings plus the mechanisms, created once per app by ``create_app``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        start = SEEDED_EPOCH if settings.seed is not None else None
+        self.clock = Clock(start, frozen=settings.freeze_clock)
+        self.ids = IdGenerator(settings.seed)
+        self.store = Store()
+        self.limiter = RateLimiter(self.clock, enabled=settings.rate_limits)
+        self.keyring = KeyRing()
+        self.codec = CursorCodec(self.ids.derive("cursor").token_bytes())
+        self.vendors: dict[str, Vendor] = {}
+
+    def vendor_for_path(self, path: str) -> Vendor | None:
+        """Return the vendor whose prefix ``path`` is under."""
+        for vendor in self.vendors.values():
+            for prefix in vendor.prefixes:
+                if path == prefix or path.startswith(prefix + "/"):
+                    return vendor
+        return None
+
+    def tenant(self, vendor: str, tenant_id: str) -> TenantState | None:
+        """Return a tenant by vendor and id."""
+        return self.store.tenant(vendor, tenant_id)
+
+    def reset(self, vendor: str | None = None, tenant_id: str | None = None) -> list[TenantState]:
+        """Restore tenants to their seed and forget their rate-limit windows and pending work."""
+        done = self.store.reset(vendor, tenant_id)
+        for tenant in done:
+            self.limiter.clear((tenant.vendor, tenant.tenant_id))
+            self.vendors[tenant.vendor].on_reset(self, tenant)
+        if vendor is None and tenant_id is None:
+            self.limiter.clear()
+        return done

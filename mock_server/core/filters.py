@@ -1,0 +1,116 @@
+"""Query-string filters declared per list endpoint: exact strings, enums, booleans, date ranges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from mock_server.core.clock import end_of_day, parse_date, parse_datetime, sort_time
+from mock_server.core.errors import InvalidParameters
+
+Record = dict[str, Any]
+Getter = Callable[[Record], Any]
+# A custom filter turns (raw value, request context) into a record predicate, or raises InvalidParameters.
+CustomBuilder = Callable[[str, Mapping[str, Any]], Callable[[Record], bool]]
+
+FORMAT_DATE_OR_DATETIME = "YYYY-MM-DD or RFC 3339 date-time"
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """One filter parameter: its name, how it compares, and which record value it reads."""
+
+    name: str
+    kind: Literal["exact", "contains", "enum", "bool", "date_from", "date_to", "custom"]
+    getter: Getter | None = None
+    choices: Sequence[str] = ()
+    builder: CustomBuilder | None = None
+    required: bool = False
+    # Bool filters: what the stored value is compared with (default: the value itself is truthy).
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _first(args: Sequence[tuple[str, str]], name: str) -> str | None:
+    for key, value in args:
+        if key == name:
+            return value
+    return None
+
+
+def parse_bound(raw: str, upper: bool) -> datetime | None:
+    """Read a date filter bound: a date covers its whole day; a date-time is exact."""
+    day = parse_date(raw)
+    if day is not None:
+        return end_of_day(day) if upper else day
+    return parse_datetime(raw)
+
+
+def build_predicate(
+    specs: Sequence[FilterSpec], args: Sequence[tuple[str, str]], context: Mapping[str, Any]
+) -> tuple[Callable[[Record], bool] | None, list[tuple[str, str]]]:
+    """Return a predicate that ANDs every filter present in ``args`` and the identity of the filter set.
+
+    Raises :class:`InvalidParameters` listing every bad value.
+    """
+    checks: list[Callable[[Record], bool]] = []
+    identity: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = []
+    for spec in specs:
+        raw = _first(args, spec.name)
+        if raw is None:
+            if spec.required:
+                problems.append((spec.name, "query parameter required"))
+            continue
+        try:
+            check = _make_check(spec, raw, context)
+        except InvalidParameters as exc:
+            problems.extend(exc.fields)
+            continue
+        checks.append(check)
+        identity.append((spec.name, raw))
+    if problems:
+        raise InvalidParameters(fields=problems)
+    if not checks:
+        return None, identity
+    if len(checks) == 1:
+        return checks[0], identity
+    return (lambda record: all(check(record) for check in checks)), identity
+
+
+def _make_check(spec: FilterSpec, raw: str, context: Mapping[str, Any]) -> Callable[[Record], bool]:
+    getter = spec.getter or (lambda record: record.get(spec.name))
+    if spec.kind == "exact":
+        return lambda record: getter(record) == raw
+    if spec.kind == "contains":
+        def contains(record: Record) -> bool:
+            value = getter(record)
+            return isinstance(value, (list, tuple, set)) and raw in value
+        return contains
+    if spec.kind == "enum":
+        if raw not in spec.choices:
+            raise InvalidParameters(fields=[(spec.name,
+                                             f"invalid value, allowed values: {', '.join(spec.choices)}")])
+        return lambda record: getter(record) == raw
+    if spec.kind == "bool":
+        if raw not in ("true", "false"):
+            raise InvalidParameters(fields=[(spec.name, "invalid value, allowed values: true, false")])
+        wanted = raw == "true"
+        return lambda record: bool(getter(record)) == wanted
+    if spec.kind in ("date_from", "date_to"):
+        upper = spec.kind == "date_to"
+        bound = parse_bound(raw, upper)
+        if bound is None:
+            raise InvalidParameters(fields=[(spec.name, f"invalid format, expected {FORMAT_DATE_OR_DATETIME}")])
+        limit = bound.timestamp()
+
+        def in_range(record: Record) -> bool:
+            moment = sort_time(getter(record))
+            if moment is None:
+                return False
+            return moment <= limit if upper else moment >= limit
+        return in_range
+    if spec.kind == "custom" and spec.builder is not None:
+        return spec.builder(raw, context)
+    raise ValueError(f"unknown filter kind {spec.kind!r}")

@@ -1,0 +1,32 @@
+"""HTTP helpers shared by the vendors: JSON responses that keep key order, and empty responses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response
+
+JSON_CT = "application/json"
+JSON_UTF8_CT = "application/json; charset=utf-8"
+
+
+def dumps(body: Any) -> str:
+    """Serialise compactly, keeping key order, without escaping non-ASCII."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def json_response(body: Any, status: int = 200, *, content_type: str = JSON_CT,
+                  headers: dict[str, str] | None = None) -> Response:
+    """Return a JSON response with the exact Content-Type the vendor uses."""
+    response = Response(dumps(body).encode("utf-8"), status=status, headers=headers)
+    response.headers["Content-Type"] = content_type
+    return response
+
+
+def empty_response(status: int, headers: dict[str, str] | None = None) -> Response:
+    """Return a bodyless response (204, or Omnisend's 202 for v5 events) with Content-Length 0."""
+    response = Response(b"", status=status, headers=headers)
+    response.headers.pop("Content-Type", None)
+    response.headers["Content-Length"] = "0"
+    return response

@@ -1,0 +1,123 @@
+"""Request-scoped helpers for views and pipelines: the tenant, the parsed body, warnings, route metadata.
+
+Views stay glue: they read ``body()`` / ``query_args()``, call one backend method with ``tenant()``
+and render the result. The pipeline fills ``g`` before the view runs.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+from flask import current_app, g, request
+from werkzeug.exceptions import MethodNotAllowed as WzMethodNotAllowed
+from werkzeug.exceptions import NotFound as WzNotFound
+
+from mock_server.core.context import MockContext
+from mock_server.core.errors import InvalidJson, MethodNotAllowed, RouteNotFound
+from mock_server.core.limits import parse_json, read_body
+from mock_server.core.store import TenantState
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class RouteMeta:
+    """What the pipeline needs to know about a route before its view runs."""
+
+    scope: str | None = None  # vendor scope area (Omnisend) or scope name (Ometria)
+    group: str | None = None  # rate-limit group (Ometria)
+    content_type: str | None = None  # Content-Type of this route's answers, errors included
+    body: bool = False  # whether the route reads a JSON body
+
+
+def route(**meta: Any) -> Callable[[F], F]:
+    """Attach :class:`RouteMeta` to a view and run it under the tenant's lock."""
+    info = RouteMeta(**meta)
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            tenant_state = getattr(g, "tenant", None)
+            if tenant_state is None:
+                return view(*args, **kwargs)
+            with tenant_state.lock:
+                return view(*args, **kwargs)
+
+        wrapper.mock_meta = info  # type: ignore[attr-defined]
+        return cast(F, wrapper)
+
+    return decorate
+
+
+def current_meta() -> RouteMeta | None:
+    """Return the metadata of the matched route, or None before routing / for unknown routes."""
+    if request.url_rule is None or request.endpoint is None:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "mock_meta", None)
+
+
+def ctx() -> MockContext:
+    """Return the app's :class:`MockContext`."""
+    return cast(MockContext, current_app.extensions["mock"])
+
+
+def tenant() -> TenantState:
+    """Return the tenant the request's key belongs to."""
+    return cast(TenantState, g.tenant)
+
+
+def body() -> Any:
+    """Return the parsed JSON body (the pipeline has read it)."""
+    return g.get("body")
+
+
+def query_args() -> list[tuple[str, str]]:
+    """Return the query parameters as ordered pairs (form-decoded: ``+`` is a space)."""
+    return list(request.args.items(multi=True))
+
+
+def warn(path: str, message: str) -> None:
+    """Record a non-fatal remark for ``X-Mock-Warnings`` and the journal."""
+    warnings: list[tuple[str, str]] = g.setdefault("warnings", [])
+    if (path, message) not in warnings:
+        warnings.append((path, message))
+
+
+def warnings_header() -> str | None:
+    """Render the request's warnings: sorted by path, joined by ``; ``, non-ASCII escaped."""
+    warnings: list[tuple[str, str]] = g.get("warnings", [])
+    if not warnings:
+        return None
+    text = "; ".join(f"{p}: {m}" for p, m in sorted(warnings, key=lambda w: (w[0], w[1])))
+    return text.encode("ascii", "backslashreplace").decode("ascii").replace("\\x", "\\u00")
+
+
+def check_route() -> None:
+    """Raise the vendor-neutral 404/405 for a request no route matched."""
+    exc = request.routing_exception
+    if exc is None:
+        return
+    if isinstance(exc, WzMethodNotAllowed):
+        raise MethodNotAllowed(list(exc.valid_methods or []))
+    if isinstance(exc, WzNotFound):
+        raise RouteNotFound()
+    raise exc
+
+
+def read_json_body(cap: int, *, required: bool = True) -> Any:
+    """Read and parse the body within ``cap``; store it on ``g.body``.
+
+    An empty body is None when not ``required``, else invalid JSON.
+    """
+    data = read_body(request.stream, request.content_length, cap)
+    if not data.strip():
+        if required:
+            raise InvalidJson("body is empty")
+        g.body = None
+        return None
+    g.body = parse_json(data)
+    return g.body

@@ -1,0 +1,401 @@
+"""In-memory store: per tenant, per resource collections with ordered indexes.
+
+Every collection keeps one ``SortedList`` per sort key of ``(sort value, internal id)`` entries, so a
+page in any supported order costs O(limit * log N) (bisect plus a bounded walk), never a sort of the
+whole collection. Reads hand out deep copies; nothing a caller does to them reaches stored state.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sortedcontainers import SortedList
+
+from mock_server.core.ids import IdGenerator
+
+Record = dict[str, Any]
+SortKey = Callable[[Record], Any]
+Predicate = Callable[[Record], bool]
+# A lookup maps a record to the values it can be found by (e.g. its email addresses).
+Lookup = Callable[[Record], Iterable[Any]]
+# An entry of an ordered index: (wrapped sort value, internal id).
+Position = tuple[tuple[Any, ...], int]
+
+IID_ORDER = "_iid"
+
+
+def clone(value: Any) -> Any:
+    """Deep-copy a JSON-like value (dicts, lists, scalars); faster than ``copy.deepcopy``."""
+    if isinstance(value, dict):
+        return {k: clone(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clone(v) for v in value]
+    return value
+
+
+def _wrap(value: Any) -> tuple[Any, ...]:
+    """Make absent sort values comparable: they sort before every present value."""
+    return (0, 0) if value is None else (1, value)
+
+
+@dataclass
+class Page:
+    """One page read from a collection: copies of the records plus what lies around them."""
+
+    items: list[Record]
+    positions: list[Position]
+    has_before: bool
+    has_after: bool
+
+
+@dataclass(frozen=True)
+class CollectionSpec:
+    """A vendor's description of one resource: its sort keys and its secondary lookups."""
+
+    sort_keys: Mapping[str, SortKey] = field(default_factory=dict)
+    lookups: Mapping[str, Lookup] = field(default_factory=dict)
+
+
+class Collection:
+    """Records of one resource of one tenant, addressed by an external key, ordered by internal id.
+
+    ``sort_keys`` maps each supported sort key to a function of the record that returns a value of one
+    consistent type (or None). ``lookups`` keep value -> keys maps (find a contact by email in O(1)).
+    The internal id is assigned on first insert and kept on replace.
+    """
+
+    def __init__(self, spec: CollectionSpec | None = None) -> None:
+        spec = spec or CollectionSpec()
+        self._sort_keys: dict[str, SortKey] = dict(spec.sort_keys)
+        self._lookup_funcs: dict[str, Lookup] = dict(spec.lookups)
+        self._lookups: dict[str, dict[Any, set[str]]] = {name: {} for name in self._lookup_funcs}
+        self._next_iid = 1
+        self._iid_by_key: dict[str, int] = {}
+        self._records: dict[int, tuple[str, Record]] = {}
+        self._indexes: dict[str, SortedList] = {name: SortedList() for name in self._sort_keys}
+        self._iid_index = SortedList()
+
+    # -- writes -------------------------------------------------------------------------------
+    def insert(self, key: str, data: Record) -> int:
+        """Store a new record under ``key``; return its internal id."""
+        if key in self._iid_by_key:
+            raise KeyError(f"duplicate key {key!r}")
+        iid = self._next_iid
+        self._next_iid += 1
+        self._put(iid, key, clone(data))
+        return iid
+
+    def replace(self, key: str, data: Record) -> int:
+        """Replace the record under ``key`` (keeping its internal id); return the internal id."""
+        iid = self._iid_by_key[key]
+        self._drop(iid)
+        self._put(iid, key, clone(data))
+        return iid
+
+    def upsert(self, key: str, data: Record) -> tuple[int, bool]:
+        """Insert or replace; return ``(internal id, created)``."""
+        if key in self._iid_by_key:
+            return self.replace(key, data), False
+        return self.insert(key, data), True
+
+    def delete(self, key: str) -> Record:
+        """Remove the record under ``key`` and return it."""
+        iid = self._iid_by_key[key]
+        _, data = self._records[iid]
+        self._drop(iid)
+        return data
+
+    def rekey(self, old: str, new: str) -> None:
+        """Give a record a new external key, keeping its internal id and position."""
+        iid = self._iid_by_key[old]
+        _, data = self._records[iid]
+        self._drop(iid)
+        self._put(iid, new, data)
+
+    def _put(self, iid: int, key: str, data: Record) -> None:
+        self._records[iid] = (key, data)
+        self._iid_by_key[key] = iid
+        self._iid_index.add(((1, iid), iid))
+        for name, func in self._sort_keys.items():
+            self._indexes[name].add((_wrap(func(data)), iid))
+        for name, lfunc in self._lookup_funcs.items():
+            table = self._lookups[name]
+            for value in set(lfunc(data)):
+                table.setdefault(value, set()).add(key)
+
+    def _drop(self, iid: int) -> None:
+        key, data = self._records.pop(iid)
+        del self._iid_by_key[key]
+        self._iid_index.remove(((1, iid), iid))
+        for name, func in self._sort_keys.items():
+            self._indexes[name].remove((_wrap(func(data)), iid))
+        for name, lfunc in self._lookup_funcs.items():
+            table = self._lookups[name]
+            for value in set(lfunc(data)):
+                keys = table.get(value)
+                if keys is not None:
+                    keys.discard(key)
+                    if not keys:
+                        del table[value]
+
+    # -- reads --------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._iid_by_key
+
+    def get(self, key: str) -> Record | None:
+        """Return a copy of the record under ``key``, or None."""
+        iid = self._iid_by_key.get(key)
+        return None if iid is None else clone(self._records[iid][1])
+
+    def peek(self, key: str) -> Record | None:
+        """Return the stored record itself (read-only use inside a backend; never hand it out)."""
+        iid = self._iid_by_key.get(key)
+        return None if iid is None else self._records[iid][1]
+
+    def find(self, lookup: str, value: Any) -> list[str]:
+        """Return the keys of the records that ``lookup`` maps to ``value``, in internal-id order."""
+        keys = self._lookups[lookup].get(value, ())
+        return sorted(keys, key=lambda k: self._iid_by_key[k])
+
+    def iid(self, key: str) -> int | None:
+        """Return the internal id of ``key``, or None."""
+        return self._iid_by_key.get(key)
+
+    def keys(self) -> list[str]:
+        """Return every external key in internal-id order."""
+        return [self._records[iid][0] for _, iid in self._iid_index]
+
+    def values(self) -> Iterator[Record]:
+        """Iterate the stored records (read-only) in internal-id order."""
+        for _, iid in self._iid_index:
+            yield self._records[iid][1]
+
+    def items(self) -> Iterator[tuple[str, Record]]:
+        """Iterate ``(key, stored record)`` pairs (read-only) in internal-id order."""
+        for _, iid in self._iid_index:
+            yield self._records[iid]
+
+    def _index(self, order: str) -> SortedList:
+        return self._iid_index if order == IID_ORDER else self._indexes[order]
+
+    def position(self, key: str, order: str) -> Position:
+        """Return the index entry of ``key`` in ``order``."""
+        iid = self._iid_by_key[key]
+        if order == IID_ORDER:
+            return ((1, iid), iid)
+        return (_wrap(self._sort_keys[order](self._records[iid][1])), iid)
+
+    def walk(
+        self,
+        order: str,
+        descending: bool,
+        *,
+        after: Position | None = None,
+        before: Position | None = None,
+        predicate: Predicate | None = None,
+    ) -> Iterator[tuple[Position, Record]]:
+        """Yield ``(position, stored record)`` in ``order``; ``after`` / ``before`` exclude a bound.
+
+        ``after`` starts just past a position in the walking direction; ``before`` walks the other way
+        from just before it (so the caller reverses what it takes).
+        """
+        index = self._index(order)
+        if after is not None:
+            if descending:
+                entries = index.irange(maximum=after, inclusive=(True, False), reverse=True)
+            else:
+                entries = index.irange(minimum=after, inclusive=(False, True))
+        elif before is not None:
+            if descending:
+                entries = index.irange(minimum=before, inclusive=(False, True))
+            else:
+                entries = index.irange(maximum=before, inclusive=(True, False), reverse=True)
+        else:
+            entries = reversed(index) if descending else iter(index)
+        for entry in entries:
+            data = self._records[entry[1]][1]
+            if predicate is None or predicate(data):
+                yield entry, data
+
+    def page_offset(
+        self, order: str, descending: bool, offset: int, limit: int, predicate: Predicate | None = None
+    ) -> Page:
+        """Return ``limit`` records from ``offset`` in ``order``; O(limit log N) without a predicate."""
+        index = self._index(order)
+        if predicate is None:
+            total = len(index)
+            if descending:
+                stop = max(total - offset, 0)
+                start = max(stop - limit, 0)
+                entries = list(index.islice(start, stop, reverse=True))
+            else:
+                entries = list(index.islice(offset, offset + limit))
+            items = [clone(self._records[iid][1]) for _, iid in entries]
+            return Page(items, entries, offset > 0 and total > 0, offset + limit < total)
+        walker = self.walk(order, descending, predicate=predicate)
+        skipped = sum(1 for _ in itertools.islice(walker, offset))
+        taken = list(itertools.islice(walker, limit + 1))
+        has_after = len(taken) > limit
+        taken = taken[:limit]
+        return Page(
+            [clone(data) for _, data in taken],
+            [pos for pos, _ in taken],
+            offset > 0 and (skipped > 0 or bool(taken)),
+            has_after,
+        )
+
+    def page_cursor(
+        self,
+        order: str,
+        descending: bool,
+        limit: int,
+        *,
+        after: Position | None = None,
+        before: Position | None = None,
+        predicate: Predicate | None = None,
+    ) -> Page:
+        """Return ``limit`` records after (or just before) a position, in ``order``."""
+        if before is not None:
+            taken = list(itertools.islice(self.walk(order, descending, before=before, predicate=predicate),
+                                          limit + 1))
+            has_before = len(taken) > limit
+            taken = taken[:limit]
+            taken.reverse()
+            has_after = True if not taken else self._exists(order, descending, after=taken[-1][0],
+                                                             predicate=predicate)
+        else:
+            taken = list(itertools.islice(self.walk(order, descending, after=after, predicate=predicate),
+                                          limit + 1))
+            has_after = len(taken) > limit
+            taken = taken[:limit]
+            has_before = bool(taken) and self._exists(order, descending, before=taken[0][0],
+                                                      predicate=predicate)
+            if not taken and after is not None:
+                # Past the end: the page is empty but the records before the cursor remain.
+                has_before = True
+        return Page([clone(data) for _, data in taken], [pos for pos, _ in taken], has_before, has_after)
+
+    def _exists(self, order: str, descending: bool, **bounds: Any) -> bool:
+        return next(self.walk(order, descending, **bounds), None) is not None
+
+    # -- snapshots ----------------------------------------------------------------------------
+    def dump(self) -> dict[str, Any]:
+        """Return a deep copy of the contents (records with internal ids and the id counter)."""
+        return {
+            "next_iid": self._next_iid,
+            "records": [(iid, key, clone(data)) for iid, (key, data) in sorted(self._records.items())],
+        }
+
+    def load(self, dumped: Mapping[str, Any]) -> None:
+        """Replace the contents with a :meth:`dump` result (internal ids kept)."""
+        self._iid_by_key.clear()
+        self._records.clear()
+        self._iid_index.clear()
+        for index in self._indexes.values():
+            index.clear()
+        for iid, key, data in dumped["records"]:
+            self._put(iid, key, clone(data))
+        self._next_iid = dumped["next_iid"]
+
+
+@dataclass
+class TenantState:
+    """Everything one tenant (an Omnisend brand, an Ometria account) owns, behind one lock."""
+
+    vendor: str
+    tenant_id: str
+    config: dict[str, Any]
+    ids: IdGenerator
+    collection_specs: Mapping[str, CollectionSpec]
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    collections: dict[str, Collection] = field(default_factory=dict)
+    # JSON-like state that is not a keyed collection (logs, queues, counters).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, spec in self.collection_specs.items():
+            self.collections.setdefault(name, Collection(spec))
+
+    def collection(self, name: str) -> Collection:
+        """Return the collection ``name`` (created on first use with the vendor's sort keys)."""
+        found = self.collections.get(name)
+        if found is None:
+            # "contacts:vip" takes the spec of "contacts": one store collection per sub-collection.
+            spec = self.collection_specs.get(name) or self.collection_specs.get(name.split(":", 1)[0])
+            found = self.collections[name] = Collection(spec)
+        return found
+
+    def find_collection(self, name: str) -> Collection | None:
+        """Return the collection ``name`` if it exists (reads must not create collections)."""
+        return self.collections.get(name)
+
+    def snapshot(self) -> dict[str, Any]:
+        """Return a deep copy of the whole state, for an exact reset."""
+        with self.lock:
+            return {
+                "config": clone(self.config),
+                "collections": {name: col.dump() for name, col in self.collections.items()},
+                "extra": clone(self.extra),
+                "ids": self.ids.getstate(),
+            }
+
+    def restore(self, snap: Mapping[str, Any]) -> None:
+        """Put the state back exactly as :meth:`snapshot` saw it."""
+        with self.lock:
+            self.config = clone(snap["config"])
+            self.collections = {}
+            for name, dumped in snap["collections"].items():
+                self.collection(name).load(dumped)
+            for name in self.collection_specs:
+                self.collection(name)
+            self.extra = clone(snap["extra"])
+            self.ids.setstate(snap["ids"])
+
+
+class Store:
+    """All tenants of all vendors, with the seed snapshots that ``reset`` returns to."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self._tenants: dict[tuple[str, str], TenantState] = {}
+        self._seeds: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def add(self, tenant: TenantState) -> None:
+        """Register a freshly seeded tenant and remember its seed."""
+        with self.lock:
+            key = (tenant.vendor, tenant.tenant_id)
+            self._tenants[key] = tenant
+            self._seeds[key] = tenant.snapshot()
+
+    def replace_all(self, tenants: list[TenantState]) -> None:
+        """Swap in a whole new set of seeded tenants at once (fixture reload)."""
+        snaps = {(t.vendor, t.tenant_id): t.snapshot() for t in tenants}
+        with self.lock:
+            self._tenants = {(t.vendor, t.tenant_id): t for t in tenants}
+            self._seeds = snaps
+
+    def tenant(self, vendor: str, tenant_id: str) -> TenantState | None:
+        """Return a tenant, or None."""
+        return self._tenants.get((vendor, tenant_id))
+
+    def tenants(self, vendor: str | None = None) -> list[TenantState]:
+        """Return the tenants of one vendor (or all), in registration order."""
+        with self.lock:
+            return [t for (v, _), t in self._tenants.items() if vendor is None or v == vendor]
+
+    def reset(self, vendor: str | None = None, tenant_id: str | None = None) -> list[TenantState]:
+        """Restore the seed of every matching tenant; return the tenants reset."""
+        done = []
+        with self.lock:
+            for (v, t), state in self._tenants.items():
+                if (vendor is None or v == vendor) and (tenant_id is None or t == tenant_id):
+                    state.restore(self._seeds[(v, t)])
+                    done.append(state)
+        return done

@@ -1,0 +1,1 @@
+"""Ometria Data API v2 (per-account data, push queue)."""

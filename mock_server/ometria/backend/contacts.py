@@ -1,0 +1,90 @@
+"""Contact listings (ometria.md §3.3, §5.1, §6.2): processing pushed records and reading them back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_server.core import schema as S
+from mock_server.core.errors import NotFound, ValidationFailed
+from mock_server.core.store import CollectionSpec, Record, clone
+from mock_server.ometria import constants as C
+from mock_server.ometria.backend import META, Account, contact_collection, register_collection, updated_at
+from mock_server.ometria.backend.merge import merge, strip_control
+from mock_server.ometria.backend.queue import register_processor
+from mock_server.ometria.schemas import is_id
+from mock_server.ometria.schemas.contact import ContactRecordSchema
+
+Problems = list[tuple[tuple[str | int, ...], str]]
+register_collection("contacts", CollectionSpec(sort_keys={"timestamp_update": updated_at}))
+_schema = ContactRecordSchema()
+IDENTITY_FIELDS = ("email", "customer_id", "phone_number")
+
+
+def validate(account: Account, record: dict[str, Any]) -> Problems:
+    """Field-level problems of a contact record (empty when it can be applied)."""
+    problems: Problems = []
+    collection = record.get("@collection", C.DEFAULT_COLLECTION)
+    if not is_id(collection):
+        problems.append((("@collection",), C.MSG_INVALID))
+    try:
+        S.load(_schema, {k: v for k, v in record.items() if not k.startswith("@")})
+    except ValidationFailed as exc:
+        problems.extend(exc.problems)
+    if not problems:
+        stored = account.col(contact_collection(collection)).peek(record["id"])
+        if stored is None and not any(record.get(name) is not None for name in IDENTITY_FIELDS):
+            problems.append((("email",), S.REQUIRED))
+    return S.sort_problems(problems)
+
+
+def apply(account: Account, record: dict[str, Any]) -> tuple[Record, bool]:
+    """Upsert a validated record (merge unless ``@merge: false``); return (stored, created)."""
+    collection = record.get("@collection", C.DEFAULT_COLLECTION)
+    col = account.col(contact_collection(collection))
+    stored = col.get(record["id"])
+    fields = strip_control(record, "id", "@collection")
+    now = account.now_ts()
+    if stored is None or record.get("@merge") is False:
+        base: dict[str, Any] = {}
+        meta = (stored or {}).get(META) or {"created": now}
+    else:
+        meta = stored.pop(META)
+        base = stored
+    result = merge(base, fields)
+    result[META] = {**meta, "updated": now, "id": record["id"], "collection": collection}
+    col.upsert(record["id"], result)
+    return result, stored is None
+
+
+def process(account: Account, record: dict[str, Any]) -> Problems:
+    """The push processor: validate, then apply atomically (all fields or none)."""
+    problems = validate(account, record)
+    if not problems:
+        apply(account, record)
+    return problems
+
+
+register_processor("contact", process)
+
+
+def render(record: Record) -> Record:
+    """The GET shape: ``@type``, ``id``, ``@collection`` and the stored fields."""
+    meta = record[META]
+    out: Record = {"@type": "contact", "id": meta["id"], "@collection": meta["collection"]}
+    out.update((k, clone(v)) for k, v in record.items() if k != META)
+    return out
+
+
+def collections(account: Account) -> list[dict[str, Any]]:
+    """``[{"collection", "count"}]`` for collections with at least one listing, sorted by name."""
+    return [{"collection": name, "count": len(col)}
+            for name, col in sorted(account.contact_collections().items()) if len(col)]
+
+
+def get(account: Account, collection: str, record_id: str) -> Record:
+    """One listing, or 404."""
+    found = account.tenant.find_collection(contact_collection(collection))
+    record = found.peek(record_id) if found is not None else None
+    if record is None:
+        raise NotFound(C.ERR_CONTACT_NOT_FOUND)
+    return render(record)

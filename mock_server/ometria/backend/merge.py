@@ -1,0 +1,37 @@
+"""Ometria's merge of a pushed record into a stored one (ometria.md §1.7, §6.1).
+
+A present key replaces; nested objects merge recursively; arrays replace as a whole; JSON ``null``
+deletes at any depth; the string ``"null"`` and ``""`` are stored as sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_server.core.store import clone
+
+CONTROL_KEYS = ("@type", "@merge", "@force_optin", "@add_to_lists", "@remove_from_lists")
+
+
+def merge(stored: dict[str, Any], pushed: dict[str, Any]) -> dict[str, Any]:
+    """Return ``stored`` with ``pushed`` merged in (neither argument is changed)."""
+    out: dict[str, Any] = clone(stored)
+    for key, value in pushed.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        elif isinstance(value, dict):
+            out[key] = _drop_nulls(value)
+        else:
+            out[key] = clone(value)
+    return out
+
+
+def _drop_nulls(value: dict[str, Any]) -> dict[str, Any]:
+    return {k: (_drop_nulls(v) if isinstance(v, dict) else clone(v)) for k, v in value.items() if v is not None}
+
+
+def strip_control(record: dict[str, Any], *also: str) -> dict[str, Any]:
+    """Return the record's stored fields: control keys (and ``also``) removed."""
+    return {k: v for k, v in record.items() if k not in CONTROL_KEYS and k not in also}

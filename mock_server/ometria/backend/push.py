@@ -1,0 +1,78 @@
+"""``POST /push``: request-level checks, the per-record envelope, the queue (ometria.md §4)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from mock_server.core.errors import MockError
+from mock_server.core.limits import record_fits
+from mock_server.ometria import constants as C
+from mock_server.ometria.backend import Account
+from mock_server.ometria.backend.queue import log_error, process_waiting, queue_cap, waiting
+from mock_server.ometria.schemas import is_id
+
+
+class PushRejected(MockError):
+    """A push refused as a whole (nothing queued, nothing logged)."""
+
+    status = 400
+
+
+class QueueFull(MockError):
+    """Check 11: the queue has no room for the accepted records."""
+
+    status = 429
+
+
+def _envelope(record: Any) -> tuple[str, str] | None:
+    """Check 10 for one element: None when accepted, else ``(error_path, error_message)``."""
+    if not isinstance(record, dict):
+        return ("root", C.MSG_INVALID)
+    if "@type" not in record:
+        return ("root > @type", C.MSG_REQUIRED)
+    if record["@type"] not in C.RECORD_TYPES:
+        return ("root > @type", C.MSG_INVALID)
+    if "id" not in record:
+        return ("root > id", C.MSG_REQUIRED)
+    if not is_id(record["id"]):
+        return ("root > id", C.MSG_INVALID)
+    return None
+
+
+def push(account: Account, body: Any, request_id: str, *, mode: str, rate: float) -> dict[str, Any]:
+    """Run checks 5-11 and queue (and in sync mode process) the accepted records."""
+    if not isinstance(body, list):
+        raise PushRejected(C.ERR_PUSH_NOT_ARRAY)
+    if not body:
+        raise PushRejected(C.ERR_PUSH_EMPTY)
+    if len(body) > C.MAX_PUSH_RECORDS:
+        raise PushRejected(C.ERR_PUSH_TOO_MANY)
+    if not all(record_fits(record, C.MAX_RECORD_BYTES) for record in body):
+        raise PushRejected(C.ERR_RECORD_TOO_LARGE)
+    types = {r["@type"] for r in body if isinstance(r, dict) and r.get("@type") in C.RECORD_TYPES}
+    if len(types) > 1:
+        raise PushRejected(C.ERR_PUSH_MIXED)
+    accepted: list[dict[str, Any]] = []
+    rejected: list[tuple[Any, tuple[str, str]]] = []
+    for record in body:
+        problem = _envelope(record)
+        if problem is None:
+            accepted.append(record)
+        else:
+            rejected.append((record, problem))
+    queue = waiting(account.tenant)
+    excess = len(queue) + len(accepted) - queue_cap(account.tenant)
+    if excess > 0:
+        retry = max(1, math.ceil(excess / rate)) if rate > 0 else 1
+        raise QueueFull(C.ERR_QUEUE_FULL, headers={"Retry-After": str(retry)})
+    for record, (path, message) in rejected:
+        record_type = record.get("@type") if isinstance(record, dict) and isinstance(record.get("@type"), str) \
+            else None
+        record_id = record.get("id") if isinstance(record, dict) and isinstance(record.get("id"), str) else None
+        log_error(account, request_id, record_type, record_id, path, message)
+    now = account.now_ts()
+    queue.extend({"request_id": request_id, "record": record, "enqueued": now} for record in accepted)
+    if mode == "sync":
+        process_waiting(account)
+    return {"status": "OK", "request_id": request_id, "accepted": len(accepted), "rejected": len(rejected)}

@@ -1,0 +1,66 @@
+"""Every Ometria number, header and message the mock uses, with where it comes from.
+
+Section numbers refer to ../shared/reference/ometria.md (the binding behaviour reference).
+"""
+
+from __future__ import annotations
+
+VENDOR = "ometria"
+PREFIXES = ("/v2",)
+AUTH_HEADER = "X-Ometria-Auth"  # §1.2; matched case-insensitively
+
+# §1.5 error texts (403, list 404 and "Record is too large" are vendor texts; the rest mock decisions)
+ERR_FORBIDDEN = "API key is not authorised to access this resource"
+ERR_ROUTE_NOT_FOUND = "Not found"
+ERR_METHOD = "Method not allowed"
+ERR_TOO_LARGE = "Request body too large"
+ERR_BAD_JSON = "Payload invalid: body is not valid JSON"
+ERR_PARAM = "Invalid value for parameter '{name}'"
+ERR_NOT_OBJECT = "Payload invalid: body must be a JSON object"
+ERR_FIELDS = "Payload invalid: {details}"
+ERR_RECORD_TOO_LARGE = "Payload invalid: Record is too large"  # seed 002 text, no final period
+ERR_RATE = "Too many requests"
+ERR_QUEUE_FULL = "Payload rejected: queue size limit exceeded"
+ERR_INTERNAL = "Internal server error"
+FAULT_TEXTS = {502: "Bad gateway", 503: "Service unavailable", 504: "Gateway timeout", 500: ERR_INTERNAL,
+               429: ERR_RATE, 403: ERR_FORBIDDEN, 404: ERR_ROUTE_NOT_FOUND, 400: "Payload invalid",
+               408: "Request timeout"}
+
+# §4.1 push request checks
+ERR_PUSH_NOT_ARRAY = "Payload invalid: body must be a JSON array"
+ERR_PUSH_EMPTY = "Payload invalid: no records"
+ERR_PUSH_TOO_MANY = "Payload invalid: more than 100 records"
+ERR_PUSH_MIXED = "Payload invalid: records of different @type in one request"
+MAX_PUSH_RECORDS = 100  # seed 002: "send 100 records at once"
+MAX_RECORD_BYTES = 60_000  # seed 002: "60k byte limit per record"
+QUEUE_CAP = 50_000  # seed 002: "a maximum of 50,000 asynchronous import records"
+H_QUEUE_LIMIT = "X-QueueSize-Limit"
+H_QUEUE_REMAINING = "X-QueueSize-Remaining"
+RECORD_TYPES = ("contact", "order", "product", "custom_event")
+MAX_PUSH_ERRORS = 100  # vendor: "the 100 most recent"
+
+# §4.2 / §4.4 per-record error vocabulary (after the vendor's example)
+MSG_REQUIRED = "field is required"
+MSG_INVALID = "not a valid value"
+
+# §2 paging
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 250
+ORDERBY_PARAM = "orderby"
+ORDER_UPDATED = "timestamp_update"
+
+# §1.4 rate-limit groups: (limit, window seconds). Defaults follow seed 002 where it disagrees.
+RATE_GROUPS: dict[str, tuple[int, float]] = {
+    "data": (4, 1.0),
+    "push": (4, 1.0),
+    "transactional": (10, 1.0),
+    "gdpr": (6, 60.0),
+    "merge": (1, 60.0),
+}
+
+# §1.2 scopes (mock decision)
+SCOPES = ("read", "write", "push", "transactional", "gdpr")
+
+# §3 resource not-found texts
+ERR_CONTACT_NOT_FOUND = "Contact with specified ID was not found"
+DEFAULT_COLLECTION = "default"  # mock decision (§5.1)

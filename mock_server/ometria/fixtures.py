@@ -1,0 +1,120 @@
+"""Seeding an account from its fixture document (tenant.json + one file per resource)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import RAISE
+
+from mock_server.core import schema as S
+from mock_server.core.context import MockContext
+from mock_server.core.errors import MockError, ValidationFailed
+from mock_server.core.fixtures import FixtureError, json_path
+from mock_server.core.store import TenantState
+from mock_server.ometria import constants as C
+from mock_server.ometria.backend import COLLECTIONS, SEEDERS, Account, register_seeder, seeders
+from mock_server.ometria.backend import contacts as contact_rules
+from mock_server.ometria.schemas import Id
+
+
+class ApiKeySchema(S.BaseSchema):
+    """One key: ``{"key": "...", "scopes": ["read", "push", ...] | null}``."""
+
+    class Meta:
+        unknown = RAISE
+
+    key = S.Str(required=True, validate=S.length(1, 200))
+    scopes = S.List(S.Str(validate=S.one_of(C.SCOPES)), allow_none=True)
+    description = S.Str()
+
+
+class GroupLimitSchema(S.BaseSchema):
+    """Override of one rate-limit group (§1.4)."""
+
+    class Meta:
+        unknown = RAISE
+
+    limit = S.Int(validate=S.at_least(1))
+    window = S.Num(validate=S.at_least(0.001))
+    bucket = S.Str()
+    enabled = S.Bool()
+
+
+class RateLimitsSchema(S.BaseSchema):
+    """``rateLimits``: one entry per group."""
+
+    class Meta:
+        unknown = RAISE
+
+    data = S.Nested(GroupLimitSchema)
+    push = S.Nested(GroupLimitSchema)
+    transactional = S.Nested(GroupLimitSchema)
+    gdpr = S.Nested(GroupLimitSchema)
+    merge = S.Nested(GroupLimitSchema)
+
+
+class AccountSchema(S.BaseSchema):
+    """``tenant.json`` of an account."""
+
+    class Meta:
+        unknown = RAISE
+
+    id = Id(required=True, allow_none=False)
+    name = S.Str()
+    environment = S.Str()
+    apiKeys = S.List(S.Nested(ApiKeySchema), required=True, validate=S.length(1, None, items=True))
+    rateLimits = S.Nested(RateLimitsSchema)
+    queueCap = S.Int(validate=S.at_least(0))
+    sender = S.Obj()
+    customEventTriggers = S.List(S.Str())
+    settings = S.Obj()
+
+
+def _seed_contact(account: Account, record: dict[str, Any]) -> None:
+    """A contact listing, exactly as it would be pushed (``@type`` optional)."""
+    if not isinstance(record, dict):
+        raise ValidationFailed([((), "invalid type, expected object")])
+    if record.get("@type", "contact") != "contact":
+        raise ValidationFailed([(("@type",), "must be contact")])
+    if not isinstance(record.get("id"), str):
+        raise ValidationFailed([(("id",), S.REQUIRED)])
+    problems = contact_rules.validate(account, record)
+    if problems:
+        raise ValidationFailed(problems)
+    contact_rules.apply(account, record)
+
+
+register_seeder("contacts", _seed_contact, order=10)
+
+
+def seed_account(ctx: MockContext, document: Mapping[str, Any], origin: str) -> TenantState:
+    """Validate ``tenant.json`` and every resource file, building a fresh account."""
+    posted = origin.startswith("<posted>")
+    try:
+        config = S.load(AccountSchema(), document.get("tenant"))
+    except ValidationFailed as exc:
+        path, message = exc.problems[0]
+        raise FixtureError(origin if posted else f"{origin}/tenant.json", json_path(path), message) from exc
+    state = TenantState(C.VENDOR, config["id"], config, ctx.ids.derive(f"ometria:{config['id']}"), COLLECTIONS)
+    account = Account(ctx, state)
+    unknown = sorted(set(document) - {"tenant"} - set(SEEDERS))
+    if unknown:
+        raise FixtureError(f"{origin}/{unknown[0]}.json", "$", f"unknown resource {unknown[0]!r} (known: "
+                           f"{', '.join(sorted(SEEDERS))})")
+    for resource, seeder in seeders():
+        records = document.get(resource)
+        if records is None:
+            continue
+        file = f"{origin}.{resource}" if posted else f"{origin}/{resource}.json"
+        if not isinstance(records, list):
+            raise FixtureError(file, "$", "must be a JSON array of records")
+        for index, record in enumerate(records):
+            try:
+                seeder(account, record)
+            except ValidationFailed as exc:
+                path, message = exc.problems[0]
+                raise FixtureError(file, json_path([index, *path]), message) from exc
+            except MockError as exc:
+                raise FixtureError(file, json_path([index]), exc.message or exc.kind) from exc
+    return state

@@ -1,0 +1,32 @@
+"""Ometria record schemas (marshmallow): push records and REST POST bodies share them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import INCLUDE, ValidationError
+
+from mock_server.core import schema as S
+
+
+def is_id(value: Any) -> bool:
+    """Seed 002: ids are non-empty strings without any (Unicode) whitespace."""
+    return isinstance(value, str) and bool(value) and not any(ch.isspace() for ch in value)
+
+
+def _check_id(value: Any) -> None:
+    if not is_id(value):
+        raise ValidationError("not a valid value")
+
+
+def Id(**kwargs: Any) -> S.Str:
+    """A string id field (no whitespace, not empty); ``null`` allowed (deletes)."""
+    kwargs.setdefault("allow_none", True)
+    return S.Str(validate=_check_id, **kwargs)
+
+
+class RecordSchema(S.BaseSchema):
+    """Base of every Ometria record: unknown fields are stored as sent (§5)."""
+
+    class Meta:
+        unknown = INCLUDE

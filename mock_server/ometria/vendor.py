@@ -1,0 +1,96 @@
+"""The Ometria vendor: request pipeline in the reference's order of checks, seeding, headers.
+
+Order of checks (§1.5): key (403) -> route (404/405) -> scope (403) -> rate limit of the route's
+group (429) -> body cap (413) -> JSON (400) -> [view: query (400) -> rules (400) -> queue (429) ->
+resource (404)].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Response, g, request
+
+from mock_server.core import errors as E
+from mock_server.core.auth import ApiKey
+from mock_server.core.context import MockContext, Vendor
+from mock_server.core.ratelimit import LimitRule
+from mock_server.core.request import check_route, current_meta, read_json_body
+from mock_server.core.store import TenantState
+from mock_server.ometria import constants as C
+from mock_server.ometria import errors as ometria_errors
+from mock_server.ometria.backend.queue import queue_headers
+from mock_server.ometria.fixtures import seed_account
+
+
+def rate_rule(tenant: TenantState, group: str) -> LimitRule | None:
+    """Return the account's rule for ``group`` (None when switched off)."""
+    limit, window = C.RATE_GROUPS[group]
+    conf = (tenant.config.get("rateLimits") or {}).get(group) or {}
+    if conf.get("enabled") is False:
+        return None
+    return LimitRule(int(conf.get("limit", limit)), float(conf.get("window", window)),
+                     str(conf.get("bucket", group)))
+
+
+class Ometria(Vendor):
+    """Ometria Data API v2."""
+
+    name = C.VENDOR
+    prefixes = C.PREFIXES
+
+    def blueprint(self) -> Blueprint:
+        """Return the blueprint with every Ometria route."""
+        from mock_server.ometria.routes import build_blueprint
+
+        return build_blueprint()
+
+    def seed_tenant(self, ctx: MockContext, document: Mapping[str, Any], origin: str) -> TenantState:
+        """Build an account from its fixture document."""
+        return seed_account(ctx, document, origin)
+
+    def api_keys(self, tenant: TenantState) -> list[ApiKey]:
+        """Return the account's keys."""
+        keys = []
+        for item in tenant.config.get("apiKeys", []):
+            scopes = item.get("scopes")
+            keys.append(ApiKey(C.VENDOR, item["key"], tenant.tenant_id,
+                               None if scopes is None else frozenset(scopes)))
+        return keys
+
+    def render_error(self, error: E.MockError) -> Response:
+        """Render in the ``{"status": "ERROR", "message"}`` envelope."""
+        response = ometria_errors.render(error, g.get("push_request_id"))
+        tenant = g.get("tenant")
+        if g.get("push_request_id") is not None and tenant is not None:
+            from mock_server.core.request import ctx
+
+            response.headers.update(queue_headers(ctx(), tenant))
+        return response
+
+    def before_request(self, ctx: MockContext) -> None:
+        """Authenticate, route, check scope, count and read the body."""
+        key = ctx.keyring.lookup(C.VENDOR, request.headers.get(C.AUTH_HEADER))
+        tenant = ctx.tenant(C.VENDOR, key.tenant_id) if key is not None else None
+        if key is None or tenant is None:
+            raise E.Forbidden(C.ERR_FORBIDDEN)
+        check_route()
+        meta = current_meta()
+        if meta is not None and meta.scope is not None and not key.allows(meta.scope):
+            raise E.Forbidden(C.ERR_FORBIDDEN)
+        g.api_key = key
+        g.tenant = tenant
+        if meta is not None and meta.group == "push":
+            g.push_request_id = tenant.ids.uuid4()
+        if meta is not None and meta.group is not None:
+            rule = rate_rule(tenant, meta.group)
+            if rule is not None:
+                decision = ctx.limiter.hit((C.VENDOR, tenant.tenant_id), rule)
+                if not decision.allowed:
+                    raise E.RateLimited(decision.reset, rule.limit, rule.window)
+        if meta is not None and meta.body and request.method == "POST":
+            read_json_body(ctx.settings.body_cap)
+
+    def on_reset(self, ctx: MockContext, tenant: TenantState) -> None:
+        """Nothing outside the store to clear yet (the queue lives in the tenant state)."""

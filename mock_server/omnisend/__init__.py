@@ -1,0 +1,1 @@
+"""Omnisend REST API v3 and v5 (one brand's data behind both)."""

@@ -1,0 +1,327 @@
+"""Contacts (omnisend.md §3.1, §4, §5.1, §6.2): identifiers, upsert rules, status history, output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mock_server.core.clock import sort_time
+from mock_server.core.errors import NotFound
+from mock_server.core.store import CollectionSpec, clone
+from mock_server.omnisend import constants as C
+from mock_server.omnisend.backend import Brand, created_key, register_collection
+
+Record = dict[str, Any]
+Warn = Callable[[str, str], None]
+
+# Output key order as the real API renders a contact (recorded, §5.1).
+STRING_FIELDS = ("firstName", "lastName", "country", "countryCode", "state", "city", "postalCode",
+                 "address", "gender")
+OUTPUT_ORDER = ("email", "contactID", "createdAt", "firstName", "lastName", "country", "countryCode",
+                "state", "city", "postalCode", "address", "gender", "phone", "birthdate", "status", "tags",
+                "segments", "statuses", "optIns", "consents", "customProperties", "identifiers")
+PLAIN_FIELDS = (*STRING_FIELDS, "birthdate")
+
+# Segment evaluation is plugged in by the segments module (§6.6); the default finds none.
+SegmentResolver = Callable[[Brand, Record], list[str]]
+_segment_resolver: list[SegmentResolver] = []
+
+
+def set_segment_resolver(resolver: SegmentResolver) -> None:
+    """Install the function that lists the segments a contact matches."""
+    _segment_resolver[:] = [resolver]
+
+
+def segments_of(brand: Brand, record: Record) -> list[str]:
+    """Return the IDs of the segments ``record`` matches now."""
+    return _segment_resolver[0](brand, record) if _segment_resolver else []
+
+
+def _emails(record: Record) -> list[str]:
+    return [i["id"] for i in record.get("identifiers", []) if i["type"] == "email"]
+
+
+def _phones(record: Record) -> list[str]:
+    return [i["id"] for i in record.get("identifiers", []) if i["type"] == "phone"]
+
+
+register_collection("contacts", CollectionSpec(sort_keys={"createdAt": created_key},
+                                               lookups={"email": _emails, "phone": _phones}))
+
+
+def _no_warn(path: str, message: str) -> None:
+    return None
+
+
+def email_of(record: Record) -> str | None:
+    """Return the contact's email identifier, if any."""
+    for ident in record.get("identifiers", []):
+        if ident["type"] == "email":
+            return str(ident["id"])
+    return None
+
+
+def phones_of(record: Record) -> list[str]:
+    """Return the contact's phone identifiers."""
+    return [i["id"] for i in record.get("identifiers", []) if i["type"] == "phone"]
+
+
+def email_status(record: Record) -> str:
+    """Return the email channel's current status ("" without an email)."""
+    for ident in record.get("identifiers", []):
+        if ident["type"] == "email":
+            return str(ident["channels"].get("email", {}).get("status", ""))
+    return ""
+
+
+def render(brand: Brand, record: Record) -> Record:
+    """Render the contact output shape (v3 and v5)."""
+    out: Record = {
+        "email": email_of(record) or "",
+        "contactID": record["contactID"],
+        "createdAt": record["createdAt"],
+    }
+    for name in STRING_FIELDS:
+        out[name] = record.get(name) or ""
+    phones = phones_of(record)
+    out["phone"] = phones or None
+    out["birthdate"] = record.get("birthdate") or ""
+    out["status"] = email_status(record)
+    out["tags"] = list(record.get("tags") or [])
+    out["segments"] = segments_of(brand, record)
+    out["statuses"] = clone(record.get("statuses", []))
+    out["optIns"] = clone(record.get("optIns", []))
+    out["consents"] = clone(record.get("consents")) or None
+    out["customProperties"] = clone(record.get("customProperties")) or None
+    out["identifiers"] = [
+        {"id": i["id"], "type": i["type"], "channels": clone(i["channels"])}
+        for i in record.get("identifiers", [])
+    ]
+    return {key: out[key] for key in OUTPUT_ORDER}
+
+
+def find_by_email(brand: Brand, email: str) -> str | None:
+    """Return the contactID owning ``email`` (exact, case-sensitive)."""
+    keys = brand.col("contacts").find("email", email)
+    return keys[0] if keys else None
+
+
+def find_by_phone(brand: Brand, phone: str) -> str | None:
+    """Return the contactID owning ``phone``."""
+    keys = brand.col("contacts").find("phone", phone)
+    return keys[0] if keys else None
+
+
+def _owner(brand: Brand, kind: str, value: str) -> str | None:
+    return find_by_email(brand, value) if kind == "email" else find_by_phone(brand, value)
+
+
+def _channel(kind: str) -> str:
+    return "email" if kind == "email" else "sms"
+
+
+def write_status(brand: Brand, record: Record, ident: Record, channel: str, status: str,
+                 status_date: str | None) -> bool:
+    """Apply one channel-status write (§6.2); return whether it was applied."""
+    stored = ident["channels"].get(channel)
+    if stored is not None and status_date is not None:
+        given, current = sort_time(status_date), sort_time(stored.get("statusDate"))
+        if given is not None and current is not None and given < current:
+            return False
+    applied = brand.now()
+    ident["channels"][channel] = {"status": status, "statusDate": applied}
+    date = status_date or applied
+    record.setdefault("statuses", []).append({"channel": channel, "status": status, "date": date})
+    if status == "subscribed":
+        record.setdefault("optIns", []).append({"channel": channel, "date": date})
+    return True
+
+
+def _apply_identifier(brand: Brand, record: Record, given: Record, index: int, warn: Warn,
+                      default_status: str) -> None:
+    """Attach a new identifier to ``record`` (the caller checked nobody else owns it)."""
+    kind = given["type"]
+    channel = _channel(kind)
+    other = "sms" if channel == "email" else "email"
+    if other in given["channels"]:
+        warn(f"identifiers[{index}].channels.{other}", f"ignored for a {kind} identifier")
+    ident: Record = {"type": kind, "id": given["id"], "channels": {}}
+    record.setdefault("identifiers", []).append(ident)
+    chan = given["channels"].get(channel) or {}
+    write_status(brand, record, ident, channel, chan.get("status", default_status), chan.get("statusDate"))
+    _add_consent(record, given, channel)
+
+
+def _add_consent(record: Record, given: Record, channel: str) -> None:
+    consent = given.get("consent")
+    if consent:
+        record["consents"] = [*(record.get("consents") or []), {**consent, "channel": channel}]
+
+
+def _apply_fields(record: Record, data: Record, *, patch: bool) -> None:
+    """Copy plain fields, tags and custom properties; on PATCH ``null`` clears (§6.1)."""
+    for name in PLAIN_FIELDS:
+        if name in data:
+            if data[name] is None:
+                record.pop(name, None)
+            else:
+                record[name] = data[name]
+    if "tags" in data:
+        record["tags"] = list(data["tags"] or [])
+    if "customProperties" in data:
+        given = data["customProperties"]
+        if given is None:
+            record["customProperties"] = None
+        else:
+            merged = dict(record.get("customProperties") or {}) if patch else {}
+            for key, value in given.items():
+                if value is None:
+                    merged.pop(key, None)
+                else:
+                    merged[key] = value
+            record["customProperties"] = merged or None
+    if data.get("createdAt") is not None:
+        # A body createdAt is kept as customProperties.externalCreated (recorded, §5.1).
+        props = dict(record.get("customProperties") or {})
+        props["externalCreated"] = data["createdAt"]
+        record["customProperties"] = props
+
+
+def _welcome(brand: Brand, record: Record, data: Record) -> None:
+    """Queue the welcome workflow when asked for and the email is subscribed (§6.7)."""
+    asked = bool(data.get("sendWelcomeEmail")) or any(
+        i.get("sendWelcomeMessage") for i in data.get("identifiers") or [])
+    if asked and email_status(record) == "subscribed" and brand.workflow_enabled("welcome"):
+        brand.outbox({"kind": "workflow", "workflow": "welcome", "brandID": brand.brand_id,
+                      "contactID": record["contactID"], "email": email_of(record) or "",
+                      "triggeredAt": brand.now()})
+
+
+def match_for_post(brand: Brand, data: Record) -> str | None:
+    """Find the contact a POST addresses: by its email identifier, else its phone identifier."""
+    identifiers = data.get("identifiers") or []
+    for kind in ("email", "phone"):
+        ids = [i for i in identifiers if i["type"] == kind]
+        if ids:
+            return _owner(brand, kind, ids[0]["id"])
+    return None
+
+
+def create(brand: Brand, data: Record, warn: Warn = _no_warn, *, contact_id: str | None = None,
+           created_at: str | None = None, default_status: str = "subscribed") -> Record | None:
+    """Create a contact from validated input; None when every identifier belongs to someone else."""
+    record: Record = {"contactID": contact_id or brand.new_id(), "createdAt": created_at or brand.now(),
+                      "identifiers": [], "statuses": [], "optIns": []}
+    seen: set[tuple[str, str]] = set()
+    for index, given in enumerate(data.get("identifiers") or []):
+        key = (given["type"], given["id"])
+        if key in seen or (given["type"] == "email" and email_of(record) is not None):
+            warn(f"identifiers[{index}]", "ignored: duplicate identifier")
+            continue
+        if _owner(brand, *key) is not None:
+            warn(f"identifiers[{index}]", "ignored: identifier belongs to another contact")
+            continue
+        seen.add(key)
+        _apply_identifier(brand, record, given, index, warn, default_status)
+    if not record["identifiers"]:
+        return None
+    _apply_fields(record, data, patch=False)
+    brand.col("contacts").insert(record["contactID"], record)
+    _welcome(brand, record, data)
+    return record
+
+
+def patch(brand: Brand, contact_id: str, data: Record, warn: Warn = _no_warn) -> Record:
+    """Change only the given fields of a contact (v3/v5 PATCH, v5 upsert); return the stored record."""
+    contacts = brand.col("contacts")
+    record = contacts.get(contact_id)
+    if record is None:
+        raise NotFound(C.ERR_CONTACT_NOT_FOUND.format(id=contact_id))
+    for index, given in enumerate(data.get("identifiers") or []):
+        kind, value = given["type"], given["id"]
+        channel = _channel(kind)
+        current = next((i for i in record["identifiers"] if i["type"] == kind and i["id"] == value), None)
+        if current is None:
+            if kind == "email" and email_of(record) is not None:
+                warn(f"identifiers[{index}].id", "the email identifier cannot be changed; ignored")
+                continue
+            if _owner(brand, kind, value) is not None:
+                warn(f"identifiers[{index}]", "ignored: identifier belongs to another contact")
+                continue
+            _apply_identifier(brand, record, given, index, warn, "subscribed")
+            continue
+        chan = given["channels"].get(channel)
+        if chan and "status" in chan:
+            write_status(brand, record, current, channel, chan["status"], chan.get("statusDate"))
+        _add_consent(record, given, channel)
+    _apply_fields(record, data, patch=True)
+    contacts.replace(contact_id, record)
+    _welcome(brand, record, data)
+    return record
+
+
+def patch_answer(record: Record) -> Record:
+    """The PATCH answer: ``{email, contactID, firstName, lastName}`` (+ ``phone``) (recorded, §3.1)."""
+    out: Record = {"email": email_of(record) or "", "contactID": record["contactID"],
+                   "firstName": record.get("firstName") or "", "lastName": record.get("lastName") or ""}
+    phones = phones_of(record)
+    if phones:
+        out["phone"] = phones[0]
+    return out
+
+
+def created_answer(record: Record) -> Record:
+    """The v3 POST answer for a new contact: ``{email, contactID}`` or ``{contactID, phone}``."""
+    email = email_of(record)
+    if email is not None:
+        return {"email": email, "contactID": record["contactID"]}
+    return {"contactID": record["contactID"], "phone": phones_of(record)[0]}
+
+
+def upsert_answer(record: Record) -> Record:
+    """The v5 POST answer: ``{contactID, email}`` (+ ``phone``)."""
+    out: Record = {"contactID": record["contactID"], "email": email_of(record) or ""}
+    phones = phones_of(record)
+    if phones:
+        out["phone"] = phones[0]
+    return out
+
+
+def post_v3(brand: Brand, data: Record, warn: Warn = _no_warn) -> Record:
+    """v3 POST: a known email (else phone) answers the stored contact unchanged; else create."""
+    existing = match_for_post(brand, data)
+    if existing is not None:
+        stored = brand.col("contacts").peek(existing)
+        assert stored is not None
+        return render(brand, stored)
+    record = create(brand, data, warn)
+    if record is None:  # pragma: no cover - a POST always matches or creates (see match_for_post)
+        raise NotFound("no identifier could be attached")
+    return created_answer(record)
+
+
+def post_v5(brand: Brand, data: Record, warn: Warn = _no_warn) -> Record:
+    """v5 POST: upsert (merge like PATCH on a match, else create)."""
+    existing = match_for_post(brand, data)
+    if existing is not None:
+        return upsert_answer(patch(brand, existing, data, warn))
+    record = create(brand, data, warn)
+    if record is None:  # pragma: no cover
+        raise NotFound("no identifier could be attached")
+    return upsert_answer(record)
+
+
+def get(brand: Brand, contact_id: str) -> Record:
+    """Return one contact rendered, or 404."""
+    record = brand.col("contacts").peek(contact_id)
+    if record is None:
+        raise NotFound(C.ERR_CONTACT_NOT_FOUND.format(id=contact_id))
+    return render(brand, record)
+
+
+def id_for_email(brand: Brand, email: str) -> str:
+    """Resolve ``?email=`` for PATCH, or 404."""
+    found = find_by_email(brand, email)
+    if found is None:
+        raise NotFound(C.ERR_CONTACT_EMAIL_NOT_FOUND.format(email=email))
+    return found

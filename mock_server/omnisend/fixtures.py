@@ -1,0 +1,121 @@
+"""Seeding a brand from its fixture document (tenant.json + one file per resource)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import RAISE
+
+from mock_server.core import schema as S
+from mock_server.core.context import MockContext
+from mock_server.core.errors import MockError, ValidationFailed
+from mock_server.core.fixtures import FixtureError, json_path
+from mock_server.core.store import TenantState
+from mock_server.omnisend import constants as C
+from mock_server.omnisend.backend import COLLECTIONS, SEEDERS, Brand, register_seeder, seeders
+from mock_server.omnisend.backend import contacts as contact_rules
+from mock_server.omnisend.schemas.contacts import ContactCreateSchema
+
+SCOPE_PATTERN = r"^(" + "|".join(C.SCOPE_AREAS) + r")\.(read|write)$"
+
+
+class ApiKeySchema(S.BaseSchema):
+    """One key of the brand: ``{"key": "...", "scopes": ["contacts.read", ...] | null}``."""
+
+    class Meta:
+        unknown = RAISE
+
+    key = S.Str(required=True, validate=S.length(1, 200))
+    scopes = S.List(S.Str(validate=S.matches(SCOPE_PATTERN, "invalid scope")), allow_none=True)
+    description = S.Str()
+
+
+class RateLimitSchema(S.BaseSchema):
+    """Per-brand override of the rate limit (§1.4)."""
+
+    class Meta:
+        unknown = RAISE
+
+    limit = S.Int(validate=S.at_least(1))
+    window = S.Num(validate=S.at_least(1))
+    enabled = S.Bool()
+
+
+class BrandSchema(S.BaseSchema):
+    """``tenant.json`` of a brand (§1.3, §5.11)."""
+
+    class Meta:
+        unknown = RAISE
+
+    brandID = S.Str(required=True, validate=S.matches(r"^[0-9a-f]{24}$", "must be 24 lowercase hex characters"))
+    name = S.Str()
+    website = S.Str()
+    platform = S.Str()
+    version = S.Str()
+    currency = S.Str(validate=S.length(3, 3))
+    timezone = S.Str()
+    connected = S.Bool()
+    createdAt = S.DateTimeStr()
+    updatedAt = S.DateTimeStr()
+    apiKeys = S.List(S.Nested(ApiKeySchema), required=True, validate=S.length(1, None, items=True))
+    rateLimit = S.Nested(RateLimitSchema)
+    workflows = S.List(S.Str())
+    segments = S.List(S.Obj())
+    settings = S.Obj()
+
+
+_contact_schema = ContactCreateSchema()
+
+
+def _seed_contact(brand: Brand, record: dict[str, Any]) -> None:
+    """A contact: the API input plus fixture-only ``contactID`` and ``createdAt`` (creation time)."""
+    data = dict(record)
+    contact_id = data.pop("contactID", None)
+    created_at = data.pop("createdAt", None)
+    if contact_id is not None and (not isinstance(contact_id, str) or not contact_id):
+        raise ValidationFailed([(("contactID",), "invalid type, expected string")])
+    if contact_id is not None and contact_id in brand.col("contacts"):
+        raise ValidationFailed([(("contactID",), f"duplicate contactID {contact_id!r}")])
+    if created_at is not None:
+        S.load(S.BaseSchema.from_dict({"createdAt": S.DateTimeStr()})(), {"createdAt": created_at})
+    loaded = S.load(_contact_schema, data)
+    if contact_rules.create(brand, loaded, contact_id=contact_id, created_at=created_at) is None:
+        raise ValidationFailed([(("identifiers",), "every identifier already belongs to another contact")])
+
+
+register_seeder("contacts", _seed_contact, order=10)
+
+
+def seed_brand(ctx: MockContext, document: Mapping[str, Any], origin: str) -> TenantState:
+    """Validate ``tenant.json`` and every resource file, building a fresh brand."""
+    tenant_file = f"{origin}/tenant.json" if not origin.startswith("<posted>") else origin
+    try:
+        config = S.load(BrandSchema(), document.get("tenant"))
+    except ValidationFailed as exc:
+        path, message = exc.problems[0]
+        raise FixtureError(tenant_file, json_path(path), message) from exc
+    state = TenantState(C.VENDOR, config["brandID"], config, ctx.ids.derive(f"omnisend:{config['brandID']}"),
+                        COLLECTIONS)
+    state.config.setdefault("workflows", list(C.DEFAULT_WORKFLOWS))
+    brand = Brand(ctx, state)
+    unknown = sorted(set(document) - {"tenant"} - set(SEEDERS))
+    if unknown:
+        raise FixtureError(f"{origin}/{unknown[0]}.json", "$", f"unknown resource {unknown[0]!r} (known: "
+                           f"{', '.join(sorted(SEEDERS))})")
+    for resource, seeder in seeders():
+        records = document.get(resource)
+        if records is None:
+            continue
+        file = f"{origin}/{resource}.json" if not origin.startswith("<posted>") else f"{origin}.{resource}"
+        if not isinstance(records, list):
+            raise FixtureError(file, "$", "must be a JSON array of records")
+        for index, record in enumerate(records):
+            try:
+                seeder(brand, record)
+            except ValidationFailed as exc:
+                path, message = exc.problems[0]
+                raise FixtureError(file, json_path([index, *path]), message) from exc
+            except MockError as exc:
+                raise FixtureError(file, json_path([index]), exc.message or exc.kind) from exc
+    return state

@@ -1,0 +1,112 @@
+"""The Omnisend vendor: request pipeline in the reference's order of checks, seeding, headers.
+
+Order of checks (§1.5): auth (401) -> rate limit (429) -> method override (400) -> route (404, 405)
+-> scope (403) -> body size (413) -> JSON parse (400) -> [view: query (400) -> body (400) -> rules].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Response, g, request
+
+from mock_server.core import errors as E
+from mock_server.core.auth import ApiKey
+from mock_server.core.context import MockContext, Vendor
+from mock_server.core.ratelimit import LimitRule
+from mock_server.core.request import check_route, current_meta, read_json_body, warn
+from mock_server.core.store import TenantState
+from mock_server.middleware import ENV_ALIAS, ENV_BAD_OVERRIDE
+from mock_server.omnisend import constants as C
+from mock_server.omnisend import errors as omnisend_errors
+from mock_server.omnisend.fixtures import seed_brand
+
+
+def rate_rule(tenant: TenantState) -> LimitRule | None:
+    """Return the brand's rate-limit rule (None when switched off for this brand)."""
+    conf = tenant.config.get("rateLimit") or {}
+    if conf.get("enabled") is False:
+        return None
+    return LimitRule(int(conf.get("limit", C.RATE_LIMIT)), float(conf.get("window", C.RATE_WINDOW)),
+                     C.RATE_GROUP)
+
+
+def require_scope(area: str, write: bool) -> None:
+    """Raise 403 unless the request's key carries ``<area>.read`` / ``<area>.write``."""
+    key: ApiKey | None = g.get("api_key")
+    if key is not None and not key.allows(f"{area}.{'write' if write else 'read'}"):
+        raise E.Forbidden(C.ERR_FORBIDDEN)
+
+
+class Omnisend(Vendor):
+    """Omnisend v3 + v5 on one brand store."""
+
+    name = C.VENDOR
+    prefixes = C.PREFIXES
+
+    def blueprint(self) -> Blueprint:
+        """Return the blueprint with every Omnisend route."""
+        from mock_server.omnisend.routes import build_blueprint
+
+        return build_blueprint()
+
+    def seed_tenant(self, ctx: MockContext, document: Mapping[str, Any], origin: str) -> TenantState:
+        """Build a brand from its fixture document."""
+        return seed_brand(ctx, document, origin)
+
+    def api_keys(self, tenant: TenantState) -> list[ApiKey]:
+        """Return the brand's keys (scopes None = all)."""
+        keys = []
+        for item in tenant.config.get("apiKeys", []):
+            scopes = item.get("scopes")
+            keys.append(ApiKey(C.VENDOR, item["key"], tenant.tenant_id,
+                               None if scopes is None else frozenset(scopes)))
+        return keys
+
+    def render_error(self, error: E.MockError) -> Response:
+        """Render in the ``{"error", "fields"}`` envelope."""
+        meta = current_meta()
+        content_type = (meta.content_type if meta and meta.content_type else C.CT_JSON)
+        return omnisend_errors.render(error, content_type)
+
+    def before_request(self, ctx: MockContext) -> None:
+        """Authenticate, count, route, check scope and read the body."""
+        if request.environ.get(ENV_ALIAS):
+            warn(*C.ALIAS_WARNING)
+        key = ctx.keyring.lookup(C.VENDOR, request.headers.get(C.API_KEY_HEADER))
+        if key is None:
+            anon = LimitRule(C.RATE_LIMIT, C.RATE_WINDOW, C.RATE_GROUP)
+            decision = ctx.limiter.hit(("omnisend-anonymous", request.remote_addr or "?"), anon)
+            g.rate = decision
+            if not decision.allowed:
+                raise E.RateLimited(decision.reset, anon.limit, anon.window)
+            raise E.Unauthorized()
+        tenant = ctx.tenant(C.VENDOR, key.tenant_id)
+        if tenant is None:
+            raise E.Unauthorized()
+        g.api_key = key
+        rule = rate_rule(tenant)
+        if rule is not None:
+            decision = ctx.limiter.hit((C.VENDOR, tenant.tenant_id), rule)
+            g.rate = decision
+            if not decision.allowed:
+                raise E.RateLimited(decision.reset, rule.limit, rule.window)
+        if request.environ.get(ENV_BAD_OVERRIDE) is not None:
+            raise E.InvalidParameters(fields=[C.OVERRIDE_FIELD])
+        check_route()
+        meta = current_meta()
+        if meta is not None and meta.scope is not None:
+            require_scope(meta.scope, request.method != "GET")
+        g.tenant = tenant
+        if meta is not None and meta.body and request.method in ("POST", "PUT", "PATCH"):
+            read_json_body(ctx.settings.body_cap)
+
+    def after_request(self, ctx: MockContext, response: Response) -> Response:
+        """Add the three rate-limit headers to every answer that was counted (errors too)."""
+        decision = g.get("rate")
+        if decision is not None:
+            response.headers[C.H_LIMIT] = str(decision.limit)
+            response.headers[C.H_REMAINING] = str(decision.remaining)
+            response.headers[C.H_RESET] = str(decision.reset)
+        return response

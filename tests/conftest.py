@@ -1,0 +1,60 @@
+"""Shared fixtures: a fresh, seeded app with a frozen clock per test, and its test client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mock_server.app import create_app
+from mock_server.core.context import MockContext, Settings
+
+OMNISEND_KEY = "omnisend-demo-key"
+OMNISEND_READONLY_KEY = "omnisend-readonly-key"
+STAGING_KEY = "ometria-staging-key"
+LIVE_KEY = "ometria-live-key"
+OMNISEND = {"X-API-KEY": OMNISEND_KEY}
+STAGING = {"X-Ometria-Auth": STAGING_KEY}
+LIVE = {"X-Ometria-Auth": LIVE_KEY}
+BRAND_ID = "64a1f0c2e4b0a1b2c3d4e5f6"
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Deterministic settings: seeded ids, a frozen clock, synchronous background work."""
+    return Settings(seed=1234, freeze_clock=True)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    """A freshly seeded app."""
+    application = create_app(settings)
+    application.config["TESTING"] = False  # keep the real error handlers (no exception propagation)
+    yield application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """The app's test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def mock(app: Flask) -> MockContext:
+    """The app's mock context (store, clock, limiter)."""
+    ctx: MockContext = app.extensions["mock"]
+    return ctx
+
+
+def snapshot(mock: MockContext) -> dict[str, Any]:
+    """Every tenant's full state, for asserting that a refused request changed nothing."""
+    return {(t.vendor, t.tenant_id): _strip_volatile(t.snapshot()) for t in mock.store.tenants()}
+
+
+def _strip_volatile(snap: dict[str, Any]) -> dict[str, Any]:
+    snap = dict(snap)
+    snap.pop("ids", None)  # request ids come from the generator; records do not
+    return snap
