@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.url_map.strict_slashes = False
     ctx = MockContext(settings)
     app.extensions["mock"] = ctx
+    ctx.app = app
     vendor: Vendor
     for vendor in (Omnisend(), Ometria()):
         ctx.vendors[vendor.name] = vendor

@@ -17,6 +17,9 @@ OVERRIDE_METHODS = ("PUT", "PATCH", "DELETE")  # omnisend.md §1.7 (seed 000)
 ENV_ALIAS = "mock.alias"
 ENV_BAD_OVERRIDE = "mock.bad_override"
 ENV_OVERRIDDEN = "mock.overridden_from"
+# Set on internal requests that execute one Omnisend batch item: not rate-limited individually
+# (omnisend.md §6.8) and journalled as part of their batch.
+ENV_BATCH_ITEM = "mock.batch_item"
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]

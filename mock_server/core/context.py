@@ -101,6 +101,8 @@ class MockContext:
         self.keyring = KeyRing()
         self.codec = CursorCodec(self.ids.derive("cursor").token_bytes())
         self.vendors: dict[str, Vendor] = {}
+        # The Flask app, for work that re-enters it (Omnisend batch items run as internal requests).
+        self.app: Any = None
 
     def vendor_for_path(self, path: str) -> Vendor | None:
         """Return the vendor whose prefix ``path`` is under."""

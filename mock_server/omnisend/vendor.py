@@ -17,7 +17,7 @@ from mock_server.core.context import MockContext, Vendor
 from mock_server.core.ratelimit import LimitRule
 from mock_server.core.request import check_route, current_meta, read_json_body, warn
 from mock_server.core.store import TenantState
-from mock_server.middleware import ENV_ALIAS, ENV_BAD_OVERRIDE
+from mock_server.middleware import ENV_ALIAS, ENV_BAD_OVERRIDE, ENV_BATCH_ITEM
 from mock_server.omnisend import constants as C
 from mock_server.omnisend import errors as omnisend_errors
 from mock_server.omnisend.fixtures import seed_brand
@@ -86,7 +86,7 @@ class Omnisend(Vendor):
         if tenant is None:
             raise E.Unauthorized()
         g.api_key = key
-        rule = rate_rule(tenant)
+        rule = None if request.environ.get(ENV_BATCH_ITEM) else rate_rule(tenant)
         if rule is not None:
             decision = ctx.limiter.hit((C.VENDOR, tenant.tenant_id), rule)
             g.rate = decision

@@ -9,7 +9,12 @@ from mock_server.core.clock import iso_ms
 from mock_server.core.context import MockContext
 from mock_server.core.store import Collection, CollectionSpec, TenantState
 
-META = "_meta"  # internal bookkeeping kept beside a record's fields, never rendered
+# Internal bookkeeping kept beside a record's stored fields, never rendered:
+#   {"id": <record id>, "collection": <contact collection, contacts only>, "created": <POSIX s>,
+#    "updated": <POSIX s of the last applied write>, ...}
+# Stored shapes: collection "contacts:<name>" keyed by contact id; "orders", "products", "custom_events"
+# keyed by record id. A stored record = the pushed fields minus @type / id / control keys, plus META.
+META = "_meta"
 
 
 def updated_at(record: dict[str, Any]) -> float:
@@ -85,3 +90,20 @@ def seeders() -> list[tuple[str, Seeder]]:
 def register_collection(name: str, spec: CollectionSpec) -> None:
     """Declare a resource's sort indexes and lookups (resource modules call this at import)."""
     COLLECTIONS[name] = spec
+
+
+# Hooks run after a record of a resource is written (push processing or REST POST), e.g. profile
+# clustering on "contacts" and "orders". Signature: hook(account, resource, stored_record).
+WriteHook = Callable[["Account", str, dict[str, Any]], None]
+WRITE_HOOKS: dict[str, list[WriteHook]] = {}
+
+
+def register_write_hook(resource: str, hook: WriteHook) -> None:
+    """Run ``hook`` after every write of ``resource`` ("contacts", "orders", "products", "custom_events")."""
+    WRITE_HOOKS.setdefault(resource, []).append(hook)
+
+
+def run_write_hooks(account: Account, resource: str, record: dict[str, Any]) -> None:
+    """Call the hooks of ``resource`` (the record is the stored one, hooks may update it in place)."""
+    for hook in WRITE_HOOKS.get(resource, []):
+        hook(account, resource, record)

@@ -8,7 +8,14 @@ from mock_server.core import schema as S
 from mock_server.core.errors import NotFound, ValidationFailed
 from mock_server.core.store import CollectionSpec, Record, clone
 from mock_server.ometria import constants as C
-from mock_server.ometria.backend import META, Account, contact_collection, register_collection, updated_at
+from mock_server.ometria.backend import (
+    META,
+    Account,
+    contact_collection,
+    register_collection,
+    run_write_hooks,
+    updated_at,
+)
 from mock_server.ometria.backend.merge import merge, strip_control
 from mock_server.ometria.backend.queue import register_processor
 from mock_server.ometria.schemas import is_id
@@ -52,6 +59,7 @@ def apply(account: Account, record: dict[str, Any]) -> tuple[Record, bool]:
         base = stored
     result = merge(base, fields)
     result[META] = {**meta, "updated": now, "id": record["id"], "collection": collection}
+    run_write_hooks(account, "contacts", result)
     col.upsert(record["id"], result)
     return result, stored is None
 
