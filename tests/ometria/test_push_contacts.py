@@ -264,3 +264,8 @@ def test_rate_groups_push_and_data_at_n_and_n_plus_one() -> None:
     mock.clock.advance(1)
     assert push(client, [contact("r5")]).status_code == 202
     assert client.get("/v2/contacts/default/r5", headers=STAGING).status_code == 200
+
+
+def test_orderby_on_an_unknown_collection_is_an_empty_list(client: FlaskClient) -> None:
+    response = client.get("/v2/contacts/nothing?orderby=timestamp_update", headers=STAGING)
+    assert (response.status_code, response.get_json()) == (200, [])
