@@ -298,7 +298,8 @@ def _iso(ts: float) -> str:
     return iso_ms(datetime.fromtimestamp(ts, UTC))
 
 
-def _recency_key(account: Account, listing: Record) -> tuple[float, int, str]:
+def recency_key(account: Account, listing: Record) -> tuple[float, int, str]:
+    """Order listings by last write (ties: higher internal id) to find the representative one."""
     meta = listing[META]
     col = account.tenant.find_collection(contact_collection(meta["collection"]))
     iid = (col.iid(meta["id"]) if col is not None else None) or 0
@@ -346,7 +347,7 @@ def _extreme_time(values: Iterable[Any], latest: bool) -> Any:
 def derive(account: Account, profile: Record) -> Record:
     """Every profile field except ``lists`` (which needs list rules), in the vendor's key order."""
     listings = listings_of(account, profile)
-    newest = sorted(listings, key=lambda r: _recency_key(account, r), reverse=True)
+    newest = sorted(listings, key=lambda r: recency_key(account, r), reverse=True)
     oldest = sorted(listings, key=lambda r: _age_key(account, r))
     orders = orders_of(account, profile)
     valid = [o for o in orders if _is_valid(o)]
