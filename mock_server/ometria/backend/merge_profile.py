@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mock_server.core import schema as S
 from mock_server.core.errors import MockError, NotFound, ValidationFailed
 from mock_server.core.store import Record
 from mock_server.ometria import constants as C
@@ -11,10 +12,11 @@ from mock_server.ometria.backend import META, Account, contact_collection
 from mock_server.ometria.backend import contacts as contact_rules
 from mock_server.ometria.backend import profiles as P
 from mock_server.ometria.backend.transactional import load_object
-from mock_server.ometria.schemas.messaging import LegacyMergeProfileSchema, MergeProfileSchema
+from mock_server.ometria.schemas.messaging import IdentifierSchema, LegacyMergeProfileSchema, MergeProfileSchema
 
 _current = MergeProfileSchema()
 _legacy = LegacyMergeProfileSchema()
+_identifier = IdentifierSchema()
 # Legacy keys, named in the 404 text like the current form's types (mock decision).
 LEGACY_EMAIL = "email"
 LEGACY_PROFILE = "profile_id"
@@ -45,13 +47,33 @@ def _resolve(account: Account, kind: str, value: str) -> str:
     return live
 
 
+def _load_current(body: Any) -> dict[str, Any]:
+    """Validate the current form: the envelope, then each identifier (all problems together)."""
+    data = load_object(_current, body)
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    try:
+        data["survivor"] = S.load(_identifier, data["survivor"])
+    except ValidationFailed as exc:
+        problems.extend((("survivor", *path), message) for path, message in exc.problems)
+    targets = data["customers_to_merge"]
+    if not 1 <= len(targets) <= C.MERGE_MAX_IDENTIFIERS:
+        problems.append((("customers_to_merge",), C.MSG_INVALID))
+    else:
+        for index, target in enumerate(targets):
+            try:
+                targets[index] = S.load(_identifier, target)
+            except ValidationFailed as exc:
+                problems.extend((("customers_to_merge", index, *path), message) for path, message in exc.problems)
+    if problems:
+        raise ValidationFailed(S.sort_problems(problems))
+    return data
+
+
 def _plan(account: Account, body: Any) -> tuple[str, list[str]]:
     """Validate and resolve: return (survivor id, ids to merge into it)."""
     if isinstance(body, dict) and ("survivor" in body or "customers_to_merge" in body or "email" not in body):
-        data = load_object(_current, body)
+        data = _load_current(body)
         targets = data["customers_to_merge"]
-        if not 1 <= len(targets) <= C.MERGE_MAX_IDENTIFIERS:
-            raise ValidationFailed([(("customers_to_merge",), C.MSG_INVALID)])
         survivor = _resolve(account, data["survivor"]["type"], data["survivor"]["value"])
         merged = [_resolve(account, t["type"], t["value"]) for t in targets]
     else:

@@ -54,10 +54,14 @@ class IdentifierSchema(S.BaseSchema):
 
 
 class MergeProfileSchema(S.BaseSchema):
-    """``POST /merge-profile``, current form."""
+    """``POST /merge-profile``, current form; each identifier is then loaded with IdentifierSchema.
 
-    survivor = S.Nested(IdentifierSchema, required=True)
-    customers_to_merge = S.List(S.Nested(IdentifierSchema), required=True)
+    (Identifiers are not ``Nested`` here: core's error flattening reads a nested error object whose only
+    key is ``value`` as a Dict field's value error and would drop the ``value`` step from the path.)
+    """
+
+    survivor = S.Obj(required=True)
+    customers_to_merge = S.List(S.Obj(), required=True)
 
 
 class LegacyMergeProfileSchema(S.BaseSchema):
