@@ -181,6 +181,10 @@ def test_changes_since_is_inclusive(client: FlaskClient, mock: MockContext) -> N
     assert get(client, "/v2/lists/1001/changes", limit=2, offset=2) == every[2:]
 
 
+def test_changes_of_a_list_without_changes_in_update_order(client: FlaskClient) -> None:
+    assert get(client, "/v2/lists/1001/changes", orderby="timestamp_update") == []
+
+
 def test_accounts_are_isolated(client: FlaskClient) -> None:
     assert [e["id"] for e in get(client, "/v2/lists", LIVE, mode="all")] == ["2001", "2002"]
     live = get(client, "/v2/lists/2001", LIVE)
@@ -202,3 +206,30 @@ def test_data_rate_group_limit(client: FlaskClient, mock: MockContext) -> None:
     assert (response.status_code, response.get_json()) == (429, error("Too many requests"))
     mock.clock.advance(1)
     assert client.get("/v2/lists", headers=STAGING).status_code == 200
+
+
+@pytest.mark.parametrize(("entry", "path", "reason"), [
+    ({"id": "9", "title": "x", "type": "SMART"}, "$[0].type", "invalid value, allowed values: STATIC, DYNAMIC"),
+    ({"id": "9", "title": "x", "type": "STATIC", "members": ["nobody@example.com"]}, "$[0].members[0]",
+     "no profile with email 'nobody@example.com'"),
+    ({"id": "9", "title": "x", "type": "DYNAMIC", "conditions": [{"event": "x", "op": "count_gte", "value": 1}]},
+     "$[0].conditions[0].event", "unknown field"),
+    ({"id": "9", "title": "x", "type": "DYNAMIC", "conditions": [{"field": "email", "op": "in", "value": "a"}]},
+     "$[0].conditions[0].value", "invalid type, expected array"),
+    ({"id": "9", "title": "x", "type": "STATIC", "conditions": [{"field": "email", "op": "exists"}]},
+     "$[0].conditions", "only DYNAMIC lists have conditions"),
+])
+def test_bad_list_fixtures_are_refused(tmp_path: Any, entry: dict[str, Any], path: str, reason: str) -> None:
+    import json
+    import shutil
+
+    from mock_server.app import create_app
+    from mock_server.core.fixtures import FixtureError, default_fixtures_dir
+
+    root = tmp_path / "fixtures"
+    shutil.copytree(default_fixtures_dir(), root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    (root / "ometria" / "live" / "lists.json").write_text(json.dumps([entry]), encoding="utf-8")
+    with pytest.raises(FixtureError) as caught:
+        create_app(Settings(seed=1, freeze_clock=True, fixtures=root))
+    assert (caught.value.file.endswith("live/lists.json"), caught.value.path, caught.value.reason) == \
+        (True, path, reason)

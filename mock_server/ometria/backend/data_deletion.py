@@ -21,7 +21,7 @@ from mock_server.core.errors import NotFound
 from mock_server.core.paging import QueryArgs, parse_list_query, run_list
 from mock_server.core.store import Collection, CollectionSpec, Record, clone
 from mock_server.ometria import constants as C
-from mock_server.ometria.backend import META, Account, register_collection, register_seeder, updated_at
+from mock_server.ometria.backend import COLLECTIONS, META, Account, register_collection, register_seeder, updated_at
 from mock_server.ometria.backend import contacts as contact_rules
 from mock_server.ometria.backend import profiles as P
 from mock_server.ometria.backend.transactional import load_object
@@ -224,7 +224,7 @@ def list_requests(account: Account, args: QueryArgs) -> list[Record]:
     """``GET /data-deletion-requests``, paged."""
     query = parse_list_query(LIST_SPEC, args, account.ctx.codec)
     process_pending_deletions(account, due_only=True)
-    col = account.tenant.find_collection(DELETIONS) or Collection()
+    col = account.tenant.find_collection(DELETIONS) or Collection(COLLECTIONS[DELETIONS])
     return [render(item) for item in run_list(LIST_SPEC, col, query, account.ctx.codec).items]
 
 

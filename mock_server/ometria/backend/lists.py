@@ -26,6 +26,7 @@ from mock_server.core.paging import ListSpec, QueryArgs, parse_list_query, run_l
 from mock_server.core.store import Collection, CollectionSpec, Record
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import (
+    COLLECTIONS,
     META,
     Account,
     register_collection,
@@ -87,14 +88,29 @@ class ListFixtureSchema(S.BaseSchema):
     type = S.Str(required=True, validate=S.one_of(C.LIST_TYPES))
     archived = S.Bool()
     match = S.Str(validate=S.one_of(C.RULE_MATCH))
-    conditions = S.List(S.Nested(ConditionSchema))
+    # Each condition is loaded with ConditionSchema on its own (see _load_conditions).
+    conditions = S.List(S.Obj())
     timestamp_created = S.DateTimeStr()
     # STATIC only: initial members, as emails of profiles seeded before the lists.
     members = S.List(S.EmailStr())
 
 
+def _load_conditions(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Load conditions one by one: core's error flattening would drop the ``value`` step of a nested
+    error whose only key is ``value`` (it reads it as a Dict field's value error)."""
+    loaded = []
+    for index, condition in enumerate(conditions):
+        try:
+            loaded.append(S.load(ConditionSchema(), condition))
+        except ValidationFailed as exc:
+            raise ValidationFailed([(("conditions", index, *path), message) for path, message in exc.problems]
+                                   ) from exc
+    return loaded
+
+
 def _seed_list(account: Account, entry: dict[str, Any]) -> None:
     data = S.load(ListFixtureSchema(), entry)
+    data["conditions"] = _load_conditions(data.get("conditions") or [])
     list_id = list_id_of(data["id"])
     if list_id is None or any(ch.isspace() for ch in list_id):
         raise ValidationFailed([(("id",), "invalid value")])
@@ -360,7 +376,7 @@ def list_lists(account: Account, args: QueryArgs) -> list[Record]:
     if not any(key == C.LIST_MODE_PARAM for key, _ in args):
         args = [*args, (C.LIST_MODE_PARAM, "active")]
     query = parse_list_query(LIST_SPEC, args, account.ctx.codec)
-    col = account.tenant.find_collection(LISTS) or Collection()
+    col = account.tenant.find_collection(LISTS) or Collection(COLLECTIONS[LISTS])
     page = run_list(LIST_SPEC, col, query, account.ctx.codec).items
     views = P.all_views(account)
     out = []
@@ -396,6 +412,6 @@ def list_changes(account: Account, list_id: str, args: QueryArgs) -> list[Record
     record = _find(account, list_id)
     if record["type"] == "DYNAMIC":
         refresh_dynamic(account, record, P.all_views(account))
-    col = account.tenant.find_collection(f"{CHANGES}:{list_id}") or Collection()
+    col = account.tenant.find_collection(f"{CHANGES}:{list_id}") or Collection(COLLECTIONS[CHANGES])
     items = run_list(CHANGES_SPEC, col, query, account.ctx.codec).items
     return [{k: v for k, v in item.items() if k != META} for item in items]

@@ -20,7 +20,7 @@ from mock_server.core.filters import FilterSpec
 from mock_server.core.paging import ListSpec, QueryArgs, parse_list_query, run_list
 from mock_server.core.store import Collection, CollectionSpec, Record
 from mock_server.ometria import constants as C
-from mock_server.ometria.backend import META, Account, register_collection, register_seeder, updated_at
+from mock_server.ometria.backend import COLLECTIONS, META, Account, register_collection, register_seeder, updated_at
 from mock_server.ometria.backend import contacts as contact_rules
 from mock_server.ometria.backend import profiles as P
 from mock_server.ometria.listing import bare_list
@@ -145,5 +145,5 @@ LIST_SPEC: ListSpec = dataclasses.replace(bare_list(UNSUBSCRIBES), filters=(
 def list_unsubscribes(account: Account, args: QueryArgs) -> list[Record]:
     """``GET /unsubscribes``: ``since`` inclusive, ``before`` exclusive, ``type``, paged."""
     query = parse_list_query(LIST_SPEC, args, account.ctx.codec)
-    col = account.tenant.find_collection(UNSUBSCRIBES) or Collection()
+    col = account.tenant.find_collection(UNSUBSCRIBES) or Collection(COLLECTIONS[UNSUBSCRIBES])
     return [render(item) for item in run_list(LIST_SPEC, col, query, account.ctx.codec).items]
