@@ -92,5 +92,17 @@ class Ometria(Vendor):
         if meta is not None and meta.body and request.method == "POST":
             read_json_body(ctx.settings.body_cap)
 
+    def drain(self, ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
+        """Finish pending background work now: data-deletion requests waiting for their delay."""
+        from mock_server.ometria.backend import Account
+        from mock_server.ometria.backend.data_deletion import process_pending_deletions
+
+        done = 0
+        for tenant in ctx.store.tenants(C.VENDOR):
+            if tenant_id is None or tenant.tenant_id == tenant_id:
+                with tenant.lock:
+                    done += process_pending_deletions(Account(ctx, tenant))
+        return {"data_deletions": done}
+
     def on_reset(self, ctx: MockContext, tenant: TenantState) -> None:
         """Nothing outside the store to clear yet (the queue lives in the tenant state)."""
