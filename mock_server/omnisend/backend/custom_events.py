@@ -99,7 +99,8 @@ def trigger_by_id(brand: Brand, event_id: str, data: Record, warn: Warn) -> None
     if definition is None:
         raise NotFound(C.ERR_EVENT_NOT_FOUND.format(id=event_id))
     values: Record = data.get("fields") or {}
-    problems = [(("fields", f["systemName"]), "field required but not found in Json")
+    problems: list[tuple[tuple[str | int, ...], str]] = [
+        (("fields", f["systemName"]), "field required but not found in Json")
                 for f in definition.get("fields", []) if f.get("required") and f["systemName"] not in values]
     problems += _type_problems(definition, values)
     if problems:

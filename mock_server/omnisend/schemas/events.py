@@ -34,13 +34,15 @@ def _field_value(value: Any) -> None:
 
 
 def _fields() -> S.Map:
-    return S.Map(keys=S.Str(), values=S.Any_(validate=_field_value, allow_none=True), validate=_field_count)
+    # Declared under another attribute name because ``fields`` is taken by marshmallow's Schema.
+    return S.Map(keys=S.Str(), values=S.Any_(validate=_field_value, allow_none=True), validate=_field_count,
+                 data_key="fields", attribute="fields")
 
 
 class _Identity(S.BaseSchema):
     email = S.EmailStr()
     phone = S.Str()
-    fields = _fields()
+    custom_fields = _fields()
 
     @validates_schema
     def _email_or_phone(self, data: dict[str, Any], **kwargs: Any) -> None:
