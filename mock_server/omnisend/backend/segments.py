@@ -88,8 +88,8 @@ def _condition(brand: Brand, record: Record, condition: Record) -> bool:
     if "event" in condition:
         count = _event_count(brand, record, condition)
         if condition["op"] == "count_eq":
-            return count == condition["value"]
-        return count >= condition["value"]
+            return bool(count == condition["value"])
+        return bool(count >= condition["value"])
     return FIELD_OPS[condition["op"]](_field_value(record, condition["field"]), condition.get("value"))
 
 
