@@ -38,3 +38,47 @@ CONTACTS = ListSpec(
     default_descending=True,
     filters=CONTACT_FILTERS,
 )
+
+
+def _batch_list(version: str, endpoints: tuple[str, ...]) -> ListSpec:
+    """Batches: offset paging, newest first, no sort parameter; ``endpoint`` required (§3.7)."""
+    return ListSpec(
+        name=f"batches:{version}",
+        default_limit=C.DEFAULT_LIMIT,
+        max_limit=C.MAX_LIMIT,
+        default_order="createdAt",
+        default_descending=True,
+        filters=(
+            FilterSpec("endpoint", "enum", choices=endpoints, required=True),
+            FilterSpec("status", "enum", choices=C.BATCH_STATUSES),
+            FilterSpec("dateFrom", "date_from", getter=lambda r: r.get("createdAt")),
+            FilterSpec("dateTo", "date_to", getter=lambda r: r.get("createdAt")),
+        ),
+    )
+
+
+BATCHES = {"v3": _batch_list("v3", tuple(C.BATCH_METHODS_V3)), "v5": _batch_list("v5", tuple(C.BATCH_METHODS_V5))}
+
+# Campaigns: offset paging, newest first; every sort key descending (§2.4).
+CAMPAIGNS = ListSpec(
+    name="campaigns",
+    default_limit=C.DEFAULT_LIMIT,
+    max_limit=C.MAX_LIMIT,
+    sort_keys={name: True for name in C.CAMPAIGN_COUNTERS},
+    default_order="createdAt",
+    default_descending=True,
+    filters=(
+        FilterSpec("status", "enum", choices=C.CAMPAIGN_STATUSES),
+        FilterSpec("type", "enum", choices=C.CAMPAIGN_TYPES),
+    ),
+)
+
+# Campaign contacts: offset paging, internal id descending (no createdAt, §2.4), boolean filters.
+CAMPAIGN_CONTACTS = ListSpec(
+    name="campaign-contacts",
+    default_limit=C.DEFAULT_LIMIT,
+    max_limit=C.MAX_LIMIT,
+    default_descending=True,
+    filters=tuple(FilterSpec(name, "bool") for name in ("clicked", "opened", "unsubscribed", "bounced",
+                                                         "complained")),
+)
