@@ -107,7 +107,8 @@ def test_trigger_by_name_type_mismatch_is_400(client: FlaskClient, mock: MockCon
     response = client.post("/v3/events", json={"systemName": "trailReview", "email": "x@example.com",
                                                "fields": {"rating": value, "extra": 1}}, headers=OMNISEND)
     assert response.status_code == 400
-    assert response.get_json() == {"error": VALIDATION_1, "fields": [f"fields.rating: invalid type, expected {expected}"]}
+    assert response.get_json() == {"error": VALIDATION_1,
+                                   "fields": [f"fields.rating: invalid type, expected {expected}"]}
     assert snapshot(mock) == before
 
 

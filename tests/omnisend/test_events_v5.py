@@ -242,7 +242,8 @@ def test_opt_in_for_a_missing_channel_is_a_warning(client: FlaskClient) -> None:
 
 
 def test_older_opt_out_does_not_change_the_status(client: FlaskClient) -> None:
-    contact = {"email": "anna.petraite@example.com", "optOuts": [{"channel": "email", "createdAt": "2020-01-01T00:00:00Z"}]}
+    contact = {"email": "anna.petraite@example.com",
+               "optOuts": [{"channel": "email", "createdAt": "2020-01-01T00:00:00Z"}]}
     client.post("/v5/events", json=_event(contact=contact), headers=OMNISEND)
     assert client.get(f"/v3/contacts/{ANNA}", headers=OMNISEND).get_json()["status"] == "subscribed"
 
@@ -262,7 +263,8 @@ def test_older_opt_out_does_not_change_the_status(client: FlaskClient) -> None:
      ["contact.firstName: length must be between 0 and 50"]),
     (_event(contact={"email": "a@example.com", "phone": "+3706000000000000"}),
      ["contact.phone: length must be between 0 and 15"]),
-    (_event(contact={"email": "a@example.com", "gender": "x"}), ["contact.gender: invalid value, allowed values: m, f"]),
+    (_event(contact={"email": "a@example.com", "gender": "x"}),
+     ["contact.gender: invalid value, allowed values: m, f"]),
     (_event(contact={"email": "a@example.com", "birthdate": "1990-13-01"}),
      ["contact.birthdate: invalid format, expected YYYY-MM-DD"]),
     (_event(contact={"email": "a@example.com", "optIns": [{"channel": "push"}]}),
