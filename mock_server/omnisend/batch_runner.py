@@ -81,7 +81,7 @@ class BatchWorker:
         self.ctx = ctx
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="omnisend-batches", daemon=True)
-        self._budget = 0.0
+        self.budget = 0.0
 
     def start(self) -> None:
         """Start the thread."""
@@ -98,7 +98,7 @@ class BatchWorker:
             now = time.monotonic()
             rate = max(self.ctx.settings.omnisend_batch_rate, 0.0)
             # Unused budget does not pile up beyond one second's worth.
-            self._budget = min(self._budget + rate * (now - last), max(rate, 1.0))
+            self.budget = min(self.budget + rate * (now - last), max(rate, 1.0))
             last = now
             try:
                 self.tick()
@@ -113,13 +113,13 @@ class BatchWorker:
             brand = Brand(self.ctx, tenant)
             with tenant.lock:
                 campaigns.complete_started(brand)
-            while self._budget >= 1.0:
+            while self.budget >= 1.0:
                 with tenant.lock:
                     queue = batches.pending(brand)
                     if not queue:
                         break
                     version, batch_id = queue[0]
                     count = batches.process(brand, version, batch_id, run, limit=1)
-                self._budget -= count
+                self.budget -= count
                 ran += count
         return ran
