@@ -433,3 +433,10 @@ class TestAsync:
             assert response.get_json() == {"error": VALIDATION.format(n=1),
                                            "fields": ["items: must contain between 1 and 1000 items"]}
             assert snapshot(mock) == before
+
+
+def test_a_full_batch_of_1000_runs_in_sync_mode(client: FlaskClient) -> None:
+    items = [_contact(f"bulk{i}@example.com") for i in range(C.MAX_BATCH_ITEMS)]
+    batch_id = _create(client, items)
+    data = client.get(f"/v3/batches/{batch_id}", headers=OMNISEND).get_json()
+    assert (data["status"], data["finishedCount"], data["errorsCount"]) == ("finished", 1000, 0)
