@@ -440,3 +440,18 @@ def test_a_full_batch_of_1000_runs_in_sync_mode(client: FlaskClient) -> None:
     batch_id = _create(client, items)
     data = client.get(f"/v3/batches/{batch_id}", headers=OMNISEND).get_json()
     assert (data["status"], data["finishedCount"], data["errorsCount"]) == ("finished", 1000, 0)
+
+
+class TestWorkerThread:
+    @pytest.fixture
+    def settings(self) -> Settings:
+        return Settings(seed=1234, freeze_clock=True, omnisend_batch_mode="async")
+
+    def test_async_mode_starts_one_worker_per_app(self, app: Any) -> None:
+        worker = app.extensions["omnisend_batch_worker"]
+        assert isinstance(worker, BatchWorker)
+        worker.stop()
+
+
+def test_sync_mode_starts_no_worker(app: Any) -> None:
+    assert "omnisend_batch_worker" not in app.extensions

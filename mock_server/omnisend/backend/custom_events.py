@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mock_server.core.errors import NotFound, ValidationFailed
-from mock_server.core.schema import type_message
+from mock_server.core.schema import sort_problems, type_message
 from mock_server.core.store import CollectionSpec, clone
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import Brand, created_key, register_collection, register_seeder
@@ -104,8 +104,6 @@ def trigger_by_id(brand: Brand, event_id: str, data: Record, warn: Warn) -> None
                 for f in definition.get("fields", []) if f.get("required") and f["systemName"] not in values]
     problems += _type_problems(definition, values)
     if problems:
-        from mock_server.core.schema import sort_problems
-
         raise ValidationFailed(sort_problems(problems))
     known = {f["systemName"] for f in definition.get("fields", [])}
     kept = {}

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from mock_server.core.clock import sort_time
+from mock_server.core.errors import ValidationFailed
 from mock_server.core.store import CollectionSpec, clone
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import Brand, register_collection, register_seeder
@@ -61,8 +62,6 @@ def log_event(brand: Brand, entry: Record) -> Record:
 
 def _seed_log_entry(brand: Brand, record: Record) -> None:
     """An event log row: ``{eventName, contactID | email, eventTime, properties?, eventID?, origin?}``."""
-    from mock_server.core.errors import ValidationFailed
-
     data = clone(record)
     if not isinstance(data.get("eventName"), str) or not data["eventName"]:
         raise ValidationFailed([(("eventName",), "field required but not found in Json")])
