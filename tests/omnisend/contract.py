@@ -9,6 +9,7 @@ deviations omnisend.md §8 lists for the operation, so a deviation is asserted, 
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,9 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAP
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-CONTRACTS = Path(__file__).resolve().parents[2].parent / "shared" / "contracts" / "omnisend-v3"
+# The binding copy lives in ../shared beside the repository (as in CI); MOCK_CONTRACTS_DIR overrides it.
+CONTRACTS = Path(os.environ.get("MOCK_CONTRACTS_DIR")
+                 or Path(__file__).resolve().parents[2].parent / "shared" / "contracts" / "omnisend-v3")
 # Which file defines which first path segment.
 FILES = {"contacts": "contacts", "products": "products", "categories": "categories", "orders": "orders",
          "carts": "carts", "events": "events", "batches": "batches", "campaigns": "campaigns"}
@@ -87,6 +90,9 @@ def _normalise(name: str) -> str:
 def check(response: Any, method: str, path: str, *, query: str = "", contract: str | None = None) -> set[str]:
     """Validate ``response`` (a Flask test-client response) for ``method path``; return the deviations."""
     name = contract or FILES[path.strip("/").split("/")[0]]
+    if not (CONTRACTS / f"{name}.json").is_file():
+        raise FileNotFoundError(f"Omnisend contract {name}.json not found in {CONTRACTS}: check out shared/ beside "
+                                "the repository or set MOCK_CONTRACTS_DIR")
     spec = spec_for(name)
     environ = EnvironBuilder(method=method, base_url="http://localhost/v3", path=path,
                              query_string=query).get_environ()

@@ -39,7 +39,9 @@ def waiting(tenant: TenantState) -> list[dict[str, Any]]:
 def queue_headers(ctx: MockContext, tenant: TenantState) -> dict[str, str]:
     """``X-QueueSize-Limit`` / ``X-QueueSize-Remaining`` (after this request)."""
     cap = queue_cap(tenant)
-    return {C.H_QUEUE_LIMIT: str(cap), C.H_QUEUE_REMAINING: str(max(0, cap - len(waiting(tenant))))}
+    # Read without creating the queue: answering must not change state.
+    pending = len(tenant.extra.get("queue", ()))
+    return {C.H_QUEUE_LIMIT: str(cap), C.H_QUEUE_REMAINING: str(max(0, cap - pending))}
 
 
 def log_error(account: Account, request_id: str, record_type: str | None, record_id: str | None,

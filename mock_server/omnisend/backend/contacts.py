@@ -7,7 +7,7 @@ from typing import Any
 
 from mock_server.core.clock import sort_time
 from mock_server.core.errors import NotFound
-from mock_server.core.store import CollectionSpec, clone
+from mock_server.core.store import CollectionSpec
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import Brand, created_key, register_collection
 
@@ -75,7 +75,7 @@ def email_status(record: Record) -> str:
 
 
 def render(brand: Brand, record: Record) -> Record:
-    """Render the contact output shape (v3 and v5)."""
+    """Render the contact output shape (v3 and v5) from a caller-owned copy (nested values are reused)."""
     out: Record = {
         "email": email_of(record) or "",
         "contactID": record["contactID"],
@@ -89,12 +89,12 @@ def render(brand: Brand, record: Record) -> Record:
     out["status"] = email_status(record)
     out["tags"] = list(record.get("tags") or [])
     out["segments"] = segments_of(brand, record)
-    out["statuses"] = clone(record.get("statuses", []))
-    out["optIns"] = clone(record.get("optIns", []))
-    out["consents"] = clone(record.get("consents")) or None
-    out["customProperties"] = clone(record.get("customProperties")) or None
+    out["statuses"] = record.get("statuses", [])
+    out["optIns"] = record.get("optIns", [])
+    out["consents"] = record.get("consents") or None
+    out["customProperties"] = record.get("customProperties") or None
     out["identifiers"] = [
-        {"id": i["id"], "type": i["type"], "channels": clone(i["channels"])}
+        {"id": i["id"], "type": i["type"], "channels": i["channels"]}
         for i in record.get("identifiers", [])
     ]
     return {key: out[key] for key in OUTPUT_ORDER}
@@ -291,7 +291,7 @@ def post_v3(brand: Brand, data: Record, warn: Warn = _no_warn) -> Record:
     """v3 POST: a known email (else phone) answers the stored contact unchanged; else create."""
     existing = match_for_post(brand, data)
     if existing is not None:
-        stored = brand.col("contacts").peek(existing)
+        stored = brand.col("contacts").get(existing)
         assert stored is not None
         return render(brand, stored)
     record = create(brand, data, warn)
@@ -313,7 +313,7 @@ def post_v5(brand: Brand, data: Record, warn: Warn = _no_warn) -> Record:
 
 def get(brand: Brand, contact_id: str) -> Record:
     """Return one contact rendered, or 404."""
-    record = brand.col("contacts").peek(contact_id)
+    record = brand.col("contacts").get(contact_id)
     if record is None:
         raise NotFound(C.ERR_CONTACT_NOT_FOUND.format(id=contact_id))
     return render(brand, record)

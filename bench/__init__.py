@@ -1,0 +1,1 @@
+"""Load benchmarks (run by hand or with ``make bench``; never part of ``make test``)."""
