@@ -252,3 +252,23 @@ class TestAsync:
         assert mock.vendors["omnisend"].drain(mock) == {BRAND_ID: {"batches": 0, "items": 0, "campaigns": 1}}
         sent = client.get(f"/v3/campaigns/{DRAFT}", headers=OMNISEND).get_json()
         assert (sent["status"], sent["sent"], sent["endDate"]) == ("sent", 2, "2026-01-01T00:00:30.000Z")
+
+
+@pytest.mark.parametrize(("record", "reason"), [
+    ({"campaignID": "c", "status": "done", "type": "standart"},
+     "invalid value, allowed values: draft, paused, scheduled, inProgress, sent"),
+    ({"campaignID": "c", "status": "sent", "type": "standart", "sent": "many"}, "must be an integer >= 0"),
+    ({"campaignID": "c", "status": "sent", "type": "standart", "segments": [{}]},
+     'must be a segmentID or {"segmentID": ...}'),
+    ({"campaignID": "c", "status": "sent", "type": "standart", "contacts": [{"contactID": "nobody"}]},
+     "unknown or duplicate contact"),
+])
+def test_bad_campaign_fixtures_are_rejected(mock: MockContext, record: dict[str, Any], reason: str) -> None:
+    from mock_server.core.fixtures import FixtureError, document_from_posted
+    from mock_server.omnisend.vendor import Omnisend
+
+    tenant = {"brandID": "0123456789abcdef01234567", "apiKeys": [{"key": "k"}]}
+    found = document_from_posted({"omnisend": [{"tenant": tenant, "campaigns": [record]}]})
+    with pytest.raises(FixtureError) as caught:
+        Omnisend().seed_tenant(mock, found["omnisend"][0][1], found["omnisend"][0][0])
+    assert caught.value.reason == reason

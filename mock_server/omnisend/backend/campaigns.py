@@ -157,6 +157,14 @@ def _seed(brand: Brand, record: Record) -> None:
         problems.append((("status",), f"invalid value, allowed values: {', '.join(C.CAMPAIGN_STATUSES)}"))
     if data.get("type") not in C.CAMPAIGN_TYPES:
         problems.append((("type",), f"invalid value, allowed values: {', '.join(C.CAMPAIGN_TYPES)}"))
+    for name in C.CAMPAIGN_COUNTERS:
+        value = data.get(name, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            problems.append(((name,), "must be an integer >= 0"))
+    for index, segment in enumerate(data.get("segments") or []):
+        segment_id = segment.get("segmentID") if isinstance(segment, dict) else segment
+        if not isinstance(segment_id, str) or not segment_id:
+            problems.append((("segments", index), "must be a segmentID or {\"segmentID\": ...}"))
     if problems:
         raise ValidationFailed(problems)
     if data["campaignID"] in brand.col(COLLECTION):
@@ -171,7 +179,7 @@ def _seed(brand: Brand, record: Record) -> None:
         contact_id = row.get("contactID") if isinstance(row, dict) else None
         if contact_id is None and isinstance(row, dict) and isinstance(row.get("email"), str):
             contact_id = contact_rules.find_by_email(brand, row["email"])
-        if not isinstance(contact_id, str) or contact_id in table:
+        if not isinstance(contact_id, str) or contact_id in table or contact_id not in brand.col("contacts"):
             raise ValidationFailed([(("contacts", index, "contactID"), "unknown or duplicate contact")])
         table.insert(contact_id, {"contactID": contact_id, "email": row.get("email"),
                                   **{k: bool(row.get(k)) for k in C.CAMPAIGN_COUNTERS}})
