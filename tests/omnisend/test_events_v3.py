@@ -200,3 +200,26 @@ def test_invalid_json_is_400(client: FlaskClient, mock: MockContext) -> None:
     assert response.status_code == 400
     assert response.get_json() == {"error": C.ERR_BAD_JSON}
     assert snapshot(mock) == before
+
+
+@pytest.mark.parametrize(("resource", "record", "reason"), [
+    ("events", {"systemName": "x"}, "field required but not found in Json"),
+    ("events", {"name": "X", "systemName": "x", "fields": [{"systemName": "a", "type": "date"}]},
+     "needs systemName and a type of string, integer, float, boolean"),
+    ("eventLog", {"eventName": "paid for order", "contactID": "nobody", "eventTime": "2025-01-01T00:00:00Z"},
+     "no such contact"),
+    ("eventLog", {"eventName": "paid for order", "email": "a@example.com", "eventTime": "soon"},
+     "invalid format, expected RFC 3339 date-time"),
+])
+def test_bad_event_fixtures_are_rejected(mock: MockContext, resource: str, record: dict[str, Any],
+                                         reason: str) -> None:
+    from mock_server.core.fixtures import FixtureError, document_from_posted
+    from mock_server.omnisend.vendor import Omnisend
+
+    tenant = {"brandID": "0123456789abcdef01234567", "apiKeys": [{"key": "k"}]}
+    contacts = [{"identifiers": [{"type": "email", "id": "a@example.com", "channels": {"email": {}}}]}]
+    found = document_from_posted({"omnisend": [{"tenant": tenant, "contacts": contacts, resource: [record]}]})
+    with pytest.raises(FixtureError) as caught:
+        Omnisend().seed_tenant(mock, found["omnisend"][0][1], found["omnisend"][0][0])
+    assert caught.value.reason == reason
+    assert caught.value.file.endswith(resource)
