@@ -59,3 +59,75 @@ SCOPE_AREAS = ("contacts", "products", "orders", "carts", "events", "campaigns",
 
 # §6.7 workflows enabled by default
 DEFAULT_WORKFLOWS = ("order confirmation", "welcome")
+
+# ---------------------------------------------------------------------------------------------------
+# Events, segments, batches, campaigns, brands (§3.6-3.9, §4, §5.6-5.11, §6.4-6.9)
+
+# §3.6 / §6.5 v3 custom events
+ERR_EVENT_NOT_FOUND = "Event with '{id}' eventID not found"  # mock decision
+EVENT_FIELD_TYPES = ("string", "integer", "float", "boolean")  # §5.6 (mock decision)
+MAX_EVENT_FIELDS = 100  # OAS3 events.json `fields.maxProperties`
+# "<n> properties" extends the §1.5 array-size wording to objects (mock decision).
+MSG_EVENT_FIELDS_SIZE = f"must contain between 0 and {MAX_EVENT_FIELDS} properties"
+MSG_EMAIL_OR_PHONE = "email or phone is required"  # §1.5 one-of identity wording
+MSG_FIELD_VALUE_TYPE = "invalid type, expected string, number or boolean"  # mock decision
+WARN_FIELD_NOT_DEFINED = "not defined for this event; ignored"  # §6.5 (mock decision)
+
+# §6.4 v5 events
+MSG_CONTACT_IDENTITY = "email, phone or id is required"  # §6.4
+WARN_EMAIL = "not a valid email address"  # §6.4 (mock decision)
+WARN_NO_VERSION = "missing for a recommended event"  # §6.4 eventVersion (mock decision)
+WARN_UNKNOWN_CONTACT_ID = "no contact with this id; no contact was created"  # §6.4 step 1 (mock decision)
+WARN_TYPE = "expected {expected}, got {got}"  # §6.4 lenient checks
+WARN_NOT_RECOMMENDED = "not one of the recommended values"  # §6.4
+WARN_REMOVED = "field was removed"  # §6.4 lineItems[].productStrikeThroughPrice
+OPT_CHANNELS = ("email", "sms")
+# More than 60 s before the mock clock = historical; only historical events are deduplicated (§6.4).
+HISTORICAL_AFTER_SECONDS = 60.0
+ORDER_EVENTS = ("placed order", "paid for order", "order fulfilled", "order canceled", "order refunded")
+CART_EVENTS = ("added product to cart", "started checkout")
+PAID_FOR_ORDER = "paid for order"
+WORKFLOW_ORDER_CONFIRMATION = "order confirmation"  # §6.7
+PAYMENT_STATUSES = ("awaitingPayment", "partiallyPaid", "paid", "partiallyRefunded", "refunded", "voided")
+FULFILLMENT_STATUSES = ("unfulfilled", "inProgress", "fulfilled", "delivered", "restocked")
+
+# §6.6 segments (mock decision)
+SEGMENT_FIELD_OPS = ("eq", "neq", "in", "contains", "exists", "not_exists", "gt", "gte", "lt", "lte")
+SEGMENT_EVENT_OPS = ("count_gte", "count_eq")
+
+# §3.7 / §4 / §5.7 / §6.8 batches
+ERR_BATCH_NOT_FOUND = "Batch with '{id}' batchID not found"  # mock decision
+ERR_ITEM_NOT_FOUND = "Item with '{id}' itemID not found"  # mock decision
+MAX_BATCH_ITEMS = 1000  # vendor v3 docs ("up to 1,000"); a later v5 revision says 100
+BATCH_RETENTION_SECONDS = 7 * 24 * 3600.0  # "Batch will be removed after 7 days" (OAS3 batches.json)
+BATCH_STATUSES = ("pending", "inProgress", "finished", "stopped")  # OAS3 + `stopped` (mock decision)
+ITEM_PENDING = "pending"  # an item not processed yet (mock decision)
+ITEM_FINISHED = "finished"  # OAS3 example
+ITEM_STOPPED = "stopped"  # an item left unprocessed by a stopped batch (mock decision)
+# Allowed method x endpoint per API version (§3.7, §4; mock decision).
+BATCH_METHODS_V3 = {"contacts": ("POST",), "orders": ("POST", "PUT"), "products": ("POST", "PUT"),
+                    "events": ("POST",), "categories": ("POST", "PUT")}
+BATCH_METHODS_V5 = {"products": ("POST", "PUT"), "contacts": ("POST",), "events": ("POST",),
+                    "categories": ("POST", "PATCH")}
+# Scope area per batch endpoint (§1.3).
+BATCH_ENDPOINT_AREA = {"contacts": "contacts", "orders": "orders", "products": "products",
+                       "categories": "products", "events": "events"}
+
+# §3.8 / §5.8 / §6.9 campaigns
+ERR_CAMPAIGN_NOT_FOUND = "Campaign with '{id}' campaignID not found"  # mock decision
+ERR_CAMPAIGN_DELETE = "Only sent and draft campaigns can be deleted"  # mock decision
+ERR_CAMPAIGN_START = "Campaign can be started only in draft or scheduled status"  # mock decision
+ERR_CAMPAIGN_CONTACT_NOT_FOUND = "Contact with '{id}' contactID not found in campaign"  # mock decision
+CAMPAIGN_STATUSES = ("draft", "paused", "scheduled", "inProgress", "sent")  # OAS3 campaigns.json
+CAMPAIGN_TYPES = ("standart", "abTest")  # sic, OAS3 campaigns.json
+CAMPAIGN_COUNTERS = ("sent", "opened", "clicked", "bounced", "complained", "unsubscribed")
+CAMPAIGN_DELETABLE = ("sent", "draft")
+CAMPAIGN_STARTABLE = ("draft", "scheduled")  # OAS3 campaigns.json
+
+# §3.9 / §5.11 brands
+ERR_BRAND_NOT_FOUND = "Brand with '{id}' brandID not found"  # mock decision
+BRAND_FIELDS = ("brandID", "name", "website", "platform", "version", "currency", "timezone", "connected",
+                "createdAt", "updatedAt")
+ACCOUNT_INPUT_FIELDS = ("website", "platform", "version", "phpVersion", "platformVersion")
+# Every recommended event name (vendor's "Recommended Customer Event Contracts"); eventVersion expected.
+RECOMMENDED_EVENTS = (*ORDER_EVENTS, *CART_EVENTS, "ordered product", "viewed product")

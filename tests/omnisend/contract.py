@@ -127,3 +127,9 @@ def within(found: set[str], *allowed: set[str], prefix: str = "") -> bool:
         for name in group:
             documented.add(name if name.startswith("paging") or not prefix else f"{prefix}{name}")
     return found <= documented
+# Batches (§3.7, §5.7, §6.8): OAS3 says `totalCount` >= 2 and knows no `stopped` status; the mock accepts
+# 1..1000 items (vendor docs: "up to 1,000") and stops a batch at the error threshold (mock decision).
+BATCH_OUTPUT = {"totalCount: minimum", "status: enum"}
+# GET /campaigns (§8): the real API's array key is `campaign`; the contract's `campaigns` is then absent,
+# which the validator cannot flag (the property is optional), so tests assert the key itself.
+CAMPAIGN_LIST_KEY = "campaign"
