@@ -121,3 +121,21 @@ def within(found: set[str], *allowed: set[str], prefix: str = "") -> bool:
         for name in group:
             documented.add(name if name.startswith("paging") or not prefix else f"{prefix}{name}")
     return found <= documented
+
+# Catalog shapes (omnisend.md §8, §5.2-§5.5). Names are relative to one record; lists use ``prefix``.
+PRODUCT_OUTPUT = {
+    "tags: type", "categoryIDs: type",  # null when unset (OAS3 example / mock decision)
+    "variants[].oldPrice: type",  # null when unset (mock decision)
+}
+ORDER_OUTPUT = {
+    "tags: type", "products[].categoryIDs: type", "products[].tags: type",  # null when unset (recorded)
+    "canceledDate: type",  # null when unset (recorded)
+    "billingAddress.countryCode: minLength", "shippingAddress.countryCode: minLength",  # "" when unset
+    "email: format",  # "" when the order has no email (unset strings render as "", §5.4)
+}
+# POST / PUT /orders answer: "email" is "" for a phone-only order (recorded key set, §7 #18).
+ORDER_ANSWER = {"email: format"}
+CART_OUTPUT = {
+    "products[].oldPrice: type",  # null when unset (recorded)
+    "email: format",  # "" when the cart's contact has no email
+}
