@@ -11,7 +11,7 @@ from typing import Any
 
 from mock_server.core import schema as S
 from mock_server.core.errors import NotFound, Unprocessable, ValidationFailed
-from mock_server.core.schema import REQUIRED
+from mock_server.core.schema import REQUIRED, sort_problems
 from mock_server.core.store import CollectionSpec, clone
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import (
@@ -149,7 +149,7 @@ def patch(brand: Brand, cart_id: str, data: Record, warn: Warn = no_warn) -> Rec
             problems.extend((("products", index, name), REQUIRED) for name in PRODUCT_REQUIRED
                             if name not in given)
     if problems:
-        raise ValidationFailed(problems)
+        raise ValidationFailed(sort_problems(problems))
     for given in data.get("products") or []:
         current = by_id.get(given["cartProductID"])
         if current is None:
