@@ -13,9 +13,10 @@ from mock_server.omnisend.schemas.products import ProductCreateSchema
 COLLECTION = "products"
 register_collection(COLLECTION, CollectionSpec(sort_keys={"createdAt": created_key, "updatedAt": updated_key}))
 
-# The v3 input fields a product keeps (everything else in a body is dropped, §6.1).
+# The input fields a product keeps (everything else in a body is dropped, §6.1). ``price`` and
+# ``strikeThroughPrice`` only come from v5 (§5.10); v3 never renders them and a v3 PUT clears them.
 FIELDS = ("title", "status", "description", "currency", "productUrl", "vendor", "type", "createdAt",
-          "updatedAt", "tags", "categoryIDs", "images", "variants")
+          "updatedAt", "tags", "categoryIDs", "images", "variants", "price", "strikeThroughPrice")
 
 
 def render(record: Record) -> Record:
