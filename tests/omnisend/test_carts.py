@@ -267,6 +267,16 @@ def test_patch_product_changes_only_given_fields(client: FlaskClient) -> None:
     assert (product["quantity"], product["sku"], product["title"]) == (4, "TG-STV-TI", "Titan Gas Stove")
 
 
+def test_patch_product_null_clears_optional_fields(client: FlaskClient, mock: MockContext) -> None:
+    before = snapshot(mock)
+    refused = client.patch("/v3/carts/cart-2002/products/cp-2", json={"title": None}, headers=OMNISEND)
+    assert (refused.status_code, refused.get_json()) == (400, invalid_body("title: invalid type, expected string"))
+    assert snapshot(mock) == before
+    client.patch("/v3/carts/cart-2002/products/cp-2", json={"sku": None, "oldPrice": None}, headers=OMNISEND)
+    product = _get(client, "cart-2002")["products"][1]
+    assert (product["sku"], product["oldPrice"], product["title"]) == ("", None, "Titan Gas Stove")
+
+
 def test_delete_product_is_204(client: FlaskClient, mock: MockContext) -> None:
     mock.clock.advance(3)
     response = client.delete("/v3/carts/cart-2002/products/cp-1", headers=OMNISEND)

@@ -67,7 +67,7 @@ def render(record: Record) -> Record:
 def _product(cart_product_id: str, data: Record) -> Record:
     item: Record = {"cartProductID": cart_product_id}
     for name in PRODUCT_FIELDS:
-        if name in data:
+        if data.get(name) is not None:  # a new item from a PATCH may carry nulls: nothing to clear
             item[name] = data[name]
     return item
 

@@ -13,29 +13,31 @@ from mock_server.omnisend import constants as C
 PRODUCT_REQUIRED = ("cartProductID", "productID", "variantID", "title", "quantity", "price")
 
 
-def _product_fields(required: tuple[str, ...]) -> dict[str, Any]:
+def _product_fields(required: tuple[str, ...], patch: bool = False) -> dict[str, Any]:
+    """Cart product fields; on PATCH the optional ones accept ``null``, which clears them (§6.1)."""
     def req(name: str) -> bool:
         return name in required
 
+    opt: dict[str, Any] = {"allow_none": True} if patch else {}
     return {
         "cartProductID": S.Str(required=req("cartProductID")),
         "productID": S.Str(required=req("productID")),
         "variantID": S.Str(required=req("variantID")),
-        "sku": S.Str(),
+        "sku": S.Str(**opt),
         "title": S.Str(required=req("title")),
-        "description": S.Str(),
+        "description": S.Str(**opt),
         "quantity": S.Int(required=req("quantity"), validate=S.at_least(1)),
         "price": S.Int(required=req("price"), validate=S.at_least(0)),
-        "oldPrice": S.Int(validate=S.at_least(0)),
-        "discount": S.Int(),
-        "imageUrl": S.UriStr(),
-        "productUrl": S.UriStr(),
+        "oldPrice": S.Int(validate=S.at_least(0), **opt),
+        "discount": S.Int(**opt),
+        "imageUrl": S.UriStr(**opt),
+        "productUrl": S.UriStr(**opt),
     }
 
 
 CartProductItemSchema = S.BaseSchema.from_dict(_product_fields(PRODUCT_REQUIRED), name="CartProductItemSchema")
 # PATCH /carts/{id}: items need only cartProductID (merged by it); a new one is checked by the backend.
-CartProductPatchItemSchema = S.BaseSchema.from_dict(_product_fields(("cartProductID",)),
+CartProductPatchItemSchema = S.BaseSchema.from_dict(_product_fields(("cartProductID",), patch=True),
                                                     name="CartProductPatchItemSchema")
 
 
@@ -88,4 +90,4 @@ CartProductReplaceSchema = S.BaseSchema.from_dict(
     {"currency": S.Str(required=True, validate=S.length(3, 3)), **_product_fields(PRODUCT_REQUIRED[1:])},
     name="CartProductReplaceSchema")
 CartProductPatchSchema = S.BaseSchema.from_dict(
-    {"currency": S.Str(validate=S.length(3, 3)), **_product_fields(())}, name="CartProductPatchSchema")
+    {"currency": S.Str(validate=S.length(3, 3)), **_product_fields((), patch=True)}, name="CartProductPatchSchema")
