@@ -137,6 +137,22 @@ def test_put_replaces_products_and_keeps_the_contact(client: FlaskClient, mock: 
     assert got["createdAt"] == got["updatedAt"] == "2026-01-01T00:00:30.000Z"
 
 
+def test_put_with_identity_fields_re_attaches(client: FlaskClient) -> None:
+    response = client.put("/v3/carts/cart-2002", json={"currency": "EUR", "cartSum": 1,
+                                                       "email": "jonas.kazlauskas@example.com"}, headers=OMNISEND)
+    assert response.get_json() == {"cartID": "cart-2002", "email": "jonas.kazlauskas@example.com"}
+    assert _get(client, "cart-2002")["contactID"] == JONAS
+
+
+def test_put_with_an_unknown_contact_id_is_404(client: FlaskClient, mock: MockContext) -> None:
+    before = snapshot(mock)
+    response = client.put("/v3/carts/cart-2002", json={"currency": "EUR", "cartSum": 1, "contactID": "nobody"},
+                          headers=OMNISEND)
+    assert response.status_code == 404
+    assert response.get_json() == error("Contact with 'nobody' contactID not found")
+    assert snapshot(mock) == before
+
+
 def test_put_with_a_different_body_id_warns(client: FlaskClient) -> None:
     response = client.put("/v3/carts/cart-2002", json={"cartID": "x", "currency": "EUR", "cartSum": 1},
                           headers=OMNISEND)

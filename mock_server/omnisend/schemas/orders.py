@@ -9,9 +9,6 @@ from marshmallow import ValidationError, validates_schema
 from mock_server.core import schema as S
 from mock_server.omnisend import constants as C
 
-ADDRESS_FIELDS = ("firstName", "lastName", "company", "phone", "country", "countryCode", "state", "stateCode",
-                  "city", "address", "address2", "postalCode")
-
 
 def _discount_type(value: str) -> None:
     # OAS3 spells the third value "freeShippping"; both spellings are accepted (mock decision, §5.4).
