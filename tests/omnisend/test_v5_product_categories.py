@@ -136,6 +136,12 @@ def test_list_default_is_newest_first(client: FlaskClient) -> None:
     assert body["paging"] == {"previous": None, "next": None, "offset": 0, "limit": 100}
 
 
+@pytest.mark.parametrize(("limit", "count"), [("1", 1), ("250", 6)])
+def test_list_limit_bounds_accepted(client: FlaskClient, limit: str, count: int) -> None:
+    body = client.get(f"/v5/product-categories?limit={limit}", headers=OMNISEND).get_json()
+    assert (len(body["categories"]), body["paging"]["limit"]) == (count, int(limit))
+
+
 @pytest.mark.parametrize(("query", "fields"), [
     ("limit=0", ["limit: must be an integer between 1 and 250"]),
     ("limit=251", ["limit: must be an integer between 1 and 250"]),
