@@ -131,3 +131,64 @@ BRAND_FIELDS = ("brandID", "name", "website", "platform", "version", "currency",
 ACCOUNT_INPUT_FIELDS = ("website", "platform", "version", "phpVersion", "platformVersion")
 # Every recommended event name (vendor's "Recommended Customer Event Contracts"); eventVersion expected.
 RECOMMENDED_EVENTS = (*ORDER_EVENTS, *CART_EVENTS, "ordered product", "viewed product")
+# Catalog resources: products, categories, orders, carts (v3) and products, product-categories (v5).
+# ---------------------------------------------------------------------------------------------------
+
+# §1.6: recorded Content-Type of products, categories and GET /v3/orders (list). The v5 products and
+# product-categories share it because they are the same resources (mock decision).
+CT_CATALOG = CT_JSON_UTF8
+
+# §6.1 path ID vs body ID (mock decision): the path wins, the body value is reported.
+ID_DIFFERS = "differs from the path, path value used"
+# §6.1 / §5.4 PATCH of an order: keys other than the listed ones are ignored (mock decision).
+PATCH_IGNORED = "ignored, PATCH changes only trackingCode, courierTitle, courierUrl, paymentStatus, " \
+    "fulfillmentStatus, canceledDate, cancelReason, cartID"
+# §4 v5 product-categories: ``categoryId`` is an alias of ``categoryID`` (mock decision, wp-omnisend).
+CATEGORY_ALIAS = "categoryId"
+ALIAS_IGNORED = "ignored, categoryID used"
+
+# §5.2 products (v3)
+PRODUCT_STATUSES = ("inStock", "outOfStock", "notAvailable")  # OAS3 products.json enum
+MAX_PRODUCT_IMAGES = 10  # OAS3 maxItems (the docs page says 20; mock decision: 10)
+ERR_PRODUCT_EXISTS = "Product with '{id}' productID already exists"  # recorded (§7 #1)
+ERR_PRODUCT_NOT_FOUND = "Product with ProductID `{id}` not found"  # recorded (§7 #2), backticks
+ERR_PRODUCT_MISSING = "Product with '{id}' productID doesn't exist"  # recorded (§7 #3), PUT
+ERR_PRODUCT_DELETE_MISSING = "product not found"  # recorded (§7 #4), 422 on DELETE
+
+# §5.10 v5 products: field limits (vendor's v5 reference, put_products-productid)
+V5_MAX_ID = 100
+V5_MAX_TITLE = 255
+V5_MAX_URL = 1000
+V5_MAX_DESCRIPTION = 1000
+V5_MAX_VENDOR = 100
+V5_MAX_IMAGES = 300
+V5_MAX_TAGS = 100
+V5_MAX_VARIANTS = 500
+V5_MAX_SKU = 255
+V5_CURRENCY_PATTERN = r"^[A-Z]{3}$"  # 3 uppercase letters (mock decision)
+V5_IMAGE_ID = "img-{n}"  # §5.10: v5 image URLs map to v3 imageIDs img-1, img-2, ... (mock decision)
+
+# §5.3 categories (v3) and §4 product-categories (v5)
+ERR_CATEGORY_EXISTS = "Category with categoryID '{id}' exists. Use PUT method to overwrite it."  # recorded (§7 #5)
+ERR_CATEGORY_NOT_FOUND = "Category with '{id}' categoryID not found"  # recorded (§7 #6), 422 on GET
+ERR_CATEGORY_MISSING = "Category with categoryID '{id}' doesn't exist"  # recorded (§7 #7, #8), 422
+V5_MAX_CATEGORY_ID = 100  # §4: categoryID 1..100 chars
+V5_MAX_CATEGORY_TITLE = 255  # §4: title <= 255
+
+# §5.4 orders (v3)
+DISCOUNT_TYPES = ("percentage", "fixedAmount", "freeShipping")
+# OAS3 spells it "freeShippping"; accepted and stored as freeShipping (mock decision, §5.4).
+DISCOUNT_TYPE_TYPO = "freeShippping"
+ORDER_PATCH_FIELDS = ("trackingCode", "courierTitle", "courierUrl", "paymentStatus", "fulfillmentStatus",
+                      "canceledDate", "cancelReason", "cartID")  # §3.4 / OAS3 PATCH body
+ERR_ORDER_EXISTS = "Order with '{id}' orderID already exists"  # mock decision (§3.4)
+ERR_ORDER_NOT_FOUND = "Order with '{id}' orderID not found"  # recorded (§7 #11)
+ORDER_IDENTITY_REQUIRED = "email, phone or contactID is required"  # §1.5 one-of vocabulary
+
+# §5.5 carts and cart products (v3)
+ERR_CART_EXISTS = "Cart with '{id}' cartID already exists"  # mock decision (§3.5)
+ERR_CART_NOT_FOUND = "Cart with '{id}' cartID not found"  # recorded (§7 #9)
+# recorded (§7 #10): leading space and "*", trailing "; ", byte for byte
+ERR_CART_PRODUCT_EXISTS = " *Product with cartProductID {id} already exists in the Cart; "
+ERR_CART_PRODUCT_NOT_FOUND = "Product with cartProductID {id} not found in the Cart"  # mock decision (§3.5)
+CART_IDENTITY_REQUIRED = "email or contactID is required"  # §3.5: phone alone is not enough

@@ -133,3 +133,21 @@ BATCH_OUTPUT = {"totalCount: minimum", "status: enum"}
 # GET /campaigns (§8): the real API's array key is `campaign`; the contract's `campaigns` is then absent,
 # which the validator cannot flag (the property is optional), so tests assert the key itself.
 CAMPAIGN_LIST_KEY = "campaign"
+
+# Catalog shapes (omnisend.md §8, §5.2-§5.5). Names are relative to one record; lists use ``prefix``.
+PRODUCT_OUTPUT = {
+    "tags: type", "categoryIDs: type",  # null when unset (OAS3 example / mock decision)
+    "variants[].oldPrice: type",  # null when unset (mock decision)
+}
+ORDER_OUTPUT = {
+    "tags: type", "products[].categoryIDs: type", "products[].tags: type",  # null when unset (recorded)
+    "canceledDate: type",  # null when unset (recorded)
+    "billingAddress.countryCode: minLength", "shippingAddress.countryCode: minLength",  # "" when unset
+    "email: format",  # "" when the order has no email (unset strings render as "", §5.4)
+}
+# POST / PUT /orders answer: "email" is "" for a phone-only order (recorded key set, §7 #18).
+ORDER_ANSWER = {"email: format"}
+CART_OUTPUT = {
+    "products[].oldPrice: type",  # null when unset (recorded)
+    "email: format",  # "" when the cart's contact has no email
+}
