@@ -10,6 +10,11 @@ from marshmallow.validate import OneOf, Range
 CLOCK_ACTIONS = ("freeze", "advance", "resume", "set")
 
 
+def strict_bool(**kwargs: Any) -> fields.Boolean:
+    """A JSON boolean only (marshmallow would also take "off", "yes", 1)."""
+    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+
+
 class FaultRuleSchema(Schema):
     """A fault rule: which requests (vendor, tenant, method, path glob) and what happens to them."""
 
@@ -31,7 +36,7 @@ class FaultRuleSchema(Schema):
     body = fields.Raw(allow_none=True, metadata={"description": "the whole answer body instead of the envelope"})
     headers = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
     latency = fields.Raw(allow_none=True, metadata={"description": "seconds, or [min, max] for a uniform draw"})
-    drop = fields.Boolean(load_default=False, metadata={"description": "close the connection, answer nothing"})
+    drop = strict_bool(load_default=False, metadata={"description": "close the connection, answer nothing"})
 
     @validates("method")
     def _method(self, value: Any, **_: Any) -> None:
@@ -84,7 +89,7 @@ class RateRuleSchema(Schema):
 
     limit = fields.Integer(strict=True, validate=Range(min=1))
     window = fields.Float(validate=Range(min=0.001))
-    enabled = fields.Boolean()
+    enabled = strict_bool()
     bucket = fields.String()
 
 
@@ -108,4 +113,4 @@ class GlobalLimitsSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    enabled = fields.Boolean(required=True)
+    enabled = strict_bool(required=True)

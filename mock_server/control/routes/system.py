@@ -102,7 +102,12 @@ def register(bp: Blueprint) -> None:
                 found = fixtures.read_folder(Path(posted["path"]))
             else:
                 found = fixtures.document_from_posted(posted)
+                for name in posted:
+                    found.setdefault(name, [])  # so that an unknown vendor is named even without tenants
             tenants = fixtures.build_tenants(mock, found)
+            if not tenants:
+                origin = posted["path"] if isinstance(posted, dict) and set(posted) == {"path"} else "<posted>"
+                raise fixtures.FixtureError(origin, "$", "no tenants to load")
         except fixtures.FixtureError as exc:
             raise bad_request(f"fixture error: {exc}", extra=exc.as_dict()) from exc
         fixtures.install(mock, tenants)
