@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_server.core.context import MockContext
@@ -190,3 +191,34 @@ def test_filter_object_combines_criteria() -> None:
     assert JournalFilter(vendor="omnisend", path="/v3/orders*", status="5xx", fault="f1").matches(entry)
     assert not JournalFilter(vendor="omnisend", method="POST").matches(entry)
     assert not JournalFilter(until=9.0).matches(entry)
+
+
+def test_warnings_are_journalled(client: FlaskClient) -> None:
+    response = client.get("/contacts?limit=1", headers=OMNISEND)  # the unversioned alias warns
+    [entry] = entries(client)
+    assert entry["path"] == "/v3/contacts"
+    assert entry["warnings"] == response.headers["X-Mock-Warnings"] == "path: served as /v3 alias"
+
+
+def test_an_exception_escaping_the_handlers_is_journalled_as_500(client: FlaskClient, mock: MockContext,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(ctx: MockContext, response: object) -> object:
+        raise RuntimeError("after_request blew up")
+
+    monkeypatch.setattr(mock.vendors["omnisend"], "after_request", broken)
+    assert client.get("/v3/contacts", headers=OMNISEND).status_code == 500
+    [entry] = entries(client)
+    assert (entry["path"], entry["status"], entry["responseBody"]) == ("/v3/contacts", 500, None)
+
+
+def test_internal_requests_show_their_parsed_body(app: Flask, mock: MockContext) -> None:
+    from mock_server.middleware import ENV_BATCH_ITEM
+
+    body = {"identifiers": [{"type": "email", "id": "item@example.com",
+                             "channels": {"email": {"status": "subscribed"}}}]}
+    with app.test_request_context("/v3/contacts", method="POST", json=body, headers=OMNISEND,
+                                  environ_base={ENV_BATCH_ITEM: True}):
+        response = app.full_dispatch_request()
+    assert response.status_code == 200
+    [entry] = mock.journal.entries()
+    assert (entry["batchItem"], entry["body"], entry["status"]) == (True, body, 200)

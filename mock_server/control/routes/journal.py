@@ -9,8 +9,8 @@ from mock_server.core.http import json_response
 from mock_server.core.journal import JournalFilter, parse_time, valid_status_filter
 from mock_server.core.request import ctx
 
-FILTERS = ("vendor", "tenant", "method", "path", "status", "since", "until", "requestId", "batchItem",
-           "fault")
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
 
 
 def journal_filter() -> JournalFilter:
@@ -40,7 +40,7 @@ def register(bp: Blueprint) -> None:
         """Return journalled vendor requests, oldest first (filters; ``limit``/``offset`` paging)."""
         mock = ctx()
         where = journal_filter()
-        limit = query_int("limit", 100, 1, max(mock.journal.size, 1))
+        limit = query_int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         offset = query_int("offset", 0, 0)
         entries = mock.journal.entries(where)
         return json_response(page(entries, limit, offset))
