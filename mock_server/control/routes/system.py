@@ -70,8 +70,7 @@ def register(bp: Blueprint) -> None:
 
     @bp.post("/reset")
     def reset() -> Response:
-        """Restore every tenant (or ``?vendor=`` / ``?tenant=``) to its seed; a full reset also clears
-        the journal and fault rules and restarts the clock."""
+        """Reset to the fixture seed: everything, or only ``?vendor=`` / ``?tenant=`` data."""
         mock = ctx()
         tenant_id = request.args.get("tenant")
         vendor = request.args.get("vendor")
@@ -91,24 +90,29 @@ def register(bp: Blueprint) -> None:
 
     @bp.post("/fixtures")
     def load_fixtures() -> Response:
-        """Replace every tenant with a fixture folder (``{"path": ...}``) or a posted fixture document;
-        validated as at start-up, all or nothing."""
+        """Replace the data set with a fixture folder or a posted fixture document (all or nothing)."""
         mock = ctx()
-        posted = json_body()
         try:
-            if isinstance(posted, dict) and set(posted) == {"path"}:
-                if not isinstance(posted["path"], str) or not posted["path"]:
-                    raise bad_request("path must be a folder path", [("path", "must be a non-empty string")])
-                found = fixtures.read_folder(Path(posted["path"]))
-            else:
-                found = fixtures.document_from_posted(posted)
-                for name in posted:
-                    found.setdefault(name, [])  # so that an unknown vendor is named even without tenants
+            origin, found = read_posted(json_body())
             tenants = fixtures.build_tenants(mock, found)
             if not tenants:
-                origin = posted["path"] if isinstance(posted, dict) and set(posted) == {"path"} else "<posted>"
                 raise fixtures.FixtureError(origin, "$", "no tenants to load")
         except fixtures.FixtureError as exc:
             raise bad_request(f"fixture error: {exc}", extra=exc.as_dict()) from exc
         fixtures.install(mock, tenants)
         return json_response({"loaded": [{"vendor": t.vendor, "tenant": t.tenant_id} for t in tenants]})
+
+
+Found = dict[str, list[tuple[str, dict[str, Any]]]]
+
+
+def read_posted(posted: Any) -> tuple[str, Found]:
+    """Read ``{"path": folder}`` or a fixture document; return its origin and its tenant documents."""
+    if isinstance(posted, dict) and set(posted) == {"path"}:
+        if not isinstance(posted["path"], str) or not posted["path"]:
+            raise bad_request("path must be a folder path", [("path", "must be a non-empty string")])
+        return posted["path"], fixtures.read_folder(Path(posted["path"]))
+    found = fixtures.document_from_posted(posted)
+    for name in posted:
+        found.setdefault(name, [])  # so that an unknown vendor is named even when it lists no tenant
+    return "<posted>", found
