@@ -72,7 +72,7 @@ def record(ctx: MockContext, response: Response | None, warnings: str | None = N
 
 
 def _tenant_id() -> str | None:
-    found: str | None = g.get("tenant_id")
+    found: str | None = g.get("caller_tenant")
     if found is not None:
         return found
     tenant = g.get("tenant")

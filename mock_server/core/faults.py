@@ -188,7 +188,7 @@ class FaultEngine:
 
 def authenticated(ctx: MockContext, vendor: str, tenant_id: str) -> None:
     """Note who is calling (for the journal) and apply the fault rules; vendors call this after auth."""
-    g.tenant_id = tenant_id
+    g.caller_tenant = tenant_id
     if g.get("batch_item"):
         return  # items of an Omnisend batch are not client calls
     fault = ctx.faults.match(vendor, tenant_id, request.method, request.path)
