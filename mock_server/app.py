@@ -1,4 +1,9 @@
-"""The app factory: settings -> context -> vendors and fixtures -> blueprints -> error handling."""
+"""The app factory: settings -> context -> vendors and fixtures -> blueprints -> error handling.
+
+Around every request: CORS preflights are answered first (no auth); vendor paths run the vendor's
+pipeline (which calls the fault hook right after auth); every non-/_mock request is journalled after
+its answer exists (errors included), with the teardown hook as a safety net.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,29 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from mock_server.control import auth, cors, recorder
 from mock_server.core import fixtures
 from mock_server.core.context import MockContext, Settings, Vendor
 from mock_server.core.errors import InternalError, MethodNotAllowed, MockError, RouteNotFound
-from mock_server.core.http import json_response
+from mock_server.core.faults import CustomFault
+from mock_server.core.http import dumps, json_response
 from mock_server.core.request import ctx as current_ctx
 from mock_server.core.request import warnings_header
-from mock_server.middleware import PathNormalizer
+from mock_server.middleware import ENV_BATCH_ITEM, PathNormalizer, SandboxWsgi
 
 log = logging.getLogger("mock_server")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build a fully seeded app; raise FixtureError (changing nothing) if the fixtures are bad."""
-    from mock_server.control.omnisend_batches import blueprint as omnisend_batches_blueprint
-    from mock_server.control.routes import blueprint as control_blueprint
+    from mock_server.control.routes import build_blueprint as control_blueprint
     from mock_server.ometria.vendor import Ometria
     from mock_server.omnisend.vendor import Omnisend
 
     settings = settings or Settings()
+    if settings.require_admin_token and not settings.admin_token:
+        settings.admin_token = auth.new_token()
+        log.warning("control plane admin token: %s", settings.admin_token)
     app = Flask(__name__)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.url_map.strict_slashes = False
@@ -37,8 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for vendor in (Omnisend(), Ometria()):
         ctx.vendors[vendor.name] = vendor
         app.register_blueprint(vendor.blueprint())
-    app.register_blueprint(control_blueprint)
-    app.register_blueprint(omnisend_batches_blueprint)
+    app.register_blueprint(control_blueprint())
     fixtures.load_folder(ctx, settings.fixtures or fixtures.default_fixtures_dir())
     for vendor in ctx.vendors.values():
         vendor.start_workers(ctx)
@@ -46,29 +54,44 @@ def create_app(settings: Settings | None = None) -> Flask:
     request_ids = ctx.ids.derive("request-ids")
 
     @app.before_request
-    def _pipeline() -> None:
+    def _pipeline() -> Response | None:
         g.request_id = request_ids.uuid4()
+        g.batch_item = bool(request.environ.get(ENV_BATCH_ITEM))
+        recorder.start(ctx)
+        if cors.is_preflight(request):
+            g.preflight = True
+            return cors.preflight(request, ctx.settings.cors_origins)
         vendor = ctx.vendor_for_path(request.path)
         if vendor is not None:
             g.vendor = vendor
             vendor.before_request(ctx)
+        return None
 
     @app.after_request
     def _finish(response: Response) -> Response:
         vendor = g.get("vendor") or ctx.vendor_for_path(request.path)
-        if vendor is not None:
+        warnings = None
+        if vendor is not None and not g.get("preflight"):
             response = vendor.after_request(ctx, response)
             warnings = warnings_header()
             if warnings:
                 response.headers["X-Mock-Warnings"] = warnings
         response.headers["X-Mock-Request-Id"] = g.get("request_id", "")
+        cors.decorate(request, response, ctx.settings.cors_origins)
+        recorder.record(ctx, response, warnings)
         return response
+
+    @app.teardown_request
+    def _journal_failures(exc: BaseException | None) -> None:
+        # Only when no answer reached after_request (an exception escaped the handlers).
+        recorder.record(ctx, None, None)
 
     @app.errorhandler(Exception)
     def _error(exc: Exception) -> Response:
         return render_error(exc)
 
     PathNormalizer.install(app, ctx)
+    SandboxWsgi.install(app, ctx)
     return app
 
 
@@ -96,12 +119,15 @@ def render_error(exc: Exception) -> Response:
         # Unknown top-level paths (/v4, /api, an unversioned path with the alias off) answer 404 in the
         # Omnisend envelope (omnisend.md §1.1, §9).
         vendor = ctx.vendors["omnisend"]
-    if vendor is not None:
+    if isinstance(error, CustomFault):
+        response = custom_fault_response(error)
+    elif vendor is not None:
         response = vendor.render_error(error)
     else:
         body: dict[str, Any] = {"error": error.message or _control_text(error)}
         if error.fields:
             body["fields"] = [f"{p}: {m}" for p, m in error.fields]
+        body.update(error.extra)
         response = json_response(body, error.status)
     for name, value in error.headers.items():
         response.headers[name] = value
@@ -111,3 +137,12 @@ def render_error(exc: Exception) -> Response:
 def _control_text(error: MockError) -> str:
     return {404: "Not found", 405: "Method not allowed", 413: "Request body too large",
             401: "Unauthorized", 400: "Bad request"}.get(error.status, "Internal server error")
+
+
+def custom_fault_response(fault: CustomFault) -> Response:
+    """A fault rule's own body: text as given, anything else as JSON."""
+    if isinstance(fault.body, str):
+        return Response(fault.body.encode("utf-8"), status=fault.status, content_type="text/plain; charset=utf-8")
+    if fault.body is None:
+        return Response(b"", status=fault.status)
+    return Response(dumps(fault.body).encode("utf-8"), status=fault.status, content_type="application/json")

@@ -9,8 +9,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from mock_server.control.auth import is_loopback, new_token
 from mock_server.core.context import Settings
 from mock_server.core.fixtures import FixtureError
+from mock_server.core.journal import DEFAULT_BODY_LIMIT, DEFAULT_SIZE
 
 DEMO_KEYS = (
     ("Omnisend", "X-API-KEY", "omnisend-demo-key"),
@@ -37,6 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--queue-mode", choices=("sync", "async"), default="sync",
                        help="Ometria push queue processing")
     serve.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    serve.add_argument("--admin-token", default=None,
+                       help="token for /_mock (required when not bound to loopback; generated and printed "
+                            "when absent there)")
+    serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                       help="extra browser origin allowed by CORS (repeatable; '*' = any; loopback origins "
+                            "are always allowed)")
+    serve.add_argument("--journal-size", type=int, default=DEFAULT_SIZE, help="request journal ring size")
+    serve.add_argument("--journal-body-limit", type=int, default=DEFAULT_BODY_LIMIT,
+                       help="bytes of each request/response body kept in the journal")
     serve.add_argument("--reload", action="store_true", help="werkzeug development server with reloader")
     serve.add_argument("--log-level", default="INFO")
     check = sub.add_parser("check-fixtures", help="validate a fixture folder")
@@ -51,10 +62,19 @@ def settings_from(args: argparse.Namespace) -> Settings:
                         omnisend_batch_mode=args.batch_mode, ometria_queue_mode=args.queue_mode)
     if args.body_cap is not None:
         settings.body_cap = args.body_cap
+    host = getattr(args, "host", "127.0.0.1")
+    token = getattr(args, "admin_token", None)
+    # Off loopback anyone on the network could reset or fault the sandbox: the control plane then
+    # needs a token. A token given explicitly is required on loopback too.
+    settings.require_admin_token = token is not None or not is_loopback(host)
+    settings.admin_token = token or (new_token() if settings.require_admin_token else None)
+    settings.cors_origins = [*settings.cors_origins, *getattr(args, "cors_origin", [])]
+    settings.journal_size = getattr(args, "journal_size", DEFAULT_SIZE)
+    settings.journal_body_limit = getattr(args, "journal_body_limit", DEFAULT_BODY_LIMIT)
     return settings
 
 
-def banner(url: str) -> str:
+def banner(url: str, admin_token: str | None = None) -> str:
     """What ``serve`` prints once it listens."""
     lines = [f"mock-server listening on {url}",
              f"  Omnisend v3:   {url}/v3   (v5: {url}/v5)",
@@ -62,6 +82,8 @@ def banner(url: str) -> str:
              f"  Control plane: {url}/_mock/health",
              "  Demo keys:"]
     lines += [f"    {name:<16} {header}: {key}" for name, header, key in DEMO_KEYS]
+    if admin_token:
+        lines.append(f"  Admin token:   Authorization: Bearer {admin_token}   (required for /_mock)")
     return "\n".join(lines)
 
 
@@ -70,8 +92,9 @@ def serve(args: argparse.Namespace) -> int:
     from mock_server.app import create_app
 
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = settings_from(args)
     try:
-        app = create_app(settings_from(args))
+        app = create_app(settings)
     except FixtureError as exc:
         print(f"fixture error: {exc}", file=sys.stderr)
         return 2
@@ -81,14 +104,14 @@ def serve(args: argparse.Namespace) -> int:
     gc.collect()
     gc.freeze()
     if args.reload:
-        print(banner(f"http://{args.host}:{args.port}"), flush=True)
+        print(banner(f"http://{args.host}:{args.port}", settings.admin_token), flush=True)
         app.run(host=args.host, port=args.port, use_reloader=True, debug=False)
         return 0
     from mock_server.server import make_server
 
     server = make_server(app, args.host, args.port, args.threads)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(banner(f"http://{host}:{server.effective_port}"), flush=True)
+    print(banner(f"http://{host}:{server.effective_port}", settings.admin_token), flush=True)
     try:
         server.run()
     except KeyboardInterrupt:

@@ -1,13 +1,16 @@
-"""WSGI middleware run before routing: trailing slashes, the unversioned v3 alias, method override."""
+"""WSGI middleware run before routing: trailing slashes, the unversioned v3 alias, method override;
+and around the app: body capture for the journal and dropped connections for fault injection."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any, NoReturn
 
 from flask import Flask
 
 from mock_server.core.context import MockContext
+from mock_server.core.faults import ENV_DROP
 
 # First path segments served through the unversioned alias of /v3 (omnisend.md §1.1).
 V3_RESOURCES = frozenset({"contacts", "products", "categories", "orders", "carts", "events", "batches",
@@ -20,6 +23,8 @@ ENV_OVERRIDDEN = "mock.overridden_from"
 # Set on internal requests that execute one Omnisend batch item: not rate-limited individually
 # (omnisend.md §6.8) and journalled as part of their batch.
 ENV_BATCH_ITEM = "mock.batch_item"
+# The capturing wrapper around wsgi.input (the journal reads the first bytes of the body from it).
+ENV_CAPTURE = "mock.capture"
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -57,3 +62,94 @@ class PathNormalizer:
                 else:
                     environ[ENV_BAD_OVERRIDE] = override
         return self.app(environ, start_response)
+
+
+class CapturingInput:
+    """A ``wsgi.input`` wrapper that keeps the first ``limit`` bytes read (and counts them all)."""
+
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
+        self._stream = stream
+        self.limit = limit
+        self.captured = bytearray()
+        self.size = 0
+        self.exhausted = False
+
+    def _keep(self, data: bytes, asked: int | None) -> bytes:
+        self.size += len(data)
+        room = self.limit + 1 - len(self.captured)  # one byte more, to know it was cut
+        if room > 0:
+            self.captured += data[:room]
+        if not data or asked is None or asked < 0:
+            self.exhausted = True
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Read like the wrapped stream, remembering what went through."""
+        data = self._stream.read() if size is None or size < 0 else self._stream.read(size)
+        return self._keep(data, size)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        """Read one line like the wrapped stream."""
+        data = self._stream.readline() if size is None or size < 0 else self._stream.readline(size)
+        return self._keep(data, 0 if data.endswith(b"\n") else None)
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            line = self.readline()
+            if not line:
+                return
+            yield line
+
+
+class ConnectionDropped(ConnectionAbortedError):
+    """Raised out of the WSGI app when a fault drops the connection and no server socket is at hand."""
+
+
+class SandboxWsgi:
+    """Capture the body for the journal; drop the connection when a fault rule says so."""
+
+    def __init__(self, app: WsgiApp, ctx: MockContext) -> None:
+        self.app = app
+        self.ctx = ctx
+
+    @classmethod
+    def install(cls, app: Flask, ctx: MockContext) -> None:
+        """Wrap ``app.wsgi_app``."""
+        app.wsgi_app = cls(app.wsgi_app, ctx)  # type: ignore[method-assign]
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        stream = environ.get("wsgi.input")
+        if stream is not None:
+            capture = CapturingInput(stream, self.ctx.journal.body_limit)
+            environ["wsgi.input"] = environ[ENV_CAPTURE] = capture
+        started: list[Any] = []
+
+        def deferred(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            if environ.get(ENV_DROP):
+                started.append(status)
+                return lambda data: None
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, deferred)
+        if not environ.get(ENV_DROP):
+            return result
+        close = getattr(result, "close", None)
+        if callable(close):
+            close()
+        drop_connection(environ)
+
+
+def drop_connection(environ: dict[str, Any]) -> NoReturn:
+    """Close the client connection without an answer (waitress, werkzeug's server), then raise."""
+    if "waitress.client_disconnected" in environ:
+        from waitress.channel import ClientDisconnected
+
+        # waitress closes the channel without writing anything when the app raises this.
+        raise ClientDisconnected("connection dropped by a fault rule")
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        import socket
+
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    raise ConnectionDropped("connection dropped by a fault rule")

@@ -27,9 +27,25 @@ class RunningServer:
         return f"http://{host}:{self.port}"
 
     def stop(self) -> None:
-        """Close the listening socket and wait for the thread."""
-        self.server.close()
-        self.thread.join(timeout=5)
+        """Close the listening socket and every open connection, then wait for the thread."""
+        if self.thread.is_alive():
+            # Run the shutdown inside waitress's loop (its trigger runs thunks there): close idle
+            # keep-alive and dropped channels too, or the loop would wait for clients to hang up.
+            self.server.trigger.pull_trigger(self._close_all)
+            self.thread.join(timeout=5)
+        if self.thread.is_alive() or getattr(self.server, "_map", None):
+            self._close_all()
+            self.thread.join(timeout=5)
+        with contextlib.suppress(Exception):
+            self.server.task_dispatcher.shutdown(timeout=1)
+
+    def _close_all(self) -> None:
+        for channel in list(getattr(self.server, "_map", {}).values()):
+            if channel is not self.server and channel is not getattr(self.server, "trigger", None):
+                with contextlib.suppress(Exception):
+                    channel.close()
+        with contextlib.suppress(Exception):
+            self.server.close()
 
 
 def _vendor_header_channel() -> type:

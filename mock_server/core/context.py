@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from mock_server.core.auth import ApiKey, KeyRing
 from mock_server.core.clock import SEEDED_EPOCH, Clock
 from mock_server.core.cursor import CursorCodec
+from mock_server.core.faults import FaultEngine
 from mock_server.core.ids import IdGenerator
+from mock_server.core.journal import DEFAULT_BODY_LIMIT, DEFAULT_SIZE, Journal
 from mock_server.core.limits import DEFAULT_BODY_CAP
 from mock_server.core.ratelimit import RateLimiter
 from mock_server.core.store import Store, TenantState
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from mock_server.core.errors import MockError
 
 Mode = Literal["sync", "async"]
+# Browser origins allowed by default (any port): pages served from the developer's own machine.
+LOOPBACK_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*")
 
 
 @dataclass
@@ -44,6 +48,10 @@ class Settings:
     admin_token: str | None = None
     require_admin_token: bool = False
     freeze_clock: bool = False
+    # Sandbox plane: journal ring size and body cut-off, browser origins allowed by CORS.
+    journal_size: int = DEFAULT_SIZE
+    journal_body_limit: int = DEFAULT_BODY_LIMIT
+    cors_origins: list[str] = field(default_factory=lambda: list(LOOPBACK_ORIGINS))
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -101,6 +109,8 @@ class MockContext:
         self.keyring = KeyRing()
         self.codec = CursorCodec(self.ids.derive("cursor").token_bytes())
         self.vendors: dict[str, Vendor] = {}
+        self.journal = Journal(settings.journal_size, settings.journal_body_limit)
+        self.faults = FaultEngine(settings.seed)
         # The Flask app, for work that re-enters it (Omnisend batch items run as internal requests).
         self.app: Any = None
 

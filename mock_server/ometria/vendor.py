@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, g, request
 
 from mock_server.core import errors as E
+from mock_server.core import faults
 from mock_server.core.auth import ApiKey
 from mock_server.core.context import MockContext, Vendor
 from mock_server.core.ratelimit import LimitRule
@@ -75,6 +76,7 @@ class Ometria(Vendor):
         tenant = ctx.tenant(C.VENDOR, key.tenant_id) if key is not None else None
         if key is None or tenant is None:
             raise E.Forbidden(C.ERR_FORBIDDEN)
+        faults.authenticated(ctx, C.VENDOR, tenant.tenant_id)  # sandbox plane: journal tenant, fault rules
         check_route()
         meta = current_meta()
         if meta is not None and meta.scope is not None and not key.allows(meta.scope):

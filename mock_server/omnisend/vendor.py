@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, g, request
 
 from mock_server.core import errors as E
+from mock_server.core import faults
 from mock_server.core.auth import ApiKey
 from mock_server.core.context import MockContext, Vendor
 from mock_server.core.ratelimit import LimitRule
@@ -86,6 +87,7 @@ class Omnisend(Vendor):
         if tenant is None:
             raise E.Unauthorized()
         g.api_key = key
+        faults.authenticated(ctx, C.VENDOR, tenant.tenant_id)  # sandbox plane: journal tenant, fault rules
         rule = None if request.environ.get(ENV_BATCH_ITEM) else rate_rule(tenant)
         if rule is not None:
             decision = ctx.limiter.hit((C.VENDOR, tenant.tenant_id), rule)

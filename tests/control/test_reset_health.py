@@ -30,7 +30,7 @@ def test_reset_one_tenant_leaves_the_others(client: FlaskClient, mock: MockConte
     client.post("/v2/push", headers=STAGING, json=[{"@type": "contact", "id": "n", "email": "n@x.com"}])
     client.patch("/v3/contacts/65b2a0c1d2e3f4a5b6c7d001", headers=OMNISEND, json={"firstName": "Kept"})
     response = client.post("/_mock/reset?tenant=staging")
-    assert response.get_json() == {"reset": [{"vendor": "ometria", "tenant": "staging"}]}
+    assert response.get_json() == {"reset": [{"vendor": "ometria", "tenant": "staging"}], "full": False}
     assert client.get("/v2/contacts/default/n", headers=STAGING).status_code == 404
     kept = client.get("/v3/contacts/65b2a0c1d2e3f4a5b6c7d001", headers=OMNISEND).get_json()
     assert kept["firstName"] == "Kept"

@@ -417,7 +417,8 @@ class TestAsync:
         batch_id = _create(client, [_contact("c1@example.com")])
         response = client.post("/_mock/omnisend/batches/drain")
         assert response.status_code == 200
-        assert response.get_json() == {"drained": {BRAND_ID: {"batches": 1, "items": 1, "campaigns": 0}}}
+        assert response.get_json() == {"vendor": "omnisend", "tenant": None,
+                                       "drained": {BRAND_ID: {"batches": 1, "items": 1, "campaigns": 0}}}
         assert client.get(f"/v3/batches/{batch_id}", headers=OMNISEND).get_json()["status"] == "finished"
         unknown = client.post("/_mock/omnisend/batches/drain?tenant=nope")
         assert unknown.status_code == 404

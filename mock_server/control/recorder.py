@@ -1,0 +1,101 @@
+"""Writes one journal entry per vendor request (the app's after-request and teardown hooks call it)."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Response, g, request
+
+from mock_server.core.clock import iso_ms
+from mock_server.core.context import MockContext
+from mock_server.core.faults import ENV_DROP
+from mock_server.core.journal import capture_body, mask_headers
+from mock_server.core.limits import json_size
+from mock_server.middleware import ENV_CAPTURE, ENV_OVERRIDDEN, CapturingInput
+
+CONTROL_PREFIX = "/_mock"
+
+
+def start(ctx: MockContext) -> None:
+    """Note when the request began (mock time for the entry, real time for the duration)."""
+    g.started = time.perf_counter()
+    g.mock_time = ctx.clock.time()
+
+
+def journalled_path(path: str) -> bool:
+    """Every path but the control plane's is a vendor request (unknown paths too)."""
+    return not (path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"))
+
+
+def record(ctx: MockContext, response: Response | None, warnings: str | None = None) -> None:
+    """Journal the current request once (``response`` None = it failed before an answer existed)."""
+    if g.get("journalled") or g.get("preflight") or not journalled_path(request.path):
+        return
+    g.journalled = True
+    limit = ctx.journal.body_limit
+    body, body_cut, body_size = _request_body(limit)
+    dropped = bool(request.environ.get(ENV_DROP))
+    status: int | None = None if dropped or response is None else response.status_code
+    answer: Any = None
+    answer_cut = False
+    if response is not None and not dropped and not response.is_streamed:
+        answer, answer_cut, _ = capture_body(response.get_data(), limit)
+    mock_time = g.get("mock_time", ctx.clock.time())
+    vendor = g.get("vendor")
+    ctx.journal.record({
+        "time": iso_ms(datetime.fromtimestamp(mock_time, UTC)),
+        "epoch": mock_time,
+        "requestId": g.get("request_id"),
+        "vendor": vendor.name if vendor is not None else None,
+        "tenant": _tenant_id(),
+        "method": request.method,
+        "originalMethod": request.environ.get(ENV_OVERRIDDEN),
+        "path": request.path,
+        "query": request.query_string.decode("latin-1"),
+        "headers": mask_headers(request.headers.items()),
+        "body": body,
+        "bodyTruncated": body_cut,
+        "bodySize": body_size,
+        "status": 500 if response is None and not dropped else status,
+        "responseHeaders": None if response is None or dropped else mask_headers(response.headers.items()),
+        "responseBody": answer,
+        "responseTruncated": answer_cut,
+        "durationMs": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3),
+        "warnings": warnings,
+        "batchItem": bool(g.get("batch_item")),
+        "fault": g.get("fault"),
+        "dropped": dropped,
+    })
+
+
+def _tenant_id() -> str | None:
+    found: str | None = g.get("caller_tenant")
+    if found is not None:
+        return found
+    tenant = g.get("tenant")
+    if tenant is not None:
+        return str(tenant.tenant_id)
+    key = g.get("api_key")
+    return None if key is None else str(key.tenant_id)
+
+
+def _request_body(limit: int) -> tuple[Any, bool, int]:
+    capture = request.environ.get(ENV_CAPTURE)
+    if isinstance(capture, CapturingInput):
+        if not capture.exhausted and len(capture.captured) <= limit:
+            # The view did not read (all of) the body: read just enough of it to show.
+            with contextlib.suppress(Exception):
+                request.stream.read(limit + 1 - len(capture.captured))
+        size = capture.size if capture.exhausted else max(request.content_length or 0, len(capture.captured))
+        return capture_body(bytes(capture.captured), limit, size)
+    # An internal request (an Omnisend batch item) that did not come through the WSGI layer.
+    parsed = g.get("body")
+    if parsed is None:
+        return None, False, 0
+    size = json_size(parsed)
+    if size > limit:
+        return None, True, size
+    return parsed, False, size

@@ -1,0 +1,63 @@
+"""Fault rules: list, add, delete one, delete all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response
+
+from mock_server.control.common import bad_request, json_body, load, not_found
+from mock_server.control.schemas import FaultRuleSchema
+from mock_server.core.http import json_response
+from mock_server.core.request import ctx
+
+_rule = FaultRuleSchema()
+
+
+def rule_spec(data: dict[str, Any]) -> dict[str, Any]:
+    """Turn a validated rule body into :class:`FaultRule` keyword arguments."""
+    method = data.get("method")
+    latency = data.get("latency")
+    if latency is not None:
+        pair = latency if isinstance(latency, list) else [latency, latency]
+        latency = (float(pair[0]), float(pair[-1]))
+    return {"vendor": data.get("vendor"), "tenant": data.get("tenant"),
+            "methods": tuple(method if isinstance(method, list) else [method] if method else []),
+            "path": data["path"], "probability": data["probability"], "seed": data.get("seed"),
+            "after": data["after"], "count": data.get("count"), "status": data.get("status"),
+            "message": data.get("message"), "body": data.get("body"), "has_body": "body" in data,
+            "headers": dict(data.get("headers") or {}), "latency": latency, "drop": data["drop"]}
+
+
+def register(bp: Blueprint) -> None:
+    """Attach the fault routes."""
+
+    @bp.get("/faults")
+    def faults() -> Response:
+        """List the fault rules with their counters."""
+        return json_response({"faults": [r.as_dict() for r in ctx().faults.rules()]})
+
+    @bp.post("/faults")
+    def add_fault() -> Response:
+        """Add a fault rule (see the FaultRule schema)."""
+        mock = ctx()
+        data = load(_rule, json_body())
+        if data.get("vendor") is not None and data["vendor"] not in mock.vendors:
+            raise bad_request("invalid request body", [("vendor", f"unknown vendor {data['vendor']!r}")])
+        try:
+            rule = mock.faults.add(**rule_spec(data))
+        except ValueError as exc:
+            raise bad_request("invalid request body", [("_schema", str(exc))]) from exc
+        return json_response(rule.as_dict(), 201)
+
+    @bp.delete("/faults")
+    def clear_faults() -> Response:
+        """Delete every fault rule."""
+        return json_response({"deleted": ctx().faults.clear()})
+
+    @bp.delete("/faults/<rule_id>")
+    def delete_fault(rule_id: str) -> Response:
+        """Delete one fault rule."""
+        if not ctx().faults.remove(rule_id):
+            raise not_found(f"unknown fault rule {rule_id!r}")
+        return json_response({"deleted": 1})

@@ -1,0 +1,56 @@
+"""The request journal: read (filtered, paged), count, clear."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from mock_server.control.common import bad_request, page, query_bool, query_int
+from mock_server.core.http import json_response
+from mock_server.core.journal import JournalFilter, parse_time, valid_status_filter
+from mock_server.core.request import ctx
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+
+def journal_filter() -> JournalFilter:
+    """Build the filter from the query (``status`` 404 or 4xx; ``since``/``until`` RFC 3339, mock time)."""
+    args = request.args
+    status = args.get("status")
+    if status is not None and not valid_status_filter(status):
+        raise bad_request("status must be a status (404), a class (4xx) or 'dropped'",
+                          [("status", "must be a status (404), a class (4xx) or 'dropped'")])
+    bounds: dict[str, float | None] = {}
+    for name in ("since", "until"):
+        raw = args.get(name)
+        bounds[name] = None if raw is None else parse_time(raw)
+        if raw is not None and bounds[name] is None:
+            raise bad_request(f"{name} must be an RFC 3339 date-time", [(name, "must be an RFC 3339 date-time")])
+    return JournalFilter(vendor=args.get("vendor"), tenant=args.get("tenant"), method=args.get("method"),
+                         path=args.get("path"), status=status, since=bounds["since"], until=bounds["until"],
+                         request_id=args.get("requestId"), batch_item=query_bool("batchItem"),
+                         fault=args.get("fault"))
+
+
+def register(bp: Blueprint) -> None:
+    """Attach the journal routes."""
+
+    @bp.get("/journal")
+    def journal() -> Response:
+        """Return journalled vendor requests, oldest first (filters; ``limit``/``offset`` paging)."""
+        mock = ctx()
+        where = journal_filter()
+        limit = query_int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+        offset = query_int("offset", 0, 0)
+        entries = mock.journal.entries(where)
+        return json_response(page(entries, limit, offset))
+
+    @bp.get("/journal/count")
+    def journal_count() -> Response:
+        """Count journalled requests matching the filters."""
+        return json_response({"count": ctx().journal.count(journal_filter())})
+
+    @bp.delete("/journal")
+    def journal_clear() -> Response:
+        """Forget every journalled request."""
+        return json_response({"deleted": ctx().journal.clear()})
