@@ -13,7 +13,16 @@ from mock_server.core.errors import MockError, ValidationFailed
 from mock_server.core.fixtures import FixtureError, json_path
 from mock_server.core.store import TenantState
 from mock_server.ometria import constants as C
-from mock_server.ometria.backend import COLLECTIONS, SEEDERS, Account, register_seeder, seeders
+from mock_server.ometria.backend import (
+    COLLECTIONS,
+    SEEDERS,
+    Account,
+    custom_events,
+    orders,
+    products,
+    register_seeder,
+    seeders,
+)
 from mock_server.ometria.backend import contacts as contact_rules
 from mock_server.ometria.schemas import Id
 
@@ -86,6 +95,8 @@ def _seed_contact(account: Account, record: dict[str, Any]) -> None:
 
 
 register_seeder("contacts", _seed_contact, order=10)
+# Importing a resource module registers its seeder and its push processor.
+RESOURCE_MODULES = (contact_rules, custom_events, orders, products)
 
 
 def seed_account(ctx: MockContext, document: Mapping[str, Any], origin: str) -> TenantState:

@@ -21,6 +21,8 @@ from mock_server.core.store import TenantState
 from mock_server.ometria import constants as C
 from mock_server.ometria import errors as ometria_errors
 from mock_server.ometria.backend.queue import queue_headers
+from mock_server.ometria.backend.worker import QueueWorker
+from mock_server.ometria.backend.worker import drain as drain_queues
 from mock_server.ometria.fixtures import seed_account
 
 
@@ -39,6 +41,9 @@ class Ometria(Vendor):
 
     name = C.VENDOR
     prefixes = C.PREFIXES
+
+    def __init__(self) -> None:
+        self.worker: QueueWorker | None = None
 
     def blueprint(self) -> Blueprint:
         """Return the blueprint with every Ometria route."""
@@ -93,4 +98,20 @@ class Ometria(Vendor):
             read_json_body(ctx.settings.body_cap)
 
     def on_reset(self, ctx: MockContext, tenant: TenantState) -> None:
-        """Nothing outside the store to clear yet (the queue lives in the tenant state)."""
+        """Nothing outside the store to clear (the queue and its pause flag live in the tenant state)."""
+
+    def start_workers(self, ctx: MockContext) -> None:
+        """In ``async`` queue mode, start the background worker (§4.3)."""
+        if ctx.settings.ometria_queue_mode == "async" and self.worker is None:
+            self.worker = QueueWorker(ctx)
+            self.worker.start()
+
+    def stop_workers(self) -> None:
+        """Stop the background worker (tests, server shutdown)."""
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+
+    def drain(self, ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
+        """Process every waiting push record now, paused queues included."""
+        return drain_queues(ctx, tenant_id)

@@ -9,7 +9,7 @@ from mock_server.core.errors import MockError
 from mock_server.core.limits import record_fits
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import Account
-from mock_server.ometria.backend.queue import log_error, process_waiting, queue_cap, waiting
+from mock_server.ometria.backend.queue import is_paused, log_error, process_waiting, queue_cap, waiting
 from mock_server.ometria.schemas import is_id
 
 
@@ -73,6 +73,6 @@ def push(account: Account, body: Any, request_id: str, *, mode: str, rate: float
         log_error(account, request_id, record_type, record_id, path, message)
     now = account.now_ts()
     queue.extend({"request_id": request_id, "record": record, "enqueued": now} for record in accepted)
-    if mode == "sync":
+    if mode == "sync" and not is_paused(account.tenant):
         process_waiting(account)
     return {"status": "OK", "request_id": request_id, "accepted": len(accepted), "rejected": len(rejected)}
