@@ -34,8 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--body-cap", type=int, default=None, help="request body cap in bytes (default 10 MiB)")
     serve.add_argument("--batch-mode", choices=("sync", "async"), default="sync",
                        help="Omnisend batch processing")
-    serve.add_argument("--queue-mode", choices=("sync", "async"), default="sync",
-                       help="Ometria push queue processing")
+    serve.add_argument("--queue-mode", choices=("sync", "async"), default="async",
+                       help="Ometria push queue processing (default async: a worker processes after a delay)")
+    serve.add_argument("--queue-delay", type=float, default=None,
+                       help="seconds a pushed record waits before the async worker takes it (default 1)")
+    serve.add_argument("--queue-rate", type=float, default=None,
+                       help="records per second the async worker processes (default 1000)")
+    serve.add_argument("--tls", action="store_true",
+                       help="serve HTTPS (self-signed certificate generated in the state folder, or --cert/--key)")
+    serve.add_argument("--cert", type=Path, default=None, help="PEM certificate for --tls")
+    serve.add_argument("--key", type=Path, default=None, help="PEM private key for --tls")
+    serve.add_argument("--state-dir", type=Path, default=None,
+                       help="folder for generated state such as the TLS certificate (default .state)")
     serve.add_argument("--threads", type=int, default=8, help="waitress worker threads")
     serve.add_argument("--reload", action="store_true", help="werkzeug development server with reloader")
     serve.add_argument("--log-level", default="INFO")
@@ -51,6 +61,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
                         omnisend_batch_mode=args.batch_mode, ometria_queue_mode=args.queue_mode)
     if args.body_cap is not None:
         settings.body_cap = args.body_cap
+    if args.queue_delay is not None:
+        settings.ometria_queue_delay = args.queue_delay
+    if args.queue_rate is not None:
+        settings.ometria_queue_rate = args.queue_rate
     return settings
 
 
@@ -85,16 +99,31 @@ def serve(args: argparse.Namespace) -> int:
         app.run(host=args.host, port=args.port, use_reloader=True, debug=False)
         return 0
     from mock_server.server import make_server
+    from mock_server.tls import resolve
 
-    server = make_server(app, args.host, args.port, args.threads)
+    tls = None
+    if args.tls:
+        try:
+            tls = resolve(args.cert, args.key, args.state_dir)
+        except (ValueError, OSError) as exc:
+            print(f"tls error: {exc}", file=sys.stderr)
+            return 2
+    elif args.cert is not None or args.key is not None:
+        print("tls error: --cert/--key need --tls", file=sys.stderr)
+        return 2
+    server = make_server(app, args.host, args.port, args.threads, tls)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(banner(f"http://{host}:{server.effective_port}"), flush=True)
+    print(banner(f"{'https' if tls else 'http'}://{host}:{server.effective_port}"), flush=True)
+    if tls is not None:
+        made = " (generated, self-signed)" if tls.generated else ""
+        print(f"  TLS certificate{made}: {tls.cert.resolve()}", flush=True)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+        app.extensions["mock"].vendors["ometria"].stop_workers()
     return 0
 
 
