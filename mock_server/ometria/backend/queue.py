@@ -36,12 +36,16 @@ def waiting(tenant: TenantState) -> list[dict[str, Any]]:
     return queue
 
 
+def waiting_count(tenant: TenantState) -> int:
+    """How many records wait (a read: never creates the queue)."""
+    return len(tenant.extra.get("queue", ()))
+
+
 def queue_headers(ctx: MockContext, tenant: TenantState) -> dict[str, str]:
     """``X-QueueSize-Limit`` / ``X-QueueSize-Remaining`` (after this request)."""
     cap = queue_cap(tenant)
     # Read without creating the queue: answering must not change state.
-    pending = len(tenant.extra.get("queue", ()))
-    return {C.H_QUEUE_LIMIT: str(cap), C.H_QUEUE_REMAINING: str(max(0, cap - pending))}
+    return {C.H_QUEUE_LIMIT: str(cap), C.H_QUEUE_REMAINING: str(max(0, cap - waiting_count(tenant)))}
 
 
 def log_error(account: Account, request_id: str, record_type: str | None, record_id: str | None,
@@ -112,6 +116,6 @@ def set_paused(tenant: TenantState, paused: bool) -> None:
 def queue_status(tenant: TenantState) -> dict[str, Any]:
     """What the control plane shows about one account's queue."""
     cap = queue_cap(tenant)
-    size = len(waiting(tenant))
+    size = waiting_count(tenant)
     return {"tenant": tenant.tenant_id, "waiting": size, "cap": cap, "remaining": max(0, cap - size),
             "paused": is_paused(tenant)}

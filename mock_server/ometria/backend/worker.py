@@ -16,7 +16,7 @@ from mock_server.core.context import MockContext
 from mock_server.core.store import TenantState
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import Account
-from mock_server.ometria.backend.queue import is_paused, process_waiting, waiting
+from mock_server.ometria.backend.queue import is_paused, process_waiting, waiting_count
 
 
 def drain(ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
@@ -78,7 +78,7 @@ class QueueWorker:
         done = 0
         while budget >= 1 and not self._stop.is_set():
             with tenant.lock:
-                if is_paused(tenant) or not waiting(tenant):
+                if is_paused(tenant) or not waiting_count(tenant):
                     break
                 chunk = process_waiting(Account(self.ctx, tenant), min(int(budget), C.QUEUE_CHUNK),
                                         due_before=now - self.delay)
