@@ -150,7 +150,8 @@ def test_only_the_last_100_errors_are_kept(client: FlaskClient) -> None:
      [("custom_event", "e9", "root > event_type", C.MSG_INVALID),
       ("custom_event", "e9", "root > identity_account_id", C.MSG_INVALID)]),
     ({"@type": "product", "id": "p9", "listings": [{"title": "x"}], "parent_id": "a b", "@merge": "no"},
-     [("product", "p9", "root > @merge", C.MSG_INVALID), ("product", "p9", "root > listings > 0 > store", C.MSG_REQUIRED),
+     [("product", "p9", "root > @merge", C.MSG_INVALID),
+      ("product", "p9", "root > listings > 0 > store", C.MSG_REQUIRED),
       ("product", "p9", "root > parent_id", C.MSG_INVALID)]),
 ])
 def test_create_requirements_and_ids(client: FlaskClient, record: dict[str, Any],
