@@ -38,17 +38,6 @@ def get(client: FlaskClient, path: str) -> Any:
     return response.get_json()
 
 
-# -- merge semantics (§1.7, §6.1) ----------------------------------------------------------------------
-def test_contact_merge_table_row(client: FlaskClient) -> None:
-    push(client, {"@type": "contact", "id": "c1", "email": "ann@example.com", "firstname": "Ann",
-                  "lastname": "Lee", "properties": {"a": 1, "b": 2}})
-    push(client, {"@type": "contact", "id": "c1", "firstname": None, "lastname": "null", "middlename": "",
-                  "properties": {"b": None, "c": 3}})
-    assert get(client, "/v2/contacts/default/c1") == {
-        "@type": "contact", "id": "c1", "@collection": "default", "email": "ann@example.com",
-        "lastname": "null", "properties": {"a": 1, "c": 3}, "middlename": ""}
-
-
 def test_product_arrays_replace_as_a_whole(client: FlaskClient) -> None:
     push(client, {"@type": "product", "id": "p1", "title": "Tee", "price": 10,
                   "listings": [{"store": "uk"}, {"store": "us"}]})

@@ -64,9 +64,10 @@ def event_log(account: Account) -> list[Record]:
         return []
     out = []
     for stored in found.values():
-        item = EVENTS.render(stored)
-        warnings = stored[META].get("warnings")
+        copy = clone(stored)
+        item = EVENTS.render(copy)
+        warnings = copy[META].get("warnings")
         if warnings:
-            item["@warnings"] = clone(warnings)
+            item["@warnings"] = warnings
         out.append(item)
     return out

@@ -18,7 +18,7 @@ from mock_server.core import schema as S
 from mock_server.core.errors import MockError, NotFound, ValidationFailed
 from mock_server.core.limits import record_fits
 from mock_server.core.paging import ListSpec, parse_list_query, run_list
-from mock_server.core.store import Collection, CollectionSpec, Record, clone
+from mock_server.core.store import Collection, CollectionSpec, Record
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import META, Account, contacts, register_collection, run_write_hooks, updated_at
 from mock_server.ometria.backend.merge import CONTROL_KEYS, merge, strip_control
@@ -135,9 +135,12 @@ class KeyedResource:
 
     # -- reads --------------------------------------------------------------------------------
     def render(self, stored: Record) -> Record:
-        """The GET shape: ``@type``, ``id`` and the stored fields (bookkeeping never shown)."""
+        """The GET shape: ``@type``, ``id`` and the stored fields (bookkeeping never shown).
+
+        ``stored`` must be a caller-owned copy (its nested values are reused, copied once per read).
+        """
         out: Record = {"@type": self.record_type, "id": stored[META]["id"]}
-        out.update((k, clone(v)) for k, v in stored.items() if k != META)
+        out.update((k, v) for k, v in stored.items() if k != META)
         return out
 
     def found(self, account: Account) -> Collection:
@@ -146,7 +149,7 @@ class KeyedResource:
 
     def get(self, account: Account, record_id: str) -> Record:
         """One record, or 404 with the resource's text."""
-        stored = self.found(account).peek(record_id)
+        stored = self.found(account).get(record_id)
         if stored is None:
             raise NotFound(self.not_found)
         return self.render(stored)
