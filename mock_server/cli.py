@@ -114,6 +114,9 @@ def serve(args: argparse.Namespace) -> int:
     server = make_server(app, args.host, args.port, args.threads, tls)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(banner(f"{'https' if tls else 'http'}://{host}:{server.effective_port}"), flush=True)
+    settings = app.extensions["mock"].settings
+    print(f"  Ometria queue: {settings.ometria_queue_mode} (delay {settings.ometria_queue_delay:g} s, "
+          f"{settings.ometria_queue_rate:g} records/s; /_mock/ometria/queue to pause, resume, drain)", flush=True)
     if tls is not None:
         made = " (generated, self-signed)" if tls.generated else ""
         print(f"  TLS certificate{made}: {tls.cert.resolve()}", flush=True)
