@@ -94,16 +94,16 @@ class KeyedResource:
     def apply(self, account: Account, record: dict[str, Any]) -> tuple[Record, bool]:
         """Upsert a validated record (merge unless ``@merge: false``); return (stored, created)."""
         col = account.col(self.collection)
-        stored = col.get(record["id"])
+        stored = col.peek(record["id"])  # read-only here: merge() copies what it keeps
         for key in CONTACT_ONLY_KEYS:
             if key in record:
                 account.warn(f"root > {key}", C.WARN_CONTROL_IGNORED.format(id=record["id"]))
         fields = strip_control(record, "id")
         now = account.now_ts()
         creating = stored is None or record.get("@merge") is False
-        base: dict[str, Any] = {} if stored is None or creating else stored
-        meta = base.pop(META, None) or (stored or {}).get(META) or {"created": now}
-        meta = {**meta, "updated": now, "id": record["id"]}
+        base = {} if stored is None or creating else {k: v for k, v in stored.items() if k != META}
+        meta = {**(stored[META] if stored is not None else {"created": now}), "updated": now, "id": record["id"]}
+        # Remarks belong to the write that made them.
         meta.pop("warnings", None)
         self.prepare(account, fields, meta, creating)
         result = merge(base, fields)
