@@ -39,24 +39,24 @@ def status() -> Response:
     return _statuses(_accounts())
 
 
-@blueprint.post("/pause")
-def pause() -> Response:
-    """Stop processing (sync pushes then queue their records too) until resumed or drained."""
+def _set_paused(paused: bool) -> Response:
     accounts = _accounts()
     for tenant in accounts:
         with tenant.lock:
-            set_paused(tenant, True)
+            set_paused(tenant, paused)
     return _statuses(accounts)
+
+
+@blueprint.post("/pause")
+def pause() -> Response:
+    """Stop processing (sync pushes then queue their records too) until resumed or drained."""
+    return _set_paused(True)
 
 
 @blueprint.post("/resume")
 def resume() -> Response:
     """Let the worker (or the next sync push) process the queue again."""
-    accounts = _accounts()
-    for tenant in accounts:
-        with tenant.lock:
-            set_paused(tenant, False)
-    return _statuses(accounts)
+    return _set_paused(False)
 
 
 @blueprint.post("/drain")

@@ -24,6 +24,7 @@ from mock_server.ometria.backend import (
     seeders,
 )
 from mock_server.ometria.backend import contacts as contact_rules
+from mock_server.ometria.backend.records import CONTACTS, seed_record
 from mock_server.ometria.schemas import Id
 
 
@@ -82,16 +83,7 @@ class AccountSchema(S.BaseSchema):
 
 def _seed_contact(account: Account, record: dict[str, Any]) -> None:
     """A contact listing, exactly as it would be pushed (``@type`` optional)."""
-    if not isinstance(record, dict):
-        raise ValidationFailed([((), "invalid type, expected object")])
-    if record.get("@type", "contact") != "contact":
-        raise ValidationFailed([(("@type",), "must be contact")])
-    if not isinstance(record.get("id"), str):
-        raise ValidationFailed([(("id",), S.REQUIRED)])
-    problems = contact_rules.validate(account, record)
-    if problems:
-        raise ValidationFailed(problems)
-    contact_rules.apply(account, record)
+    seed_record(CONTACTS, account, record)
 
 
 register_seeder("contacts", _seed_contact, order=10)

@@ -122,16 +122,7 @@ class KeyedResource:
 
     def seed(self, account: Account, record: dict[str, Any]) -> None:
         """Load one fixture record exactly as if it were pushed (``@type`` optional)."""
-        if not isinstance(record, dict):
-            raise ValidationFailed([((), "invalid type, expected object")])
-        if record.get("@type", self.record_type) != self.record_type:
-            raise ValidationFailed([(("@type",), f"must be {self.record_type}")])
-        if not isinstance(record.get("id"), str):
-            raise ValidationFailed([(("id",), S.REQUIRED)])
-        problems = self.validate(account, record)
-        if problems:
-            raise ValidationFailed(problems)
-        self.apply(account, record)
+        seed_record(self, account, record)
 
     # -- reads --------------------------------------------------------------------------------
     def render(self, stored: Record) -> Record:
@@ -159,6 +150,20 @@ class KeyedResource:
         query = parse_list_query(spec, args, account.ctx.codec)
         result = run_list(spec, self.found(account), query, account.ctx.codec)
         return [self.render(item) for item in result.items]
+
+
+def seed_record(kind: RecordKind, account: Account, record: Any) -> None:
+    """Load one fixture record of ``kind`` as if it were pushed; raise ValidationFailed on a problem."""
+    if not isinstance(record, dict):
+        raise ValidationFailed([((), "invalid type, expected object")])
+    if record.get("@type", kind.record_type) != kind.record_type:
+        raise ValidationFailed([(("@type",), f"must be {kind.record_type}")])
+    if not isinstance(record.get("id"), str):
+        raise ValidationFailed([(("id",), S.REQUIRED)])
+    problems = kind.validate(account, record)
+    if problems:
+        raise ValidationFailed(problems)
+    kind.apply(account, record)
 
 
 def rest_post(account: Account, kind: RecordKind, body: Any, identity: Mapping[str, str]) -> tuple[Record, bool]:
