@@ -94,10 +94,6 @@ def serve(args: argparse.Namespace) -> int:
     # many apps in one process and must let them go.
     gc.collect()
     gc.freeze()
-    if args.reload:
-        print(banner(f"http://{args.host}:{args.port}"), flush=True)
-        app.run(host=args.host, port=args.port, use_reloader=True, debug=False)
-        return 0
     from mock_server.server import make_server
     from mock_server.tls import resolve
 
@@ -111,9 +107,15 @@ def serve(args: argparse.Namespace) -> int:
     elif args.cert is not None or args.key is not None:
         print("tls error: --cert/--key need --tls", file=sys.stderr)
         return 2
+    scheme = "https" if tls else "http"
+    if args.reload:
+        print(banner(f"{scheme}://{args.host}:{args.port}"), flush=True)
+        app.run(host=args.host, port=args.port, use_reloader=True, debug=False,
+                ssl_context=(str(tls.cert), str(tls.key)) if tls else None)
+        return 0
     server = make_server(app, args.host, args.port, args.threads, tls)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(banner(f"{'https' if tls else 'http'}://{host}:{server.effective_port}"), flush=True)
+    print(banner(f"{scheme}://{host}:{server.effective_port}"), flush=True)
     settings = app.extensions["mock"].settings
     print(f"  Ometria queue: {settings.ometria_queue_mode} (delay {settings.ometria_queue_delay:g} s, "
           f"{settings.ometria_queue_rate:g} records/s; /_mock/ometria/queue to pause, resume, drain)", flush=True)

@@ -3,6 +3,10 @@ client verifies against it, and the CLI options."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,3 +72,31 @@ def test_serve_options() -> None:
     assert settings.ometria_queue_mode == "async"  # serving defaults to the async queue
     assert settings.ometria_queue_delay == 0.5
     assert settings_from(build_parser().parse_args(["serve", "--queue-mode", "sync"])).ometria_queue_mode == "sync"
+
+
+def test_serve_tls_on_port_zero_prints_the_certificate_and_serves_https(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "mock_server", "serve", "--tls", "--port", "0",
+                             "--state-dir", str(tmp_path / "state")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if "TLS certificate" in line:
+                break
+        banner = "".join(lines)
+        url = re.search(r"listening on (https://127\.0\.0\.1:\d+)", banner)
+        cert = re.search(r"TLS certificate \(generated, self-signed\): (\S+)", banner)
+        assert url and cert, banner
+        assert Path(cert.group(1)) == (tmp_path / "state" / "tls" / "cert.pem").resolve()
+        assert "Ometria queue: async" in banner
+        response = requests.get(f"{url.group(1)}/v2/orders?limit=1", headers=STAGING, verify=cert.group(1),
+                                timeout=10)
+        assert response.status_code == 200 and response.json()[0]["id"] == "stg-o-1001"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
