@@ -85,7 +85,8 @@ def start(command: list[str], timeout: float = 600.0) -> tuple[subprocess.Popen[
 def _worker(args: tuple[str, str, float]) -> tuple[list[float], int]:
     url, path, duration = args
     parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    host = parts.hostname or "127.0.0.1"
+    conn = http.client.HTTPConnection(host, parts.port, timeout=30)
     latencies: list[float] = []
     errors = 0
     end = time.perf_counter() + duration
@@ -100,7 +101,7 @@ def _worker(args: tuple[str, str, float]) -> tuple[list[float], int]:
         except (OSError, http.client.HTTPException):
             errors += 1
             conn.close()
-            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+            conn = http.client.HTTPConnection(host, parts.port, timeout=30)
             continue
         latencies.append((time.perf_counter() - started) * 1000)
     conn.close()

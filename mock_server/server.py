@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -35,14 +36,47 @@ class RunningServer:
         self.thread.join(timeout=5)
 
 
+def _vendor_header_channel() -> type:
+    """A waitress channel whose tasks keep the application's header spelling and reason phrases.
+
+    waitress rewrites ``X-QueueSize-Limit`` as ``X-Queuesize-Limit`` and passes werkzeug's upper-case
+    reason phrases (``429 TOO MANY REQUESTS``) through; the vendors' docs spell the headers their way
+    and clients that compare names literally must see that spelling.
+    """
+    from http import HTTPStatus
+
+    from waitress.channel import HTTPChannel
+    from waitress.task import WSGITask
+
+    class VendorCaseTask(WSGITask):  # type: ignore[misc]
+        def build_response_header(self) -> bytes:
+            spelled = {name.lower(): name for name, _ in self.response_headers}
+            raw: bytes = super().build_response_header()
+            head = raw[:-4].decode("latin-1").split("\r\n")
+            version, code, *_ = head[0].split(" ", 2)
+            with contextlib.suppress(ValueError):  # an unknown code keeps the application's phrase
+                head[0] = f"{version} {code} {HTTPStatus(int(code)).phrase}"
+            for i, line in enumerate(head[1:], start=1):
+                name, _, value = line.partition(":")
+                head[i] = f"{spelled.get(name.lower(), name)}:{value}"
+            return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+
+    class VendorCaseChannel(HTTPChannel):  # type: ignore[misc]
+        task_class = VendorCaseTask
+
+    return VendorCaseChannel
+
+
 def make_server(app: Flask, host: str, port: int, threads: int = 8, tls: TlsFiles | None = None) -> Any:
     """Create (bind) a waitress server, or the TLS server with ``tls``; ``port`` 0 picks a free port."""
     if tls is not None:
         return TlsServer(app, host, port, tls)
     from waitress.server import create_server
 
-    return create_server(app, host=host, port=port, threads=threads, ident="mock-server",
-                         clear_untrusted_proxy_headers=True, channel_timeout=30)
+    server = create_server(app, host=host, port=port, threads=threads, ident="mock-server",
+                           clear_untrusted_proxy_headers=True, channel_timeout=30)
+    server.channel_class = _vendor_header_channel()
+    return server
 
 
 def start_in_thread(app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 8,

@@ -14,6 +14,7 @@ it is fine for a local sandbox, while plain HTTP keeps using waitress.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import ssl
@@ -111,6 +112,22 @@ def ssl_context(files: TlsFiles) -> ssl.SSLContext:
     return context
 
 
+def _request_handler() -> type:
+    """werkzeug's handler, answering standard reason phrases (``429 Too Many Requests``) as the waitress
+    channel in :mod:`mock_server.server` does, instead of werkzeug's upper-case ones."""
+    from http import HTTPStatus
+
+    from werkzeug.serving import WSGIRequestHandler
+
+    class VendorPhraseHandler(WSGIRequestHandler):
+        def send_response(self, code: int, message: str | None = None) -> None:
+            with contextlib.suppress(ValueError):  # an unknown code keeps the application's phrase
+                message = HTTPStatus(code).phrase
+            super().send_response(code, message)
+
+    return VendorPhraseHandler
+
+
 class TlsServer:
     """werkzeug's threaded server behind the interface :func:`mock_server.server.make_server` returns."""
 
@@ -118,7 +135,8 @@ class TlsServer:
         from werkzeug.serving import make_server
 
         self.files = files
-        self._server: Any = make_server(host, port, app, threaded=True, ssl_context=ssl_context(files))
+        self._server: Any = make_server(host, port, app, threaded=True, ssl_context=ssl_context(files),
+                                        request_handler=_request_handler())
         self.effective_port = int(self._server.server_address[1])
 
     def run(self) -> None:

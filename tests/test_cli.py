@@ -66,3 +66,28 @@ def test_serve_on_port_zero_prints_the_url_and_serves_both_apis() -> None:
         proc.wait(timeout=10)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_served_headers_keep_the_vendor_spelling_and_reason_phrases() -> None:
+    import socket
+
+    from mock_server.app import create_app
+    from mock_server.core.context import Settings
+    from mock_server.server import start_in_thread
+
+    running = start_in_thread(create_app(Settings(freeze_clock=True)))
+    try:
+        with socket.create_connection(("127.0.0.1", running.port), timeout=5) as sock:
+            body = b'[{"@type":"contact","id":"c1","email":"c1@x.com"}]'
+            sock.sendall(b"POST /v2/push HTTP/1.1\r\nHost: x\r\nX-Ometria-Auth: ometria-staging-key\r\n"
+                         b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+            raw = b""
+            while chunk := sock.recv(65536):
+                raw += chunk
+        head = raw.split(b"\r\n\r\n")[0].decode()
+        assert head.startswith("HTTP/1.1 202 Accepted\r\n")
+        assert "\r\nX-QueueSize-Limit: 50000\r\n" in head and "\r\nX-QueueSize-Remaining: 50000" in head
+        many = requests.get(f"{running.url}/v3/nothing", timeout=5)
+        assert many.status_code == 401 and many.reason == "Unauthorized"
+    finally:
+        running.stop()

@@ -216,6 +216,29 @@ class Map(fields.Dict):
         self.error_messages["null"] = type_message("object")
         self.error_messages["invalid"] = type_message("object")
 
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> Any:
+        # marshmallow reports {name: {"key": [...], "value": [...]}}; fold both under the entry's name so
+        # that paths read customProperties.<name> (and a nested field called "value" keeps its step).
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)  # type: ignore[no-untyped-call]
+        except ValidationError as exc:
+            messages = exc.messages
+            if isinstance(messages, dict):
+                folded: dict[Any, Any] = {}
+                for name, parts in messages.items():
+                    if isinstance(parts, dict) and set(parts) <= {"key", "value"}:
+                        folded[name] = [*_as_list(parts.get("key")), *_as_list(parts.get("value"))]
+                    else:
+                        folded[name] = parts
+                raise ValidationError(folded, valid_data=exc.valid_data) from exc
+            raise
+
+
+def _as_list(messages: Any) -> list[Any]:
+    if messages is None:
+        return []
+    return messages if isinstance(messages, list) else [messages]
+
 
 def one_of(choices: Sequence[str]) -> validate.OneOf:
     """Enum validator with the shared message."""
@@ -262,12 +285,6 @@ def flatten(messages: Any, prefix: Path = ()) -> list[tuple[Path, str]]:
                 out.extend(flatten(value, prefix))
                 continue
             part: str | int = int(key) if isinstance(key, int) or (isinstance(key, str) and key.isdigit()) else key
-            # marshmallow's Dict field reports {key: {"key": [...], "value": [...]}}
-            if isinstance(value, dict) and set(value) <= {"key", "value"} and value:
-                for sub in ("key", "value"):
-                    if sub in value:
-                        out.extend(flatten(value[sub], (*prefix, part)))
-                continue
             out.extend(flatten(value, (*prefix, part)))
     return out
 

@@ -330,10 +330,16 @@ class TenantState:
         """Return the collection ``name`` (created on first use with the vendor's sort keys)."""
         found = self.collections.get(name)
         if found is None:
-            # "contacts:vip" takes the spec of "contacts": one store collection per sub-collection.
-            spec = self.collection_specs.get(name) or self.collection_specs.get(name.split(":", 1)[0])
-            found = self.collections[name] = Collection(spec)
+            found = self.collections[name] = Collection(self._spec_for(name))
         return found
+
+    def _spec_for(self, name: str) -> CollectionSpec | None:
+        # "contacts:vip" takes the spec of "contacts": one store collection per sub-collection.
+        return self.collection_specs.get(name) or self.collection_specs.get(name.split(":", 1)[0])
+
+    def empty_collection(self, name: str) -> Collection:
+        """An empty, unregistered collection with the sort keys ``name`` would have (reads of nothing)."""
+        return Collection(self._spec_for(name))
 
     def find_collection(self, name: str) -> Collection | None:
         """Return the collection ``name`` if it exists (reads must not create collections)."""

@@ -89,3 +89,63 @@ OUTBOX_CAMPAIGN_TRIGGER = "campaign_trigger"
 # many records it processes per hold of the account lock.
 QUEUE_TICK_SECONDS = 0.05
 QUEUE_CHUNK = 100
+
+# ---------------------------------------------------------------------------------------------------
+# Profiles, lists, unsubscribes, transactional email, data deletion, merge (§3.5-3.8, §6.3-6.10, §7)
+# ---------------------------------------------------------------------------------------------------
+# §3.5 profile 404s (mock decision texts; the vendor page copies the lists text for the id lookup)
+ERR_PROFILE_NOT_FOUND = "Profile with specified ID was not found"
+ERR_PROFILE_EMAIL_NOT_FOUND = "Profile with specified email was not found"
+PROFILE_EMAIL_PARAM = "email"  # Profiles API lookup; an array of one (mock decision)
+PROFILE_UPDATE_SINCE_PARAM = "updateSince"  # Profiles API
+# §6.3 marketing opt-in values and precedence (§6.5)
+OPTIN = "EXPLICITLY_OPTEDIN"
+OPTOUT = "EXPLICITLY_OPTEDOUT"
+OPTIN_NOT_SPECIFIED = "NOT_SPECIFIED"
+# §5.1 control keys the profile and list rules observe (stripped before storing)
+FORCE_OPTIN_KEY = "@force_optin"
+ADD_TO_LISTS_KEY = "@add_to_lists"
+REMOVE_FROM_LISTS_KEY = "@remove_from_lists"
+# Contact output's derived profile id (§5.1, mock decision after a community client's model)
+PROFILE_ID_KEY = "@profile_id"
+
+# §3.6 / §6.7 / §7.2 lists
+ERR_LIST_NOT_FOUND = "List with specified ID was not found"  # vendor text
+LIST_MODE_PARAM = "mode"
+LIST_MODES = ("active", "archived", "all")  # Lists API `mode`; default active
+LIST_TYPES = ("STATIC", "DYNAMIC")  # Lists API `type`
+LIST_STATUS_READY = "READY"  # vendor example; the mock never shows another status (mock decision)
+LIST_SINCE_PARAM = "since"  # mock decision
+LIST_ENTER = "list_enter"  # §7.3 (mock decision on the change shape)
+LIST_EXIT = "list_exit"
+# Rule model of omnisend.md §6.6, over profile fields (mock decision)
+RULE_FIELD_OPS = ("eq", "neq", "in", "contains", "exists", "not_exists", "gt", "gte", "lt", "lte")
+RULE_MATCH = ("all", "any")
+
+# §3.7 / §7.4 unsubscribes
+UNSUBSCRIBE_TYPES = ("preferences_centre", "app", "list_unsubscribe", "link_unsubscribe",
+                     "stopword_unsubscribe_TF", "stopword_unsubscribe_DO")
+UNSUB_SINCE_PARAM = "since"  # inclusive (Unsubscribe API)
+UNSUB_BEFORE_PARAM = "before"  # exclusive (Unsubscribe API)
+UNSUB_TYPE_PARAM = "type"
+
+# §6.8 transactional email
+PDF_MAGIC = b"%PDF-"  # vendor: attachments must be PDFs; one bad attachment fails the call
+OUTBOX_TRANSACTIONAL = "transactional_email"  # outbox kind (mock decision)
+
+# §6.9 data deletion (GDPR anonymisation)
+ERR_DELETION_NOT_FOUND = "Data deletion request with specified ID was not found"  # mock decision text
+DELETION_ACTION = "anonymise"  # GDPR object `action`
+ANONYMOUS_DOMAIN = "@anonymous.ometria"  # vendor example: 32 hex characters before it (MD5: mock decision)
+DELETION_SUMMARY = "{contacts} contact records anonymised, {events} events anonymised"  # vendor example wording
+DELETION_ORIGIN_API = "api"  # GDPR object `source.origin`
+OUTBOX_DATA_DELETION = "data_deletion"  # outbox kind (mock decision)
+# Listing fields removed by anonymisation (the email is replaced by the hashed one)
+ANONYMISED_LISTING_FIELDS = ("prefix", "firstname", "middlename", "lastname", "phone_number", "date_of_birth")
+
+# §6.10 merge profiles
+MERGE_ID_TYPES = ("customer_id", "email_address", "phone_number", "profile_hash")  # merge-profiles docs
+MERGE_MAX_IDENTIFIERS = 5  # vendor: 1 to 5 identifiers to merge
+MERGE_MAX_LISTINGS = 50  # vendor: at most 50 listings per merge
+ERR_MERGE_PROFILE_NOT_FOUND = "Profile not found for {type} {value}"  # mock decision text
+ERR_MERGE_TOO_MANY_LISTINGS = "Payload invalid: more than 50 listings to merge"  # mock decision text

@@ -113,5 +113,15 @@ class Ometria(Vendor):
             self.worker = None
 
     def drain(self, ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
-        """Process every waiting push record now, paused queues included."""
-        return drain_queues(ctx, tenant_id)
+        """Finish pending background work now: every waiting push record (paused queues included),
+        then the data-deletion requests waiting for their delay."""
+        from mock_server.ometria.backend import Account
+        from mock_server.ometria.backend.data_deletion import process_pending_deletions
+
+        answer = drain_queues(ctx, tenant_id)
+        done = 0
+        for tenant in ctx.store.tenants(C.VENDOR):
+            if tenant_id is None or tenant.tenant_id == tenant_id:
+                with tenant.lock:
+                    done += process_pending_deletions(Account(ctx, tenant))
+        return {**answer, "data_deletions": done}

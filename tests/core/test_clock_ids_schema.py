@@ -112,3 +112,19 @@ def test_non_object_bodies_and_wrong_container_types() -> None:
     assert problems(Outer(), {"items": {}}) == [(("items",), "invalid type, expected array")]
     assert problems(Outer(), {"items": [5]}) == [(("items", 0), "invalid type, expected object")]
     assert problems(Outer(), {"items": []}) == [(("items",), "must contain between 1 and 2 items")]
+
+
+def test_map_errors_name_the_entry_and_nested_value_fields_keep_their_step() -> None:
+    class Condition(S.BaseSchema):
+        value = S.Int(required=True)
+        key = S.Str()
+
+    class Doc(S.BaseSchema):
+        props = S.Map(keys=S.Str(validate=S.matches("^[a-z]+$", "invalid name")), values=S.Int())
+        conditions = S.List(S.Nested(Condition))
+
+    found = problems(Doc(), {"props": {"Bad": "x"}, "conditions": [{"value": "x", "key": 1}]})
+    assert found == [(("conditions", 0, "key"), "invalid type, expected string"),
+                     (("conditions", 0, "value"), "invalid type, expected integer"),
+                     (("props", "Bad"), "invalid name"),
+                     (("props", "Bad"), "invalid type, expected integer")]

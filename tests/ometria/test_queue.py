@@ -153,7 +153,7 @@ def test_worker_skips_paused_accounts(client: FlaskClient, mock: MockContext) ->
     worker = QueueWorker(mock)
     mock.clock.advance(10)
     assert worker.run_once() == 0
-    assert mock.vendors["ometria"].drain(mock) == {"drained": {"staging": 2, "live": 0}}
+    assert mock.vendors["ometria"].drain(mock) == {"drained": {"staging": 2, "live": 0}, "data_deletions": 0}
 
 
 def test_sync_mode_starts_no_worker(mock: MockContext) -> None:

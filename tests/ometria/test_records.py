@@ -215,18 +215,39 @@ def test_event_type_of_32_characters_is_kept(client: FlaskClient) -> None:
     assert "X-Mock-Warnings" not in response.headers
 
 
+def profile_of(client: FlaskClient, email: str) -> str:
+    found = client.get(f"/v2/profiles?email={email}", headers=STAGING).get_json()
+    return str(found[0]["id"])
+
+
 def test_configured_event_type_triggers_a_campaign(client: FlaskClient, mock: MockContext) -> None:
     push(client, {"@type": "custom_event", "id": "e1", "event_type": "basket_abandoned",
                   "identity_email": "customer1@staging.example.com", "timestamp": "2026-01-01T09:00:00Z"})
     assert outbox(mock) == [{"vendor": "ometria", "tenant": "staging", "at": "2026-01-01T00:00:00.000Z",
                              "kind": "campaign_trigger", "account": "staging", "event_type": "basket_abandoned",
-                             "event_id": "e1", "profile_id": None,
+                             "event_id": "e1", "profile_id": profile_of(client, "customer1@staging.example.com"),
                              "identity_email": "customer1@staging.example.com",
                              "timestamp": "2026-01-01T09:00:00Z"}]
     # Live configures its own triggers: back_in_stock is one in staging only.
     push(client, {"@type": "custom_event", "id": "e2", "event_type": "back_in_stock", "profile_id": "p"},
          headers=LIVE)
     assert outbox(mock, "live") == []
+
+
+@pytest.mark.parametrize(("identity", "owner"), [
+    ({"profile_id": "PROFILE-OF-C2", "identity_account_id": "staging-cust-3"}, "customer2"),  # profile_id first
+    ({"profile_id": "unknown", "identity_account_id": "staging-cust-3",
+      "identity_email": "customer4@staging.example.com"}, "customer3"),  # then the customer_id
+    ({"identity_account_id": "nobody", "identity_email": "CUSTOMER4@staging.example.com"}, "customer4"),  # email
+    ({"profile_id": "unknown-profile"}, None),  # unresolved: kept as sent
+])
+def test_trigger_resolves_the_profile(client: FlaskClient, mock: MockContext, identity: dict[str, str],
+                                      owner: str | None) -> None:
+    if identity.get("profile_id") == "PROFILE-OF-C2":
+        identity = {**identity, "profile_id": profile_of(client, "customer2@staging.example.com")}
+    push(client, {"@type": "custom_event", "id": "e1", "event_type": "back_in_stock", **identity})
+    wanted = profile_of(client, f"{owner}@staging.example.com") if owner else "unknown-profile"
+    assert [entry["profile_id"] for entry in outbox(mock)] == [wanted]
 
 
 # -- SMS collections (§6.2) ----------------------------------------------------------------------------

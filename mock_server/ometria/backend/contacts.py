@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mock_server.core import schema as S
@@ -26,6 +27,17 @@ Problems = list[tuple[tuple[str | int, ...], str]]
 register_collection("contacts", CollectionSpec(sort_keys={"timestamp_update": updated_at}))
 _schema = ContactRecordSchema()
 IDENTITY_FIELDS = ("email", "customer_id", "phone_number")
+# Extra processing checks of control keys (e.g. @add_to_lists must name STATIC lists, §6.7), plugged in
+# by the modules that own those rules. Signature: check(account, record) -> problems.
+ControlCheck = Callable[[Account, dict[str, Any]], Problems]
+CONTROL_CHECKS: list[ControlCheck] = []
+# Control keys write hooks get to see under META["control"] (removed again before storing).
+OBSERVED_CONTROL_KEYS = (C.FORCE_OPTIN_KEY, C.ADD_TO_LISTS_KEY, C.REMOVE_FROM_LISTS_KEY)
+
+
+def register_control_check(check: ControlCheck) -> None:
+    """Add a processing check of a contact record's control keys."""
+    CONTROL_CHECKS.append(check)
 
 
 def validate(account: Account, record: dict[str, Any]) -> Problems:
@@ -38,6 +50,8 @@ def validate(account: Account, record: dict[str, Any]) -> Problems:
         S.load(_schema, {k: v for k, v in record.items() if not k.startswith("@")})
     except ValidationFailed as exc:
         problems.extend(exc.problems)
+    for check in CONTROL_CHECKS:
+        problems.extend(check(account, record))
     if not problems:
         stored = account.col(contact_collection(collection)).peek(record["id"])
         if stored is None and not any(record.get(name) is not None for name in IDENTITY_FIELDS):
@@ -61,7 +75,10 @@ def apply(account: Account, record: dict[str, Any]) -> tuple[Record, bool]:
     result = merge(base, fields)
     result[META] = {**meta, "updated": now, "id": record["id"], "collection": collection}
     collection_effects(account, collection, result)
+    # Hooks see the write's control keys (@force_optin, list operations); they are never stored.
+    result[META]["control"] = {k: record[k] for k in OBSERVED_CONTROL_KEYS if k in record}
     run_write_hooks(account, "contacts", result)
+    result[META].pop("control", None)
     col.upsert(record["id"], result)
     return result, stored is None
 
@@ -81,6 +98,8 @@ def render(record: Record) -> Record:
     """The GET shape: ``@type``, ``id``, ``@collection`` and the stored fields."""
     meta = record[META]
     out: Record = {"@type": "contact", "id": meta["id"], "@collection": meta["collection"]}
+    # Derived: the profile the listing belongs to (kept in META by the profile write hook).
+    out[C.PROFILE_ID_KEY] = meta.get("profile")
     out.update((k, clone(v)) for k, v in record.items() if k != META)
     return out
 

@@ -10,7 +10,7 @@ from typing import Any
 from mock_server.core import schema as S
 from mock_server.core.store import Record, clone
 from mock_server.ometria import constants as C
-from mock_server.ometria.backend import META, Account, register_seeder
+from mock_server.ometria.backend import META, Account, profiles, register_seeder, register_write_hook
 from mock_server.ometria.backend.records import KeyedResource, Problems
 from mock_server.ometria.schemas.custom_event import CustomEventRecordSchema
 
@@ -47,11 +47,34 @@ class CustomEvents(KeyedResource):
         account.outbox({
             "kind": C.OUTBOX_CAMPAIGN_TRIGGER, "account": account.account_id,
             "event_type": stored.get("event_type"), "event_id": stored[META]["id"],
-            # The profiles module's write hook may resolve the profile into the bookkeeping.
-            "profile_id": stored[META].get("profile_id") or stored.get("profile_id"),
+            # The resolved profile, else the identity as sent (§6.11).
+            "profile_id": stored[META].get("profile") or stored.get("profile_id"),
             "identity_email": stored.get("identity_email"), "timestamp": stored.get("timestamp"),
         })
 
+
+def resolve_profile(account: Account, stored: Record) -> str | None:
+    """§6.11: the profile of ``profile_id`` (an alias answers with its survivor), else the one owning
+    ``identity_account_id`` (a listing's ``customer_id``), else ``identity_email``; None when none does."""
+    if isinstance(stored.get("profile_id"), str):
+        found = profiles.resolve(account, stored["profile_id"])
+        if found is not None:
+            return found
+    for field, kind in (("identity_account_id", "customer_id"), ("identity_email", "email")):
+        value = stored.get(field)
+        if isinstance(value, str) and value:
+            owners = profiles.find_owners(account, kind, value)
+            if owners:
+                return owners[0]
+    return None
+
+
+def _on_event_write(account: Account, resource: str, stored: Record) -> None:
+    """Keep the resolved profile in the event's bookkeeping, as listings and orders do."""
+    stored[META]["profile"] = resolve_profile(account, stored)
+
+
+register_write_hook("custom_events", _on_event_write)
 
 EVENTS = CustomEvents("custom_event", "custom_events", CustomEventRecordSchema(), "", ("event_type",))
 register_seeder("custom_events", EVENTS.seed, order=40)

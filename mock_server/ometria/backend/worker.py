@@ -4,18 +4,21 @@ One daemon thread serves every account: it wakes every ``QUEUE_TICK_SECONDS`` (r
 each account that is not paused processes the records that have waited at least ``delay`` seconds of
 mock time, at most ``rate`` records per second of mock time, holding the account's lock for at most
 ``QUEUE_CHUNK`` records at a time so requests interleave. Delay and rate follow the mock clock, so a
-test with a frozen clock controls the worker by advancing it (or drains instead).
+test with a frozen clock controls the worker by advancing it (or drains instead). Each tick also
+completes the data-deletion requests whose delay has passed.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import Any
 
 from mock_server.core.context import MockContext
 from mock_server.core.store import TenantState
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import Account
+from mock_server.ometria.backend.data_deletion import process_pending_deletions
 from mock_server.ometria.backend.queue import is_paused, process_waiting, waiting_count
 
 
@@ -34,7 +37,8 @@ class QueueWorker:
     """Background processing of every account's queue."""
 
     def __init__(self, ctx: MockContext) -> None:
-        self.ctx = ctx
+        # Weak, so that an app nobody uses any more (a test's) can be collected; the thread then ends.
+        self._ctx = weakref.ref(ctx)
         self.delay = ctx.settings.ometria_queue_delay
         self.rate = ctx.settings.ometria_queue_rate
         self._stop = threading.Event()
@@ -65,14 +69,21 @@ class QueueWorker:
 
     def run_once(self) -> int:
         """One tick over every account; return how many records were processed."""
-        now = self.ctx.clock.time()
+        ctx = self._ctx()
+        if ctx is None:
+            self._stop.set()
+            return 0
+        now = ctx.clock.time()
         elapsed, self._last = max(0.0, now - self._last), now
         total = 0
-        for tenant in self.ctx.store.tenants(C.VENDOR):
-            total += self._serve(tenant, now, elapsed)
+        for tenant in ctx.store.tenants(C.VENDOR):
+            total += self._serve(ctx, tenant, now, elapsed)
+            with tenant.lock:
+                # Data-deletion requests wait for the same delay (§6.9); their due time is set at creation.
+                process_pending_deletions(Account(ctx, tenant), due_only=True)
         return total
 
-    def _serve(self, tenant: TenantState, now: float, elapsed: float) -> int:
+    def _serve(self, ctx: MockContext, tenant: TenantState, now: float, elapsed: float) -> int:
         # Never more than one second's worth at once: a clock jump does not turn into a burst.
         budget = min(self._allowance.get(tenant.tenant_id, 0.0) + elapsed * self.rate, max(self.rate, 1.0))
         done = 0
@@ -80,7 +91,7 @@ class QueueWorker:
             with tenant.lock:
                 if is_paused(tenant) or not waiting_count(tenant):
                     break
-                chunk = process_waiting(Account(self.ctx, tenant), min(int(budget), C.QUEUE_CHUNK),
+                chunk = process_waiting(Account(ctx, tenant), min(int(budget), C.QUEUE_CHUNK),
                                         due_before=now - self.delay)
             if chunk == 0:
                 break

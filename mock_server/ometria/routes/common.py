@@ -5,7 +5,6 @@ from __future__ import annotations
 from mock_server.core.errors import ValidationFailed
 from mock_server.core.paging import ListResult, ListSpec, parse_list_query, run_list
 from mock_server.core.request import ctx, query_args, tenant
-from mock_server.core.store import Collection
 from mock_server.ometria.backend import Account
 from mock_server.ometria.schemas import is_id
 
@@ -27,5 +26,6 @@ def read_list(spec: ListSpec, collection: str) -> ListResult:
     mock = ctx()
     query = parse_list_query(spec, query_args(), mock.codec)
     # Reading an unknown collection answers [] without creating it.
-    found = tenant().find_collection(collection) or Collection()
+    state = tenant()
+    found = state.find_collection(collection) or state.empty_collection(collection)
     return run_list(spec, found, query, mock.codec)
