@@ -3,8 +3,10 @@ client verifies against it, and the CLI options."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
+import ssl
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -100,3 +102,17 @@ def test_serve_tls_on_port_zero_prints_the_certificate_and_serves_https(tmp_path
         proc.wait(timeout=10)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_https_keeps_vendor_header_spelling_and_standard_reasons(https_server: RunningServer,
+                                                                  tls_files: TlsFiles) -> None:
+    context = ssl.create_default_context(cafile=str(tls_files.cert))
+    conn = http.client.HTTPSConnection("localhost", https_server.port, context=context, timeout=10)
+    try:
+        conn.request("POST", "/v2/push", body=b'[{"@type":"product","id":"p1"}]', headers=STAGING)
+        response = conn.getresponse()
+        response.read()
+    finally:
+        conn.close()
+    assert (response.status, response.reason) == (202, "Accepted")
+    assert {"X-QueueSize-Limit", "X-QueueSize-Remaining"} <= {name for name, _ in response.getheaders()}
