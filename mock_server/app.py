@@ -22,6 +22,7 @@ log = logging.getLogger("mock_server")
 def create_app(settings: Settings | None = None) -> Flask:
     """Build a fully seeded app; raise FixtureError (changing nothing) if the fixtures are bad."""
     from mock_server.control.ometria_queue import blueprint as ometria_queue_blueprint
+    from mock_server.control.omnisend_batches import blueprint as omnisend_batches_blueprint
     from mock_server.control.routes import blueprint as control_blueprint
     from mock_server.ometria.vendor import Ometria
     from mock_server.omnisend.vendor import Omnisend
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(vendor.blueprint())
     app.register_blueprint(control_blueprint)
     app.register_blueprint(ometria_queue_blueprint)
+    app.register_blueprint(omnisend_batches_blueprint)
     fixtures.load_folder(ctx, settings.fixtures or fixtures.default_fixtures_dir())
     for vendor in ctx.vendors.values():
         vendor.start_workers(ctx)

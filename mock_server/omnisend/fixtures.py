@@ -15,6 +15,7 @@ from mock_server.core.store import TenantState
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import COLLECTIONS, SEEDERS, Brand, register_seeder, seeders
 from mock_server.omnisend.backend import contacts as contact_rules
+from mock_server.omnisend.backend import segments as segment_rules
 from mock_server.omnisend.schemas.contacts import ContactCreateSchema
 
 SCOPE_PATTERN = r"^(" + "|".join(C.SCOPE_AREAS) + r")\.(read|write)$"
@@ -92,6 +93,7 @@ def seed_brand(ctx: MockContext, document: Mapping[str, Any], origin: str) -> Te
     tenant_file = f"{origin}/tenant.json" if not origin.startswith("<posted>") else origin
     try:
         config = S.load(BrandSchema(), document.get("tenant"))
+        segment_rules.validate_definitions(config.get("segments"))
     except ValidationFailed as exc:
         path, message = exc.problems[0]
         raise FixtureError(tenant_file, json_path(path), message) from exc

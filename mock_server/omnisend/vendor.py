@@ -102,6 +102,23 @@ class Omnisend(Vendor):
         if meta is not None and meta.body and request.method in ("POST", "PUT", "PATCH"):
             read_json_body(ctx.settings.body_cap)
 
+    def start_workers(self, ctx: MockContext) -> None:
+        """In async mode, start the batch worker thread (``Settings.extra["start_workers"] = False``
+        keeps it off, so tests drive the work with :meth:`drain` instead of sleeping)."""
+        from mock_server.omnisend.batch_runner import BatchWorker
+
+        if ctx.settings.omnisend_batch_mode != "async" or ctx.settings.extra.get("start_workers") is False:
+            return
+        worker = BatchWorker(ctx)
+        ctx.app.extensions["omnisend_batch_worker"] = worker
+        worker.start()
+
+    def drain(self, ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
+        """Finish every pending batch and started campaign now (all brands, or one)."""
+        from mock_server.omnisend.batch_runner import drain
+
+        return drain(ctx, tenant_id)
+
     def after_request(self, ctx: MockContext, response: Response) -> Response:
         """Add the three rate-limit headers to every answer that was counted (errors too)."""
         decision = g.get("rate")

@@ -127,3 +127,27 @@ def within(found: set[str], *allowed: set[str], prefix: str = "") -> bool:
         for name in group:
             documented.add(name if name.startswith("paging") or not prefix else f"{prefix}{name}")
     return found <= documented
+# Batches (§3.7, §5.7, §6.8): OAS3 says `totalCount` >= 2 and knows no `stopped` status; the mock accepts
+# 1..1000 items (vendor docs: "up to 1,000") and stops a batch at the error threshold (mock decision).
+BATCH_OUTPUT = {"totalCount: minimum", "status: enum"}
+# GET /campaigns (§8): the real API's array key is `campaign`; the contract's `campaigns` is then absent,
+# which the validator cannot flag (the property is optional), so tests assert the key itself.
+CAMPAIGN_LIST_KEY = "campaign"
+
+# Catalog shapes (omnisend.md §8, §5.2-§5.5). Names are relative to one record; lists use ``prefix``.
+PRODUCT_OUTPUT = {
+    "tags: type", "categoryIDs: type",  # null when unset (OAS3 example / mock decision)
+    "variants[].oldPrice: type",  # null when unset (mock decision)
+}
+ORDER_OUTPUT = {
+    "tags: type", "products[].categoryIDs: type", "products[].tags: type",  # null when unset (recorded)
+    "canceledDate: type",  # null when unset (recorded)
+    "billingAddress.countryCode: minLength", "shippingAddress.countryCode: minLength",  # "" when unset
+    "email: format",  # "" when the order has no email (unset strings render as "", §5.4)
+}
+# POST / PUT /orders answer: "email" is "" for a phone-only order (recorded key set, §7 #18).
+ORDER_ANSWER = {"email: format"}
+CART_OUTPUT = {
+    "products[].oldPrice: type",  # null when unset (recorded)
+    "email: format",  # "" when the cart's contact has no email
+}

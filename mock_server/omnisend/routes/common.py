@@ -25,9 +25,12 @@ def load_body(schema: Schema) -> dict[str, Any]:
 
 
 def read_list(spec: ListSpec, collection: str, context: dict[str, Any] | None = None) -> ListResult:
-    """Parse the list query against ``spec`` and read one page of ``collection``."""
+    """Parse the list query against ``spec`` and read one page of ``collection``.
+
+    Custom filters find the request's brand under ``context["brand"]`` (e.g. ``segmentID``).
+    """
     mock = ctx()
-    query = parse_list_query(spec, query_args(), mock.codec, context)
+    query = parse_list_query(spec, query_args(), mock.codec, {"brand": brand(), **(context or {})})
     return run_list(spec, brand().col(collection), query, mock.codec)
 
 

@@ -1,0 +1,183 @@
+"""Segments (omnisend.md §6.6, mock decision): fixture rules evaluated on every read, never cached.
+
+Installed into the contacts slice through ``contacts.set_segment_resolver`` so contact output
+``segments`` and the ``segmentID`` list filter see the same evaluation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from mock_server.core.errors import ValidationFailed
+from mock_server.omnisend import constants as C
+from mock_server.omnisend.backend import Brand
+from mock_server.omnisend.backend import contacts as contact_rules
+from mock_server.omnisend.backend.events import event_moment, events_of
+
+Record = dict[str, Any]
+DAY = 86400.0
+# Contact output fields (§5.1) a condition may name, besides customProperties.<name>.
+FIELDS = ("email", "contactID", "createdAt", *contact_rules.STRING_FIELDS, "phone", "birthdate", "status",
+          "tags", "statuses", "optIns", "consents", "identifiers")
+
+
+def definitions(brand: Brand) -> list[Record]:
+    """The brand's segment definitions in fixture order."""
+    found: list[Record] = brand.config.get("segments") or []
+    return found
+
+
+def _field_value(record: Record, name: str) -> Any:
+    if name.startswith("customProperties."):
+        return (record.get("customProperties") or {}).get(name.split(".", 1)[1])
+    if name == "email":
+        return contact_rules.email_of(record) or ""
+    if name == "phone":
+        return contact_rules.phones_of(record) or None
+    if name == "status":
+        return contact_rules.email_status(record)
+    if name == "tags":
+        return list(record.get("tags") or [])
+    if name in contact_rules.STRING_FIELDS or name == "birthdate":
+        return record.get(name) or ""
+    return record.get(name)
+
+
+def _comparable(a: Any, b: Any) -> bool:
+    numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
+    return numbers or (isinstance(a, str) and isinstance(b, str))
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != {}
+
+
+FIELD_OPS: Mapping[str, Callable[[Any, Any], bool]] = {
+    "eq": lambda v, w: bool(v == w),
+    "neq": lambda v, w: bool(v != w),
+    "in": lambda v, w: isinstance(w, list) and v in w,
+    "contains": lambda v, w: (isinstance(v, list) and w in v) or (isinstance(v, str) and isinstance(w, str)
+                                                                 and w in v),
+    "exists": lambda v, w: _present(v),
+    "not_exists": lambda v, w: not _present(v),
+    "gt": lambda v, w: _comparable(v, w) and v > w,
+    "gte": lambda v, w: _comparable(v, w) and v >= w,
+    "lt": lambda v, w: _comparable(v, w) and v < w,
+    "lte": lambda v, w: _comparable(v, w) and v <= w,
+}
+
+
+def _event_count(brand: Brand, record: Record, condition: Record) -> int:
+    since = None
+    if condition.get("withinDays") is not None:
+        since = brand.ctx.clock.time() - float(condition["withinDays"]) * DAY
+    count = 0
+    for entry in events_of(brand, record["contactID"]):
+        if entry["eventName"] != condition["event"]:
+            continue
+        if since is not None:
+            moment = event_moment(entry)
+            if moment is None or moment < since:
+                continue
+        count += 1
+    return count
+
+
+def _condition(brand: Brand, record: Record, condition: Record) -> bool:
+    if "event" in condition:
+        count = _event_count(brand, record, condition)
+        if condition["op"] == "count_eq":
+            return bool(count == condition["value"])
+        return bool(count >= condition["value"])
+    return FIELD_OPS[condition["op"]](_field_value(record, condition["field"]), condition.get("value"))
+
+
+def matches(brand: Brand, record: Record, segment: Record) -> bool:
+    """Whether the stored contact ``record`` is a member of ``segment`` now."""
+    results = (_condition(brand, record, c) for c in segment.get("conditions") or [])
+    return any(results) if segment.get("match") == "any" else all(results)
+
+
+def segments_for(brand: Brand, record: Record) -> list[str]:
+    """IDs of the segments the contact matches, in fixture order (the contacts resolver)."""
+    return [s["segmentID"] for s in definitions(brand) if matches(brand, record, s)]
+
+
+def find(brand: Brand, segment_id: str) -> Record | None:
+    """One segment definition, or None."""
+    return next((s for s in definitions(brand) if s["segmentID"] == segment_id), None)
+
+
+def member_predicate(brand: Brand, segment_id: str) -> Callable[[Record], bool]:
+    """A contact predicate for the ``segmentID`` filter; an unknown segment matches nobody."""
+    segment = find(brand, segment_id)
+    if segment is None:
+        return lambda record: False
+    return lambda record: matches(brand, record, segment)
+
+
+def members(brand: Brand, segment_id: str) -> list[str]:
+    """The contactIDs of a segment's members, in creation order ([] for an unknown segment)."""
+    segment = find(brand, segment_id)
+    if segment is None:
+        return []
+    return [key for key, record in brand.col("contacts").items() if matches(brand, record, segment)]
+
+
+def describe(brand: Brand) -> list[Record]:
+    """Every segment in the OAS3 ``segments-output`` shape (for the control plane)."""
+    out = []
+    for segment in definitions(brand):
+        created = str(segment.get("createdAt") or brand.config.get("createdAt") or brand.now())
+        out.append({"segmentID": segment["segmentID"], "name": segment.get("name", segment["segmentID"]),
+                    "description": segment.get("description", ""),
+                    "memberCount": len(members(brand, segment["segmentID"])), "creationDate": created[:10]})
+    return out
+
+
+def validate_definitions(segments: Any) -> None:
+    """Check fixture segment rules; raise ValidationFailed with a path under ``segments``."""
+    seen: set[str] = set()
+    for i, segment in enumerate(segments or []):
+        def bad(message: str, *path: str | int, index: int = i) -> ValidationFailed:
+            return ValidationFailed([(("segments", index, *path), message)])
+
+        if not isinstance(segment.get("segmentID"), str) or not segment["segmentID"]:
+            raise bad("field required but not found in Json", "segmentID")
+        if segment["segmentID"] in seen:
+            raise bad(f"duplicate segmentID {segment['segmentID']!r}", "segmentID")
+        seen.add(segment["segmentID"])
+        if segment.get("match", "all") not in ("all", "any"):
+            raise bad("invalid value, allowed values: all, any", "match")
+        conditions = segment.get("conditions")
+        if not isinstance(conditions, list):
+            raise bad("invalid type, expected array", "conditions")
+        for j, cond in enumerate(conditions):
+            _validate_condition(cond, lambda message, *path, j=j: bad(message, "conditions", j, *path))
+
+
+def _validate_condition(cond: Any, bad: Callable[..., ValidationFailed]) -> None:
+    if not isinstance(cond, dict):
+        raise bad("invalid type, expected object")
+    if "event" in cond:
+        if not isinstance(cond["event"], str):
+            raise bad("invalid type, expected string", "event")
+        if cond.get("op") not in C.SEGMENT_EVENT_OPS:
+            raise bad(f"invalid value, allowed values: {', '.join(C.SEGMENT_EVENT_OPS)}", "op")
+        if not isinstance(cond.get("value"), int) or isinstance(cond["value"], bool) or cond["value"] < 0:
+            raise bad("must be an integer >= 0", "value")
+        days = cond.get("withinDays")
+        if days is not None and (not isinstance(days, (int, float)) or isinstance(days, bool) or days <= 0):
+            raise bad("must be a number > 0", "withinDays")
+        return
+    field = cond.get("field")
+    if not isinstance(field, str) or not (field in FIELDS or field.startswith("customProperties.")):
+        raise bad(f"unknown contact field {field!r}", "field")
+    if cond.get("op") not in C.SEGMENT_FIELD_OPS:
+        raise bad(f"invalid value, allowed values: {', '.join(C.SEGMENT_FIELD_OPS)}", "op")
+    if cond["op"] == "in" and not isinstance(cond.get("value"), list):
+        raise bad("invalid type, expected array", "value")
+
+
+contact_rules.set_segment_resolver(segments_for)

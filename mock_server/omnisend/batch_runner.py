@@ -1,0 +1,125 @@
+"""Executing batch items as internal requests, and the background worker of async mode (§6.8).
+
+Why this module imports Flask although it is backend work: a batch item must give exactly what the
+single request would (status, body, ``fields`` texts, 404/422 wording) for every endpoint, including
+products, orders and categories, which live in other modules. Re-entering the app with an internal
+WSGI request runs the very same pipeline and view (auth, scope, validation, rules) without importing
+any resource module; it is isolated here so the backends stay Flask-free.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from mock_server.core.context import MockContext
+from mock_server.core.errors import ValidationFailed
+from mock_server.core.store import TenantState
+from mock_server.middleware import ENV_BATCH_ITEM
+from mock_server.omnisend import constants as C
+from mock_server.omnisend.backend import Brand, batches, campaigns
+from mock_server.omnisend.errors import envelope
+
+log = logging.getLogger("mock_server.omnisend.batches")
+TICK_SECONDS = 0.05
+
+
+def executor(ctx: MockContext) -> batches.Executor:
+    """Return a function that runs one item as the single request it stands for."""
+
+    def run(record: dict[str, Any], item: dict[str, Any]) -> tuple[int, Any]:
+        try:
+            method, path = batches.target(record, item)
+        except ValidationFailed as exc:
+            return envelope(exc)
+        # A fresh app context, so flask.g (tenant, body, warnings) is not shared with an outer request.
+        with ctx.app.app_context():
+            response = ctx.app.test_client().open(
+                path, method=method, json=item["request"],
+                headers={C.API_KEY_HEADER: record["apiKey"]},
+                environ_overrides={ENV_BATCH_ITEM: True})
+        body = response.get_json(silent=True)
+        return response.status_code, ({} if body is None else body)
+
+    return run
+
+
+def run_batch(ctx: MockContext, brand: Brand, version: str, batch_id: str) -> int:
+    """Run every remaining item of one batch now (sync mode); the caller holds the tenant lock."""
+    return batches.process(brand, version, batch_id, executor(ctx))
+
+
+def drain_tenant(ctx: MockContext, tenant: TenantState) -> dict[str, int]:
+    """Finish every pending batch and started campaign of one brand now."""
+    brand = Brand(ctx, tenant)
+    done = {"batches": 0, "items": 0, "campaigns": 0}
+    run = executor(ctx)
+    with tenant.lock:
+        for version, batch_id in batches.pending(brand):
+            done["items"] += batches.process(brand, version, batch_id, run)
+            done["batches"] += 1
+        done["campaigns"] = campaigns.complete_started(brand)
+    return done
+
+
+def drain(ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
+    """Finish all pending background work of every brand (or one); return counts per brand."""
+    out: dict[str, Any] = {}
+    for tenant in ctx.store.tenants(C.VENDOR):
+        if tenant_id is None or tenant.tenant_id == tenant_id:
+            out[tenant.tenant_id] = drain_tenant(ctx, tenant)
+    return out
+
+
+class BatchWorker:
+    """One background thread per app: runs queued items at ``omnisend_batch_rate`` items per second,
+    taking the brand's lock per item, and completes started campaigns (async mode)."""
+
+    def __init__(self, ctx: MockContext) -> None:
+        self.ctx = ctx
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="omnisend-batches", daemon=True)
+        self.budget = 0.0
+
+    def start(self) -> None:
+        """Start the thread."""
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the thread to stop and wait for it."""
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        last = time.monotonic()
+        while not self._stop.wait(TICK_SECONDS):
+            now = time.monotonic()
+            rate = max(self.ctx.settings.omnisend_batch_rate, 0.0)
+            # Unused budget does not pile up beyond one second's worth.
+            self.budget = min(self.budget + rate * (now - last), max(rate, 1.0))
+            last = now
+            try:
+                self.tick()
+            except Exception:  # pragma: no cover - keep the worker alive, log the cause
+                log.exception("omnisend batch worker tick failed")
+
+    def tick(self) -> int:
+        """Run as many items as the budget allows across brands; return how many ran."""
+        ran = 0
+        run = executor(self.ctx)
+        for tenant in self.ctx.store.tenants(C.VENDOR):
+            brand = Brand(self.ctx, tenant)
+            with tenant.lock:
+                campaigns.complete_started(brand)
+            while self.budget >= 1.0:
+                with tenant.lock:
+                    queue = batches.pending(brand)
+                    if not queue:
+                        break
+                    version, batch_id = queue[0]
+                    count = batches.process(brand, version, batch_id, run, limit=1)
+                self.budget -= count
+                ran += count
+        return ran
