@@ -7,7 +7,7 @@ resource (404)].
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Blueprint, Response, g, request
@@ -113,6 +113,21 @@ class Ometria(Vendor):
         if self.worker is not None:
             self.worker.stop()
             self.worker = None
+
+    def derived_state(self, ctx: MockContext, tenant: TenantState) -> dict[str, Callable[[], list[Any]]]:
+        """The custom-event log (no v2 read endpoint exists, §5.4) and the derived profiles (§6.3)."""
+        from mock_server.ometria.backend import Account
+        from mock_server.ometria.backend import profiles as P
+        from mock_server.core.store import clone
+        from mock_server.ometria.backend.custom_events import event_log
+
+        account = Account(ctx, tenant)
+
+        def all_profiles() -> list[Any]:
+            found = tenant.find_collection(P.PROFILES)  # merged-away profiles are gone (aliases live on)
+            return [] if found is None else [P.render(account, clone(stored)) for _, stored in found.items()]
+
+        return {"event_log": lambda: event_log(account), "rendered_profiles": all_profiles}
 
     def drain(self, ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
         """Finish pending background work now: every waiting push record (paused queues included),
