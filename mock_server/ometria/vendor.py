@@ -116,9 +116,9 @@ class Ometria(Vendor):
 
     def derived_state(self, ctx: MockContext, tenant: TenantState) -> dict[str, Callable[[], list[Any]]]:
         """The custom-event log (no v2 read endpoint exists, §5.4) and the derived profiles (§6.3)."""
+        from mock_server.core.store import clone
         from mock_server.ometria.backend import Account
         from mock_server.ometria.backend import profiles as P
-        from mock_server.core.store import clone
         from mock_server.ometria.backend.custom_events import event_log
 
         account = Account(ctx, tenant)
