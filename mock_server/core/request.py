@@ -106,7 +106,7 @@ def check_route() -> None:
     if exc is None:
         if request.method == "OPTIONS" and request.url_rule is not None:
             adapter = current_app.url_map.bind_to_environ(request.environ)
-            raise MethodNotAllowed(adapter.allowed_methods())
+            raise MethodNotAllowed(list(adapter.allowed_methods()))
         return
     if isinstance(exc, WzMethodNotAllowed):
         raise MethodNotAllowed(list(exc.valid_methods or []))
