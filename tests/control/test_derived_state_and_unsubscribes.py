@@ -31,7 +31,7 @@ def test_simulated_unsubscribe_is_listed_and_opts_the_profile_out(client: FlaskC
     assert response.status_code == 201
     entry = response.get_json()
     assert (entry["email_address"], entry["type"], entry["reason"]) == (email, "preferences_centre", None)
-    client.post("/_mock/clock", json={"advance": 1})
+    assert client.post("/_mock/clock", json={"action": "advance", "seconds": 1}).status_code == 200
     listed = client.get("/v2/unsubscribes?limit=250", headers=STAGING).get_json()
     assert any(u["email_address"] == email and u["type"] == "preferences_centre" for u in listed)
     profile = client.get(f"/v2/profiles?email={email}", headers=STAGING).get_json()[0]
