@@ -309,6 +309,8 @@ def test_catalogue_through_batches_reads_back_through_paged_lists(server: Runnin
         assert got["variants"] == [{"variantID": v["variantID"], "title": v["title"], "sku": v["sku"],
                                     "price": v["price"], "oldPrice": None, "productUrl": v["productUrl"],
                                     "status": v["status"], "imageID": ""} for v in sent["variants"]]
+    assert [r["productID"] for r in client.get(pages[-1].json()["paging"]["previous"]).json()["products"]] == \
+        [r["productID"] for r in pages[-2].json()["products"]]
     assert within(contract(pages[0]), PAGING_NULL_LINKS, PRODUCT_OUTPUT, prefix="products[].")
     assert within(contract(pages[2]), PRODUCT_OUTPUT, prefix="products[].")
     assert within(contract(pages[-1]), PAGING_NULL_LINKS, PRODUCT_OUTPUT, prefix="products[].")
@@ -359,6 +361,14 @@ def test_catalogue_through_batches_reads_back_through_paged_lists(server: Runnin
         assert (r["firstName"], r["lastName"], r["tags"], r["status"]) == \
             (sent["firstName"], "E2E", ["e2e"], sent["identifiers"][0]["channels"]["email"]["status"])
         assert r["createdAt"] == "2026-01-01T00:04:00.000Z"
+    # Walking back from the last page along the `previous` links gives the same pages in reverse.
+    back: list[list[str]] = []
+    url: str | None = pages[-1].json()["paging"]["previous"]
+    while url:
+        body = client.get(url).json()
+        back.append([r["contactID"] for r in body["contacts"]])
+        url = body["paging"]["previous"]
+    assert back == [[r["contactID"] for r in p.json()["contacts"]] for p in reversed(pages[:-1])]
     assert within(contract(pages[0]), PAGING_NULL_LINKS, CONTACT_OUTPUT, prefix="contacts[].")
     assert within(contract(pages[1]), CONTACT_OUTPUT, prefix="contacts[].")
     subscribed = [r["email"] for p in client.pages(f"/v3/contacts?status=subscribed&limit={PAGE}")
@@ -445,3 +455,35 @@ def test_bad_batch_items_record_what_the_single_request_answers(server: RunningS
         assert client.http.get(f"{server.url}/v3/products/{missing}", timeout=10).status_code == 404
     for missing in ("order-e2e-00", "order-e2e-01", "order-e2e-02"):
         assert client.http.get(f"{server.url}/v3/orders/{missing}", timeout=10).status_code == 404
+
+
+def test_v5_batches_write_what_v3_lists_in_cents(server: RunningServer) -> None:
+    client = OmnisendClient(server.url, drain(server))
+    prices = [0.125, 1.005, 9.99, 10, 19.999, 0.01, 250.5, 3.335, 7.77, 12.345, 0.5, 99.995]
+    v5_products = [{"id": f"v5-e2e-{i:02d}", "title": f"V5 product {i:02d}", "status": "inStock", "currency": "EUR",
+                    "url": f"https://shop.example.com/v5/{i}", "createdAt": f"2025-08-01T10:{i:02d}:00Z",
+                    "variants": [{"id": f"v5-e2e-{i:02d}-a", "title": "A", "url": f"https://shop.example.com/v5/{i}/a",
+                                  "price": price, "strikeThroughPrice": price + 1}]}
+                   for i, price in enumerate(prices)]
+    items = client.finished("v5", client.batch("v5", "products", "POST", v5_products))
+    assert_all_ok(items, len(prices))
+    assert [item["response"] for item in items["responses"]] == [{"id": p["id"]} for p in v5_products]
+    renamed = [{"categoryID": f"cat-v5-{i:02d}", "title": f"V5 category {i:02d}"} for i in range(11)]
+    assert_all_ok(client.finished("v5", client.batch("v5", "categories", "POST", renamed)), 11)
+    patched = [{"categoryId": f"cat-v5-{i:02d}", "title": f"Renamed {i:02d}"} for i in range(0, 11, 2)]
+    assert_all_ok(client.finished("v5", client.batch("v5", "categories", "PATCH", patched)), 6)
+
+    # v3 reads the same store: prices in cents (halves away from zero, §5.10), newest createdAt first.
+    records, pages = client.read_all(f"/v3/products?limit={PAGE}", "products")
+    assert_pages(pages, len(records), "/v3/products")
+    mine = [r for r in records if r["productID"].startswith("v5-e2e-")]
+    assert [r["productID"] for r in mine] == [p["id"] for p in reversed(v5_products)]
+    cents = {r["productID"]: (r["variants"][0]["price"], r["variants"][0]["oldPrice"]) for r in mine}
+    assert [cents[p["id"]] for p in v5_products] == [
+        (13, 113), (101, 201), (999, 1099), (1000, 1100), (2000, 2100), (1, 101), (25050, 25150), (334, 434),
+        (777, 877), (1235, 1335), (50, 150), (10000, 10100)]
+    assert all(within(contract(page), PAGING_NULL_LINKS, PRODUCT_OUTPUT, prefix="products[].") for page in pages)
+    categories, _ = client.read_all(f"/v3/categories?sort=title&limit={PAGE}", "categories")
+    titles = {c["categoryID"]: c["title"] for c in categories}
+    assert [titles[f"cat-v5-{i:02d}"] for i in range(11)] == \
+        [f"Renamed {i:02d}" if i % 2 == 0 else f"V5 category {i:02d}" for i in range(11)]
