@@ -39,8 +39,10 @@ REQUEST_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{
 @pytest.fixture
 def server() -> Iterator[RunningServer]:
     """A fresh seeded sandbox: async push queue without its worker, rate limits on, frozen clock."""
-    app = create_app(Settings(seed=2468, freeze_clock=True, ometria_queue_mode="async"))
-    app.extensions["mock"].vendors["ometria"].stop_workers()  # the test drains; no thread races it
+    # No worker thread: the test drains, and moving the clock (rate limits) must not let a worker race it.
+    app = create_app(Settings(seed=2468, freeze_clock=True, ometria_queue_mode="async",
+                              extra={"start_workers": False}))
+    assert app.extensions["mock"].vendors["ometria"].worker is None
     running = start_in_thread(app, "127.0.0.1", 0, threads=4)
     yield running
     running.stop()
