@@ -1,9 +1,4 @@
-"""Test helpers for profile-related tests: write orders / custom events in their documented stored shape.
-
-The order processor is built in parallel; until it is merged, tests put orders straight into the store
-(the documented shape: "orders" keyed by id, META, customer {id, email, firstname, lastname}) and run the
-write hooks the processor runs.
-"""
+"""Test helpers for profile-related tests: push contacts, orders and custom events; read profiles."""
 
 from __future__ import annotations
 
@@ -12,7 +7,8 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from mock_server.core.context import MockContext
-from mock_server.ometria.backend import META, Account, run_write_hooks
+from mock_server.ometria.backend import Account
+from tests.conftest import STAGING
 
 
 def account(mock: MockContext, account_id: str = "staging") -> Account:
@@ -22,27 +18,27 @@ def account(mock: MockContext, account_id: str = "staging") -> Account:
     return Account(mock, tenant)
 
 
-def put_order(mock: MockContext, order_id: str, account_id: str = "staging", **fields: Any) -> None:
-    """Store (merge-free) an order as the order processor would, running the write hooks."""
-    acc = account(mock, account_id)
-    with acc.tenant.lock:
-        col = acc.col("orders")
-        existing = col.get(order_id)
-        now = acc.now_ts()
-        meta = existing[META] if existing else {"id": order_id, "created": now}
-        record = {**fields, META: {**meta, "updated": now}}
-        run_write_hooks(acc, "orders", record)
-        col.upsert(order_id, record)
+def push_records(client: FlaskClient, headers: dict[str, str], record_type: str,
+                 *records: dict[str, Any]) -> dict[str, Any]:
+    """Push records of one ``@type`` (sync mode: processed before the 202) and assert every one applied:
+    none rejected by the envelope, none with a field problem in ``/v2/push/_errors``."""
+    response = client.post("/v2/push", headers=headers, json=[{"@type": record_type, **r} for r in records])
+    assert response.status_code == 202, response.get_json()
+    body: dict[str, Any] = response.get_json()
+    assert (body["accepted"], body["rejected"]) == (len(records), 0), body
+    errors = client.get("/v2/push/_errors", headers=headers).get_json()
+    assert [e for e in errors if e["request_id"] == body["request_id"]] == []
+    return body
 
 
-def put_event(mock: MockContext, event_id: str, account_id: str = "staging", **fields: Any) -> None:
-    """Store a custom event in its documented stored shape."""
-    acc = account(mock, account_id)
-    with acc.tenant.lock:
-        now = acc.now_ts()
-        record = {**fields, META: {"id": event_id, "created": now, "updated": now}}
-        run_write_hooks(acc, "custom_events", record)
-        acc.col("custom_events").upsert(event_id, record)
+def push_order(client: FlaskClient, order_id: str, headers: dict[str, str] = STAGING, **fields: Any) -> None:
+    """Push one order (the order processor validates, merges and attaches it to a profile)."""
+    push_records(client, headers, "order", {"id": order_id, **fields})
+
+
+def push_event(client: FlaskClient, event_id: str, headers: dict[str, str] = STAGING, **fields: Any) -> None:
+    """Push one custom event."""
+    push_records(client, headers, "custom_event", {"id": event_id, **fields})
 
 
 def push(client: FlaskClient, headers: dict[str, str], *records: dict[str, Any]) -> dict[str, Any]:

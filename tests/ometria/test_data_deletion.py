@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from mock_server.app import create_app
 from mock_server.core.context import MockContext, Settings
 from tests.conftest import LIVE, STAGING, snapshot
-from tests.ometria.profile_helpers import account, profile_by_email, push, put_event, put_order
+from tests.ometria.profile_helpers import account, profile_by_email, push, push_event, push_order
 
 URL = "/v2/data-deletion-requests"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -57,11 +57,12 @@ def test_processing_anonymises_listings_orders_and_events(client: FlaskClient, m
     push(client, STAGING, {"@collection": "shop", "id": "s1", "customer_id": "staging-cust-1",
                            "phone_number": "+447700900123", "prefix": "Ms", "date_of_birth": "1990-01-01",
                            "middlename": "B", "properties": {"k": 1}})
-    put_order(mock, "o1", customer={"id": "staging-cust-1", "email": "customer1@staging.example.com",
-                                    "firstname": "Anna", "lastname": "Petraite"},
-              shipping_address={"city": "London"}, billing_address={"city": "London"}, grand_total=3)
-    put_event(mock, "e1", event_type="viewed", identity_email="CUSTOMER1@staging.example.com")
-    put_event(mock, "e2", event_type="viewed", identity_email="someone@else.com")
+    push_order(client, "o1", customer={"id": "staging-cust-1", "email": "customer1@staging.example.com",
+                                       "firstname": "Anna", "lastname": "Petraite"},
+               shipping_address={"city": "London"}, billing_address={"city": "London"}, grand_total=3,
+               timestamp="2025-06-01T10:00:00Z")
+    push_event(client, "e1", event_type="viewed", identity_email="CUSTOMER1@staging.example.com")
+    push_event(client, "e2", event_type="viewed", identity_email="someone@else.com")
     mock.clock.advance(5)
     created = client.post(URL, headers=STAGING, json={"email": "customer1@staging.example.com"}).get_json()
     assert created["comment"] is None

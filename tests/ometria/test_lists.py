@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from mock_server.core.context import MockContext, Settings
 from tests.conftest import LIVE, STAGING, snapshot
-from tests.ometria.profile_helpers import profile_by_email, push, put_order
+from tests.ometria.profile_helpers import profile_by_email, push, push_order
 
 LIST_KEYS = ["@type", "id", "title", "description", "size", "status", "type", "timestamp_created",
              "timestamp_last_refreshed", "timestamp_stats_updated", "total_orders", "total_revenue"]
@@ -64,11 +64,12 @@ def test_dynamic_list_is_evaluated_on_read(client: FlaskClient, mock: MockContex
     assert get(client, "/v2/lists/1002")["size"] == 2
 
 
-def test_list_totals_count_valid_orders_of_members(client: FlaskClient, mock: MockContext) -> None:
-    put_order(mock, "o1", customer={"id": "staging-cust-1"}, grand_total=10.1, timestamp="2025-01-01T00:00:00Z")
-    put_order(mock, "o2", customer={"id": "staging-cust-5"}, grand_total=5.2, timestamp="2025-01-01T00:00:00Z")
-    put_order(mock, "o3", customer={"id": "staging-cust-5"}, grand_total=100, is_valid=False)
-    put_order(mock, "o4", customer={"id": "staging-cust-2"}, grand_total=7)
+def test_list_totals_count_valid_orders_of_members(client: FlaskClient) -> None:
+    push_order(client, "o1", customer={"id": "staging-cust-1"}, grand_total=10.1, timestamp="2025-01-01T00:00:00Z")
+    push_order(client, "o2", customer={"id": "staging-cust-5"}, grand_total=5.2, timestamp="2025-01-01T00:00:00Z")
+    push_order(client, "o3", customer={"id": "staging-cust-5"}, grand_total=100, is_valid=False,
+               timestamp="2025-01-02T00:00:00Z")
+    push_order(client, "o4", customer={"id": "staging-cust-2"}, grand_total=7, timestamp="2025-01-03T00:00:00Z")
     body = get(client, "/v2/lists/1001")
     assert (body["total_orders"], body["total_revenue"]) == (2, 15.3)
 

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from mock_server.core.context import MockContext, Settings
 from tests.conftest import LIVE, STAGING, snapshot
-from tests.ometria.profile_helpers import profile_by_email, push, put_order
+from tests.ometria.profile_helpers import profile_by_email, push, push_order
 
 URL = "/v2/merge-profile"
 
@@ -32,12 +32,12 @@ def merge(client: FlaskClient, body: Any, headers: dict[str, str] = STAGING) -> 
     return client.post(URL, headers=headers, json=body)
 
 
-def test_current_form_merges_fills_and_deletes(client: FlaskClient, mock: MockContext) -> None:
+def test_current_form_merges_fills_and_deletes(client: FlaskClient) -> None:
     survivor = profile_by_email(client, STAGING, "customer1@staging.example.com")
     merged = profile_by_email(client, STAGING, "customer2@staging.example.com")
     push(client, STAGING, {"@collection": "default", "id": "staging-c2", "gender": "m",
                            "phone_number": "+447700900001"})
-    put_order(mock, "o1", customer={"id": "staging-cust-2"}, grand_total=12.5)
+    push_order(client, "o1", customer={"id": "staging-cust-2"}, grand_total=12.5, timestamp="2025-01-01T00:00:00Z")
     response = merge(client, {"survivor": ident("profile_hash", survivor["id"]),
                               "customers_to_merge": [ident("customer_id", "staging-cust-2")]})
     assert response.status_code == 200
@@ -82,8 +82,9 @@ def test_legacy_form(client: FlaskClient) -> None:
     assert profile_by_email(client, STAGING, "customer5@staging.example.com")["id"] == survivor["id"]
 
 
-def test_survivor_without_listings_takes_the_merged_listings(client: FlaskClient, mock: MockContext) -> None:
-    put_order(mock, "o1", customer={"id": "guest-1", "email": "guest@example.com"}, grand_total=1)
+def test_survivor_without_listings_takes_the_merged_listings(client: FlaskClient) -> None:
+    push_order(client, "o1", customer={"id": "guest-1", "email": "guest@example.com"}, grand_total=1,
+               timestamp="2025-01-01T00:00:00Z")
     guest = profile_by_email(client, STAGING, "guest@example.com")
     response = merge(client, {"survivor": ident("customer_id", "guest-1"),
                               "customers_to_merge": [ident("customer_id", "staging-cust-6")]})

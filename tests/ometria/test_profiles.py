@@ -12,7 +12,7 @@ from mock_server.app import create_app
 from mock_server.core.context import MockContext, Settings
 from mock_server.ometria import constants as C
 from tests.conftest import LIVE, STAGING, snapshot
-from tests.ometria.profile_helpers import profile_by_email, push, put_order
+from tests.ometria.profile_helpers import profile_by_email, push, push_order
 
 ID_FORMAT = re.compile(r"^[0-9]{4}-[0-9a-f]{6}-[0-9a-f]{6}$")
 PROFILE_KEYS = ["@type", "id", "customer_id", "email", "firstname", "middlename", "lastname", "name", "prefix",
@@ -179,13 +179,13 @@ def test_properties_merge_oldest_first_and_acquired_is_earliest(client: FlaskCli
 
 
 # -- orders (§6.4) ----------------------------------------------------------------------------------------
-def test_orders_attach_by_customer_id_then_email_and_give_stats(client: FlaskClient, mock: MockContext) -> None:
-    put_order(mock, "o1", customer={"id": "staging-cust-2", "email": "other@example.com"}, grand_total=10.5,
-              is_valid=True, timestamp="2025-06-01T10:00:00Z", lineitems=[{"product_id": "p", "quantity": 2}])
-    put_order(mock, "o2", customer={"email": "CUSTOMER2@staging.example.com"}, grand_total=20.25,
-              timestamp="2025-05-01T10:00:00Z", lineitems=[{"product_id": "p", "quantity": 1}])
-    put_order(mock, "o3", customer={"id": "staging-cust-2"}, grand_total=99, is_valid=False,
-              timestamp="2025-07-01T10:00:00Z", lineitems=[{"product_id": "p", "quantity": 5}])
+def test_orders_attach_by_customer_id_then_email_and_give_stats(client: FlaskClient) -> None:
+    push_order(client, "o1", customer={"id": "staging-cust-2", "email": "other@example.com"}, grand_total=10.5,
+               is_valid=True, timestamp="2025-06-01T10:00:00Z", lineitems=[{"product_id": "p", "quantity": 2}])
+    push_order(client, "o2", customer={"email": "CUSTOMER2@staging.example.com"}, grand_total=20.25,
+               timestamp="2025-05-01T10:00:00Z", lineitems=[{"product_id": "p", "quantity": 1}])
+    push_order(client, "o3", customer={"id": "staging-cust-2"}, grand_total=99, is_valid=False,
+               timestamp="2025-07-01T10:00:00Z", lineitems=[{"product_id": "p", "quantity": 5}])
     profile = profile_by_email(client, STAGING, "customer2@staging.example.com")
     assert profile["stats"] == {"aov": 15.38, "orders": 2, "orders_attempted": 3, "revenue": 30.75,
                                 "total_items": 3, "visits": 0}
@@ -193,10 +193,9 @@ def test_orders_attach_by_customer_id_then_email_and_give_stats(client: FlaskCli
     assert profile["dates"]["last_purchase"] == "2025-06-01T10:00:00Z"
 
 
-def test_order_without_known_customer_creates_an_order_only_profile(client: FlaskClient,
-                                                                   mock: MockContext) -> None:
-    put_order(mock, "o9", customer={"id": "guest-9", "email": "guest@example.com", "firstname": "Gus",
-                                    "lastname": "Guest"}, grand_total=5, timestamp="2025-06-01T10:00:00Z")
+def test_order_without_known_customer_creates_an_order_only_profile(client: FlaskClient) -> None:
+    push_order(client, "o9", customer={"id": "guest-9", "email": "guest@example.com", "firstname": "Gus",
+                                      "lastname": "Guest"}, grand_total=5, timestamp="2025-06-01T10:00:00Z")
     profile = profile_by_email(client, STAGING, "guest@example.com")
     assert profile["marketing_optin"] is None
     assert (profile["customer_id"], profile["email"], profile["name"]) == ("guest-9", "guest@example.com",
@@ -211,8 +210,9 @@ def test_order_without_known_customer_creates_an_order_only_profile(client: Flas
     assert profile_by_email(client, STAGING, "guest@example.com")["marketing_optin"] == "NOT_SPECIFIED"
 
 
-def test_order_with_names_only_is_not_associated(client: FlaskClient, mock: MockContext) -> None:
-    put_order(mock, "o10", customer={"firstname": "No", "lastname": "Body"}, grand_total=1)
+def test_order_with_names_only_is_not_associated(client: FlaskClient) -> None:
+    push_order(client, "o10", customer={"firstname": "No", "lastname": "Body"}, grand_total=1,
+               timestamp="2025-06-01T10:00:00Z")
     assert len(get_profiles(client, limit=250)) == 8
 
 
@@ -279,7 +279,7 @@ def test_orderby_timestamp_update_and_update_since(client: FlaskClient, mock: Mo
     mock.clock.advance(86400)  # 2026-01-02
     push(client, STAGING, {"@collection": "default", "id": "staging-c2", "firstname": "Jo"})
     mock.clock.advance(60)
-    put_order(mock, "o1", customer={"id": "staging-cust-1"}, grand_total=1)
+    push_order(client, "o1", customer={"id": "staging-cust-1"}, grand_total=1, timestamp="2025-06-01T10:00:00Z")
     ordered = [p["id"] for p in get_profiles(client, limit=250, orderby="timestamp_update")]
     assert ordered == [*every[2:], every[1], every[0]]
     since = [p["id"] for p in get_profiles(client, updateSince="2026-01-02")]

@@ -161,3 +161,16 @@ def test_worker_skips_paused_accounts(client: FlaskClient, mock: MockContext) ->
 
 def test_sync_mode_starts_no_worker(mock: MockContext) -> None:
     assert mock.vendors["ometria"].worker is None
+
+
+def test_start_workers_false_keeps_the_async_worker_off() -> None:
+    # The app-wide switch the Omnisend batch worker honours: tests that move the clock (rate limits) and
+    # drain the queue must not race a worker that processes due records meanwhile.
+    app = make_app(ometria_queue_mode="async", extra={"start_workers": False})
+    mock: MockContext = app.extensions["mock"]
+    assert mock.vendors["ometria"].worker is None
+    client = app.test_client()
+    assert client.post("/v2/push", json=products(2), headers=STAGING).status_code == 202
+    mock.clock.advance(60)  # long past the queue delay: only a drain processes them
+    assert client.get("/v2/products/p1", headers=STAGING).status_code == 404
+    assert mock.vendors["ometria"].drain(mock, "staging") == {"staging": {"records": 2, "data_deletions": 0}}
