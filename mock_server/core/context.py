@@ -45,6 +45,9 @@ class Settings:
     ometria_queue_rate: float = 1000.0
     omnisend_batch_rate: float = 200.0
     omnisend_batch_stop_threshold: int = 100
+    # False keeps the async workers (Omnisend batches, Ometria queue) from starting: work then waits for
+    # a drain, which is how tests drive async mode without sleeping.
+    start_workers: bool = True
     admin_token: str | None = None
     require_admin_token: bool = False
     freeze_clock: bool = False

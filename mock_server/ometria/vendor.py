@@ -93,9 +93,9 @@ class Ometria(Vendor):
         """Nothing outside the store to clear (the queue and its pause flag live in the tenant state)."""
 
     def start_workers(self, ctx: MockContext) -> None:
-        """In ``async`` queue mode, start the background worker (§4.3); ``Settings.extra["start_workers"] =
+        """In ``async`` queue mode, start the background worker (§4.3); ``Settings.start_workers =
         False`` keeps it off, as it does the Omnisend batch worker (tests then drain instead of sleeping)."""
-        if ctx.settings.extra.get("start_workers") is False:
+        if not ctx.settings.start_workers:
             return
         if ctx.settings.ometria_queue_mode == "async" and self.worker is None:
             self.worker = QueueWorker(ctx)

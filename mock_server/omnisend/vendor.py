@@ -96,11 +96,11 @@ class Omnisend(Vendor):
             read_json_body(ctx.settings.body_cap)
 
     def start_workers(self, ctx: MockContext) -> None:
-        """In async mode, start the batch worker thread (``Settings.extra["start_workers"] = False``
+        """In async mode, start the batch worker thread (``Settings.start_workers = False``
         keeps it off, so tests drive the work with :meth:`drain` instead of sleeping)."""
         from mock_server.omnisend.batch_runner import BatchWorker
 
-        if ctx.settings.omnisend_batch_mode != "async" or ctx.settings.extra.get("start_workers") is False:
+        if ctx.settings.omnisend_batch_mode != "async" or not ctx.settings.start_workers:
             return
         worker = BatchWorker(ctx)
         ctx.app.extensions["omnisend_batch_worker"] = worker

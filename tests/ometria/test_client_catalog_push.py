@@ -41,7 +41,7 @@ def server() -> Iterator[RunningServer]:
     """A fresh seeded sandbox: async push queue without its worker, rate limits on, frozen clock."""
     # No worker thread: the test drains, and moving the clock (rate limits) must not let a worker race it.
     app = create_app(Settings(seed=2468, freeze_clock=True, ometria_queue_mode="async",
-                              extra={"start_workers": False}))
+                              start_workers=False))
     assert app.extensions["mock"].vendors["ometria"].worker is None
     running = start_in_thread(app, "127.0.0.1", 0, threads=4)
     yield running

@@ -166,7 +166,7 @@ def test_sync_mode_starts_no_worker(mock: MockContext) -> None:
 def test_start_workers_false_keeps_the_async_worker_off() -> None:
     # The app-wide switch the Omnisend batch worker honours: tests that move the clock (rate limits) and
     # drain the queue must not race a worker that processes due records meanwhile.
-    app = make_app(ometria_queue_mode="async", extra={"start_workers": False})
+    app = make_app(ometria_queue_mode="async", start_workers=False)
     mock: MockContext = app.extensions["mock"]
     assert mock.vendors["ometria"].worker is None
     client = app.test_client()

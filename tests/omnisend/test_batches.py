@@ -378,7 +378,7 @@ class TestStopThreshold:
 class TestAsync:
     @pytest.fixture
     def settings(self) -> Settings:
-        return Settings(seed=1234, freeze_clock=True, omnisend_batch_mode="async", extra={"start_workers": False})
+        return Settings(seed=1234, freeze_clock=True, omnisend_batch_mode="async", start_workers=False)
 
     def test_accepted_at_once_and_pending(self, client: FlaskClient, mock: MockContext) -> None:
         batch_id = _create(client, [_contact("p1@example.com"), _contact("p2@example.com")])

@@ -239,7 +239,7 @@ def test_not_served_on_v5(client: FlaskClient) -> None:
 class TestAsync:
     @pytest.fixture
     def settings(self) -> Settings:
-        return Settings(seed=1234, freeze_clock=True, omnisend_batch_mode="async", extra={"start_workers": False})
+        return Settings(seed=1234, freeze_clock=True, omnisend_batch_mode="async", start_workers=False)
 
     def test_start_sends_on_drain(self, client: FlaskClient, mock: MockContext) -> None:
         assert client.post(f"/v3/campaigns/{DRAFT}/actions/start", headers=OMNISEND).status_code == 200

@@ -45,7 +45,7 @@ START = "2026-01-01T00:00:00.000Z"  # the seeded mock clock, frozen
 def server() -> Iterator[RunningServer]:
     """A fresh seeded sandbox with async batches and no worker thread: batches wait for a drain."""
     app = create_app(Settings(seed=4242, freeze_clock=True, omnisend_batch_mode="async",
-                              extra={"start_workers": False}))
+                              start_workers=False))
     running = start_in_thread(app, "127.0.0.1", 0, threads=4)
     yield running
     running.stop()
