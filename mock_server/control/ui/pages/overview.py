@@ -32,6 +32,11 @@ class Usage:
     shared_with: str | None = None  # the bucket when the group shares its window
 
     @property
+    def window_text(self) -> str:
+        """The window for people: ``60 s``, ``1 s``, ``0.5 s``."""
+        return f"{self.window:g} s"
+
+    @property
     def percent(self) -> int:
         """How full the window is, 0-100."""
         return min(100, round(100 * self.used / self.limit)) if self.limit else 0
@@ -61,6 +66,16 @@ class TenantView:
     def total_records(self) -> int:
         """Records in every collection."""
         return sum(count for _, count in self.records)
+
+    @property
+    def filled(self) -> list[tuple[str, int]]:
+        """The resources that hold records (the empty ones are only counted)."""
+        return [(name, count) for name, count in self.records if count]
+
+    @property
+    def empty(self) -> int:
+        """How many resources hold nothing."""
+        return sum(1 for _, count in self.records if not count)
 
 
 def usage_of(mock: MockContext, tenant: TenantState, group: str, rule: LimitRule | None) -> Usage:
