@@ -61,12 +61,15 @@ def server(ui_settings: Settings) -> Iterator[RunningServer]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context and page at 1280 px (cookies never leak between tests)."""
+def page(browser: Browser, tmp_path: Path) -> Iterator[Page]:
+    """A fresh browser context and page at 1280 px (cookies never leak between tests); the page the test
+    ends on is saved as ``final.png`` under its tmp_path, pass or fail."""
     context = browser.new_context(viewport=WIDE)  # type: ignore[arg-type]
     context.set_default_timeout(10_000)
     opened = context.new_page()
     yield opened
+    if opened.url.startswith("http"):
+        shot(opened, tmp_path, "final")
     context.close()
 
 
