@@ -9,6 +9,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
+from mock_server.core.context import Settings
 from mock_server.server import RunningServer
 from tests.conftest import BRAND_ID, OMNISEND
 from tests.ui.conftest import NARROW, shot
@@ -193,3 +194,25 @@ def test_keyboard_reaches_the_navigation_with_a_visible_focus(page: Page, server
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/_mock/ui/records$"))
+
+
+class TestWithAnAdminToken:
+    """The dashboard off loopback: the token once in the address, then the cookie and the forms carry it."""
+
+    TOKEN = "browser-admin-token"
+
+    @pytest.fixture
+    def ui_settings(self) -> Settings:
+        return Settings(seed=1234, require_admin_token=True, admin_token=self.TOKEN)
+
+    def test_token_once_then_cookie_and_forms(self, page: Page, server: RunningServer, tmp_path: Path) -> None:
+        page.goto(f"{server.url}/_mock/ui/controls")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Admin token required")
+        shot(page, tmp_path, "unauthorised")
+        page.goto(f"{server.url}/_mock/ui/controls?token={self.TOKEN}")
+        expect(page).to_have_url(f"{server.url}/_mock/ui/controls")  # the token left the address
+        page.get_by_role("button", name="Freeze the clock").click()
+        expect(page.get_by_role("status")).to_contain_text("Clock frozen at")
+        page.get_by_role("link", name="Journal").click()
+        requests.get(f"{server.url}/v3/contacts?limit=3", headers=OMNISEND, timeout=10)
+        expect(page.locator("#journal-rows tr").first).to_contain_text("GET /v3/contacts?limit=3")  # polling too
