@@ -34,10 +34,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-rate-limit", action="store_true", help="switch rate limiting off (load tests)")
     serve.add_argument("--no-unversioned-alias", action="store_true", help="answer 404 for /contacts etc.")
     serve.add_argument("--body-cap", type=int, default=None, help="request body cap in bytes (default 10 MiB)")
-    serve.add_argument("--batch-mode", choices=("sync", "async"), default="sync",
-                       help="Omnisend batch processing")
-    serve.add_argument("--queue-mode", choices=("sync", "async"), default="sync",
-                       help="Ometria push queue processing")
+    serve.add_argument("--batch-mode", choices=("sync", "async"), default="async",
+                       help="Omnisend batch processing (default async: a worker runs the items, omnisend.md §6.8)")
+    serve.add_argument("--queue-mode", choices=("sync", "async"), default="async",
+                       help="Ometria push queue processing (default async: a worker processes after a delay)")
+    serve.add_argument("--queue-delay", type=float, default=None,
+                       help="seconds a pushed record waits before the async worker takes it (default 1)")
+    serve.add_argument("--queue-rate", type=float, default=None,
+                       help="records per second the async worker processes (default 1000)")
+    serve.add_argument("--tls", action="store_true",
+                       help="serve HTTPS (self-signed certificate generated in the state folder, or --cert/--key)")
+    serve.add_argument("--cert", type=Path, default=None, help="PEM certificate for --tls")
+    serve.add_argument("--key", type=Path, default=None, help="PEM private key for --tls")
+    serve.add_argument("--state-dir", type=Path, default=None,
+                       help="folder for generated state such as the TLS certificate (default .state)")
     serve.add_argument("--threads", type=int, default=8, help="waitress worker threads")
     serve.add_argument("--admin-token", default=None,
                        help="token for /_mock (required when not bound to loopback; generated and printed "
@@ -71,6 +81,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
     settings.cors_origins = [*settings.cors_origins, *getattr(args, "cors_origin", [])]
     settings.journal_size = getattr(args, "journal_size", DEFAULT_SIZE)
     settings.journal_body_limit = getattr(args, "journal_body_limit", DEFAULT_BODY_LIMIT)
+    if args.queue_delay is not None:
+        settings.ometria_queue_delay = args.queue_delay
+    if args.queue_rate is not None:
+        settings.ometria_queue_rate = args.queue_rate
     return settings
 
 
@@ -103,21 +117,42 @@ def serve(args: argparse.Namespace) -> int:
     # many apps in one process and must let them go.
     gc.collect()
     gc.freeze()
-    if args.reload:
-        print(banner(f"http://{args.host}:{args.port}", settings.admin_token), flush=True)
-        app.run(host=args.host, port=args.port, use_reloader=True, debug=False)
-        return 0
     from mock_server.server import make_server
+    from mock_server.tls import resolve
 
-    server = make_server(app, args.host, args.port, args.threads)
+    tls = None
+    if args.tls:
+        try:
+            tls = resolve(args.cert, args.key, args.state_dir)
+        except (ValueError, OSError) as exc:
+            print(f"tls error: {exc}", file=sys.stderr)
+            return 2
+    elif args.cert is not None or args.key is not None:
+        print("tls error: --cert/--key need --tls", file=sys.stderr)
+        return 2
+    scheme = "https" if tls else "http"
+    if args.reload:
+        print(banner(f"{scheme}://{args.host}:{args.port}", settings.admin_token), flush=True)
+        app.run(host=args.host, port=args.port, use_reloader=True, debug=False,
+                ssl_context=(str(tls.cert), str(tls.key)) if tls else None)
+        return 0
+    server = make_server(app, args.host, args.port, args.threads, tls)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(banner(f"http://{host}:{server.effective_port}", settings.admin_token), flush=True)
+    print(banner(f"{scheme}://{host}:{server.effective_port}", settings.admin_token), flush=True)
+    print(f"  Ometria queue: {settings.ometria_queue_mode} (delay {settings.ometria_queue_delay:g} s, "
+          f"{settings.ometria_queue_rate:g} records/s; /_mock/ometria/queue to pause, resume, drain)", flush=True)
+    print(f"  Omnisend batches: {settings.omnisend_batch_mode} (POST /_mock/omnisend/batches/drain finishes "
+          "them now)", flush=True)
+    if tls is not None:
+        made = " (generated, self-signed)" if tls.generated else ""
+        print(f"  TLS certificate{made}: {tls.cert.resolve()}", flush=True)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+        app.extensions["mock"].vendors["ometria"].stop_workers()
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Serving: waitress in-process (the production WSGI server), werkzeug only for --reload."""
+"""Serving: waitress in-process (the production WSGI server); werkzeug for --reload and for --tls
+(see :mod:`mock_server.tls` for why)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
+
+from mock_server.tls import TlsFiles, TlsServer
 
 
 @dataclass
@@ -19,15 +22,20 @@ class RunningServer:
     port: int
     server: Any
     thread: threading.Thread
+    tls: TlsFiles | None = None
 
     @property
     def url(self) -> str:
         """Base URL of the server."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
 
     def stop(self) -> None:
         """Close the listening socket and every open connection, then wait for the thread."""
+        if not hasattr(self.server, "trigger"):  # not waitress (the TLS server): it stops itself
+            self.server.close()
+            self.thread.join(timeout=5)
+            return
         if self.thread.is_alive():
             # Run the shutdown inside waitress's loop (its trigger runs thunks there): close idle
             # keep-alive and dropped channels too, or the loop would wait for clients to hang up.
@@ -79,8 +87,10 @@ def _vendor_header_channel() -> type:
     return VendorCaseChannel
 
 
-def make_server(app: Flask, host: str, port: int, threads: int = 8) -> Any:
-    """Create (bind) a waitress server; ``port`` 0 picks a free port."""
+def make_server(app: Flask, host: str, port: int, threads: int = 8, tls: TlsFiles | None = None) -> Any:
+    """Create (bind) a waitress server, or the TLS server with ``tls``; ``port`` 0 picks a free port."""
+    if tls is not None:
+        return TlsServer(app, host, port, tls)
     from waitress.server import create_server
 
     server = create_server(app, host=host, port=port, threads=threads, ident="mock-server",
@@ -89,10 +99,11 @@ def make_server(app: Flask, host: str, port: int, threads: int = 8) -> Any:
     return server
 
 
-def start_in_thread(app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> RunningServer:
+def start_in_thread(app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 8,
+                    tls: TlsFiles | None = None) -> RunningServer:
     """Serve ``app`` in a daemon thread and return once the socket is bound."""
-    server = make_server(app, host, port, threads)
+    server = make_server(app, host, port, threads, tls)
     bound = int(server.effective_port)
     thread = threading.Thread(target=server.run, name=f"mock-server:{bound}", daemon=True)
     thread.start()
-    return RunningServer(app, host, bound, server, thread)
+    return RunningServer(app, host, bound, server, thread, tls)

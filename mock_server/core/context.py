@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -93,6 +93,14 @@ class Vendor(ABC):
 
     def drain(self, ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
         """Finish all pending background work now (control plane); return what was done."""
+        return {}
+
+    def derived_state(self, ctx: MockContext, tenant: TenantState) -> dict[str, Callable[[], list[Any]]]:
+        """Read-only views computed from a tenant's records (e.g. segments with member counts), by name.
+
+        The control plane and the dashboard show them beside the raw collections; each is called under
+        the tenant's lock.
+        """
         return {}
 
 

@@ -64,8 +64,10 @@ class MethodNotAllowed(MockError):
     kind = "method_not_allowed"
 
     def __init__(self, allowed: Sequence[str]) -> None:
-        super().__init__("", headers={"Allow": ", ".join(sorted(allowed))})
-        self.allowed = list(allowed)
+        # Flask adds HEAD and OPTIONS to every rule; Allow names the methods the vendor serves.
+        served = sorted(m for m in allowed if m not in ("HEAD", "OPTIONS"))
+        super().__init__("", headers={"Allow": ", ".join(served)})
+        self.allowed = served
 
 
 class BodyTooLarge(MockError):

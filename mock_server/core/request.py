@@ -97,9 +97,16 @@ def warnings_header() -> str | None:
 
 
 def check_route() -> None:
-    """Raise the vendor-neutral 404/405 for a request no route matched."""
+    """Raise the vendor-neutral 404/405 for a request no route matched.
+
+    A plain ``OPTIONS`` (CORS preflights are answered before the vendor pipeline) gets the vendor's 405
+    too: Flask would otherwise answer it with an empty 200, and every vendor answer is JSON.
+    """
     exc = request.routing_exception
     if exc is None:
+        if request.method == "OPTIONS" and request.url_rule is not None:
+            adapter = current_app.url_map.bind_to_environ(request.environ)
+            raise MethodNotAllowed(list(adapter.allowed_methods()))
         return
     if isinstance(exc, WzMethodNotAllowed):
         raise MethodNotAllowed(list(exc.valid_methods or []))

@@ -64,6 +64,31 @@ SCOPES = ("read", "write", "push", "transactional", "gdpr")
 # §3 resource not-found texts
 ERR_CONTACT_NOT_FOUND = "Contact with specified ID was not found"
 DEFAULT_COLLECTION = "default"  # mock decision (§5.1)
+ERR_PRODUCT_NOT_FOUND = "Product with specified ID was not found"  # §3.2
+ERR_ORDER_NOT_FOUND = "Order with specified ID was not found"  # §3.4
+
+# §3.2 product list filters
+PARAM_ACTIVE = "active"
+PARAM_INCLUDE_VARIANTS = "includeVariants"
+
+# §5.4 custom events: "keep under 32 characters, else truncated" (another vendor page says 512;
+# mock decision: 32). The warning wording is a mock decision (§1.6 X-Mock-Warnings).
+EVENT_TYPE_MAX = 32
+WARN_EVENT_TYPE_TRUNCATED = "truncated to 32 characters (record {id})"
+# Control keys that only contacts understand; on other record types they are ignored with a warning
+# (mock decision, §1.6 "ignored control keys").
+WARN_CONTROL_IGNORED = "ignored: applies to contact records only (record {id})"
+
+# §6.2 SMS double opt-in collections and §6.11 outbox kinds (mock decisions on the entry shapes)
+COLLECTION_SMS_OPTIN = "optin:sms"
+COLLECTION_SMS_DOUBLE_OPTIN = "double_optin:sms"
+OUTBOX_SMS_DOUBLE_OPTIN = "sms_double_optin"
+OUTBOX_CAMPAIGN_TRIGGER = "campaign_trigger"
+
+# §4.3 async queue worker defaults (mock decision): how often the worker wakes (real seconds) and how
+# many records it processes per hold of the account lock.
+QUEUE_TICK_SECONDS = 0.05
+QUEUE_CHUNK = 100
 
 # ---------------------------------------------------------------------------------------------------
 # Profiles, lists, unsubscribes, transactional email, data deletion, merge (§3.5-3.8, §6.3-6.10, §7)

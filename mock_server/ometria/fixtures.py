@@ -13,8 +13,18 @@ from mock_server.core.errors import MockError, ValidationFailed
 from mock_server.core.fixtures import FixtureError, json_path
 from mock_server.core.store import TenantState
 from mock_server.ometria import constants as C
-from mock_server.ometria.backend import COLLECTIONS, SEEDERS, Account, register_seeder, seeders
+from mock_server.ometria.backend import (
+    COLLECTIONS,
+    SEEDERS,
+    Account,
+    custom_events,
+    orders,
+    products,
+    register_seeder,
+    seeders,
+)
 from mock_server.ometria.backend import contacts as contact_rules
+from mock_server.ometria.backend.records import CONTACTS, seed_record
 from mock_server.ometria.schemas import Id
 
 
@@ -73,19 +83,12 @@ class AccountSchema(S.BaseSchema):
 
 def _seed_contact(account: Account, record: dict[str, Any]) -> None:
     """A contact listing, exactly as it would be pushed (``@type`` optional)."""
-    if not isinstance(record, dict):
-        raise ValidationFailed([((), "invalid type, expected object")])
-    if record.get("@type", "contact") != "contact":
-        raise ValidationFailed([(("@type",), "must be contact")])
-    if not isinstance(record.get("id"), str):
-        raise ValidationFailed([(("id",), S.REQUIRED)])
-    problems = contact_rules.validate(account, record)
-    if problems:
-        raise ValidationFailed(problems)
-    contact_rules.apply(account, record)
+    seed_record(CONTACTS, account, record)
 
 
 register_seeder("contacts", _seed_contact, order=10)
+# Importing a resource module registers its seeder and its push processor.
+RESOURCE_MODULES = (contact_rules, custom_events, orders, products)
 
 
 def seed_account(ctx: MockContext, document: Mapping[str, Any], origin: str) -> TenantState:

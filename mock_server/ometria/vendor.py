@@ -7,7 +7,7 @@ resource (404)].
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Blueprint, Response, g, request
@@ -22,6 +22,8 @@ from mock_server.core.store import TenantState
 from mock_server.ometria import constants as C
 from mock_server.ometria import errors as ometria_errors
 from mock_server.ometria.backend.queue import queue_headers
+from mock_server.ometria.backend.worker import QueueWorker
+from mock_server.ometria.backend.worker import drain as drain_queues
 from mock_server.ometria.fixtures import seed_account
 
 
@@ -40,6 +42,9 @@ class Ometria(Vendor):
 
     name = C.VENDOR
     prefixes = C.PREFIXES
+
+    def __init__(self) -> None:
+        self.worker: QueueWorker | None = None
 
     def blueprint(self) -> Blueprint:
         """Return the blueprint with every Ometria route."""
@@ -94,17 +99,47 @@ class Ometria(Vendor):
         if meta is not None and meta.body and request.method == "POST":
             read_json_body(ctx.settings.body_cap)
 
+    def on_reset(self, ctx: MockContext, tenant: TenantState) -> None:
+        """Nothing outside the store to clear (the queue and its pause flag live in the tenant state)."""
+
+    def start_workers(self, ctx: MockContext) -> None:
+        """In ``async`` queue mode, start the background worker (§4.3)."""
+        if ctx.settings.ometria_queue_mode == "async" and self.worker is None:
+            self.worker = QueueWorker(ctx)
+            self.worker.start()
+
+    def stop_workers(self) -> None:
+        """Stop the background worker (tests, server shutdown)."""
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+
+    def derived_state(self, ctx: MockContext, tenant: TenantState) -> dict[str, Callable[[], list[Any]]]:
+        """The custom-event log (no v2 read endpoint exists, §5.4) and the derived profiles (§6.3)."""
+        from mock_server.core.store import clone
+        from mock_server.ometria.backend import Account
+        from mock_server.ometria.backend import profiles as P
+        from mock_server.ometria.backend.custom_events import event_log
+
+        account = Account(ctx, tenant)
+
+        def all_profiles() -> list[Any]:
+            found = tenant.find_collection(P.PROFILES)  # merged-away profiles are gone (aliases live on)
+            return [] if found is None else [P.render(account, clone(stored)) for _, stored in found.items()]
+
+        return {"event_log": lambda: event_log(account), "rendered_profiles": all_profiles}
+
     def drain(self, ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
-        """Finish pending background work now: data-deletion requests waiting for their delay."""
+        """Finish pending background work now: every waiting push record (paused queues included),
+        then the data-deletion requests waiting for their delay. Answer per account, like Omnisend's."""
         from mock_server.ometria.backend import Account
         from mock_server.ometria.backend.data_deletion import process_pending_deletions
 
-        done = 0
+        records = drain_queues(ctx, tenant_id)["drained"]
+        out: dict[str, Any] = {}
         for tenant in ctx.store.tenants(C.VENDOR):
             if tenant_id is None or tenant.tenant_id == tenant_id:
                 with tenant.lock:
-                    done += process_pending_deletions(Account(ctx, tenant))
-        return {"data_deletions": done}
-
-    def on_reset(self, ctx: MockContext, tenant: TenantState) -> None:
-        """Nothing outside the store to clear yet (the queue lives in the tenant state)."""
+                    deletions = process_pending_deletions(Account(ctx, tenant))
+                out[tenant.tenant_id] = {"records": records.get(tenant.tenant_id, 0), "data_deletions": deletions}
+        return out

@@ -6,7 +6,7 @@ Order of checks (§1.5): auth (401) -> rate limit (429) -> method override (400)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Blueprint, Response, g, request
@@ -120,6 +120,12 @@ class Omnisend(Vendor):
         from mock_server.omnisend.batch_runner import drain
 
         return drain(ctx, tenant_id)
+
+    def derived_state(self, ctx: MockContext, tenant: TenantState) -> dict[str, Callable[[], list[Any]]]:
+        """Segments in the OAS3 ``segments-output`` shape with their current member counts (§6.6)."""
+        from mock_server.omnisend.backend import Brand, segments
+
+        return {"segments": lambda: segments.describe(Brand(ctx, tenant))}
 
     def after_request(self, ctx: MockContext, response: Response) -> Response:
         """Add the three rate-limit headers to every answer that was counted (errors too)."""

@@ -1,6 +1,6 @@
 """Using the sandbox in CI: a small client of both APIs, tested with the ``mock_server`` fixture.
 
-This file is the example of docs/using-in-ci.md, character for character (test_docs checks it).
+This file is the example in README.md, section "Using it in your CI", character for character (test_docs checks it).
 """
 
 from __future__ import annotations

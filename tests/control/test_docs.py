@@ -12,7 +12,7 @@ MARKER = "<!-- example: tests/control/test_ci_example.py -->"
 
 
 def test_ci_example_in_the_docs_is_the_test_file() -> None:
-    doc = (ROOT / "docs" / "using-in-ci.md").read_text(encoding="utf-8")
+    doc = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "## Using it in your CI" in doc
     after = doc.split(MARKER, 1)[1]
     block = re.match(r"\s*```python\n(.*?)```", after, re.DOTALL)

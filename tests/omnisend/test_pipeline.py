@@ -176,3 +176,12 @@ def test_seeded_servers_generate_the_same_ids() -> None:
         return str(body["contactID"])
 
     assert first_id() == first_id()
+
+
+def test_plain_options_is_a_json_405_naming_the_served_methods(client: FlaskClient) -> None:
+    response = client.options("/v3/contacts/65b2a0c1d2e3f4a5b6c7d001", headers=OMNISEND)
+    assert (response.status_code, response.get_json()) == (405, {"error": "Method Not Allowed"})
+    assert response.headers["Allow"] == "GET, PATCH"
+    ometria = client.options("/v2/push", headers={"X-Ometria-Auth": "ometria-staging-key"})
+    assert (ometria.status_code, ometria.get_json()) == (405, {"status": "ERROR", "message": "Method not allowed"})
+    assert ometria.headers["Allow"] == "POST"

@@ -15,10 +15,19 @@ from mock_server.core.store import TenantState
 CONFIG = "config"
 
 
+def derived(tenant: TenantState) -> dict[str, Any]:
+    """The vendor's computed views of a tenant (segments, profiles, event log), by name."""
+    mock = ctx()
+    return mock.vendors[tenant.vendor].derived_state(mock, tenant)
+
+
 def resources(tenant: TenantState) -> list[dict[str, Any]]:
     """Name, kind and size of everything a tenant holds."""
     out: list[dict[str, Any]] = [{"name": name, "kind": "collection", "count": len(col)}
                                  for name, col in tenant.collections.items()]
+    for name, view in derived(tenant).items():
+        if name not in tenant.collections:
+            out.append({"name": name, "kind": "derived", "count": len(view())})
     for name, value in tenant.extra.items():
         if name not in tenant.collections:
             count = len(value) if isinstance(value, (list, dict)) else 1
@@ -46,6 +55,9 @@ def resource_page(tenant: TenantState, resource: str, limit: int, offset: int) -
                 return {**head, "kind": "extra", **page(
                     pairs, limit, offset, lambda kv: {"key": str(kv[0]), "value": jsonable(kv[1])})}
             return {**head, "kind": "extra", "value": jsonable(value)}
+        view = derived(tenant).get(resource)
+        if view is not None:
+            return {**head, "kind": "derived", **page(view(), limit, offset, jsonable)}
         if resource == CONFIG:
             return {**head, "kind": "config", "value": jsonable(tenant.config)}
     raise not_found(f"unknown resource {resource!r} of {tenant.vendor} tenant {tenant.tenant_id!r}")

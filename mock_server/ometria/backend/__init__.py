@@ -38,6 +38,9 @@ class Account:
     def __init__(self, ctx: MockContext, tenant: TenantState) -> None:
         self.ctx = ctx
         self.tenant = tenant
+        # Remarks ``(path, message)`` made while this Account served one request; a view copies them
+        # into X-Mock-Warnings (only synchronous work has a response to carry them).
+        self.warnings: list[tuple[str, str]] = []
 
     @property
     def account_id(self) -> str:
@@ -64,6 +67,11 @@ class Account:
     def new_uuid(self) -> str:
         """A UUID v4 (reproducible under --seed)."""
         return self.tenant.ids.uuid4()
+
+    def warn(self, path: str, message: str) -> None:
+        """Record a non-fatal remark about the current work."""
+        if (path, message) not in self.warnings:
+            self.warnings.append((path, message))
 
     def outbox(self, entry: dict[str, Any]) -> None:
         """Record a side effect for the control plane and dashboard."""

@@ -19,6 +19,7 @@ from mock_server.ometria.backend import (
 )
 from mock_server.ometria.backend.merge import merge, strip_control
 from mock_server.ometria.backend.queue import register_processor
+from mock_server.ometria.backend.sms import collection_effects
 from mock_server.ometria.schemas import is_id
 from mock_server.ometria.schemas.contact import ContactRecordSchema
 
@@ -73,6 +74,7 @@ def apply(account: Account, record: dict[str, Any]) -> tuple[Record, bool]:
         base = stored
     result = merge(base, fields)
     result[META] = {**meta, "updated": now, "id": record["id"], "collection": collection}
+    collection_effects(account, collection, result)
     # Hooks see the write's control keys (@force_optin, list operations); they are never stored.
     result[META]["control"] = {k: record[k] for k in OBSERVED_CONTROL_KEYS if k in record}
     run_write_hooks(account, "contacts", result)

@@ -1,7 +1,8 @@
 """Ometria's merge of a pushed record into a stored one (ometria.md §1.7, §6.1).
 
 A present key replaces; nested objects merge recursively; arrays replace as a whole; JSON ``null``
-deletes at any depth; the string ``"null"`` and ``""`` are stored as sent.
+deletes at any depth (inside the objects of a new array too); the string ``"null"`` and ``""`` are
+stored as sent.
 """
 
 from __future__ import annotations
@@ -21,15 +22,18 @@ def merge(stored: dict[str, Any], pushed: dict[str, Any]) -> dict[str, Any]:
             out.pop(key, None)
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = merge(out[key], value)
-        elif isinstance(value, dict):
-            out[key] = _drop_nulls(value)
         else:
-            out[key] = clone(value)
+            out[key] = _drop_nulls(value)
     return out
 
 
-def _drop_nulls(value: dict[str, Any]) -> dict[str, Any]:
-    return {k: (_drop_nulls(v) if isinstance(v, dict) else clone(v)) for k, v in value.items() if v is not None}
+def _drop_nulls(value: Any) -> Any:
+    """A copy of a new value with the ``null`` members of its objects removed, at any depth."""
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(v) for v in value]
+    return value
 
 
 def strip_control(record: dict[str, Any], *also: str) -> dict[str, Any]:

@@ -9,7 +9,14 @@ from mock_server.core.errors import MockError
 from mock_server.core.limits import record_fits
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import Account
-from mock_server.ometria.backend.queue import log_error, process_waiting, queue_cap, waiting
+from mock_server.ometria.backend.queue import (
+    is_paused,
+    log_error,
+    process_waiting,
+    queue_cap,
+    waiting,
+    waiting_count,
+)
 from mock_server.ometria.schemas import is_id
 
 
@@ -61,8 +68,7 @@ def push(account: Account, body: Any, request_id: str, *, mode: str, rate: float
             accepted.append(record)
         else:
             rejected.append((record, problem))
-    queue = waiting(account.tenant)
-    excess = len(queue) + len(accepted) - queue_cap(account.tenant)
+    excess = waiting_count(account.tenant) + len(accepted) - queue_cap(account.tenant)
     if excess > 0:
         retry = max(1, math.ceil(excess / rate)) if rate > 0 else 1
         raise QueueFull(C.ERR_QUEUE_FULL, headers={"Retry-After": str(retry)})
@@ -72,7 +78,7 @@ def push(account: Account, body: Any, request_id: str, *, mode: str, rate: float
         record_id = record.get("id") if isinstance(record, dict) and isinstance(record.get("id"), str) else None
         log_error(account, request_id, record_type, record_id, path, message)
     now = account.now_ts()
-    queue.extend({"request_id": request_id, "record": record, "enqueued": now} for record in accepted)
-    if mode == "sync":
+    waiting(account.tenant).extend({"request_id": request_id, "record": record, "enqueued": now} for record in accepted)
+    if mode == "sync" and not is_paused(account.tenant):
         process_waiting(account)
     return {"status": "OK", "request_id": request_id, "accepted": len(accepted), "rejected": len(rejected)}

@@ -9,7 +9,9 @@ from mock_server.core.request import route
 from mock_server.ometria import listing
 from mock_server.ometria.backend import contact_collection
 from mock_server.ometria.backend import contacts as rules
+from mock_server.ometria.backend.records import CONTACTS
 from mock_server.ometria.routes.common import account, check_path_id, read_list
+from mock_server.ometria.routes.rest import post_record
 
 
 def register(bp: Blueprint) -> None:
@@ -33,3 +35,9 @@ def register(bp: Blueprint) -> None:
         check_path_id(collection, "@collection")
         check_path_id(contact_id)
         return json_response(rules.get(account(), collection, contact_id))
+
+    @bp.post("/contacts/<collection>/<contact_id>")
+    @route(scope="write", group="data", body=True)
+    def post_contact(collection: str, contact_id: str) -> Response:
+        check_path_id(collection, "@collection")
+        return post_record(CONTACTS, id=check_path_id(contact_id), **{"@collection": collection})

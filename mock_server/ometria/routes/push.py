@@ -9,6 +9,7 @@ from mock_server.core.request import body, ctx, route
 from mock_server.ometria.backend import queue
 from mock_server.ometria.backend.push import push
 from mock_server.ometria.routes.common import account
+from mock_server.ometria.routes.rest import emit_warnings
 
 
 def register(bp: Blueprint) -> None:
@@ -21,6 +22,7 @@ def register(bp: Blueprint) -> None:
         acc = account()
         answer = push(acc, body(), g.push_request_id, mode=mock.settings.ometria_queue_mode,
                       rate=mock.settings.ometria_queue_rate)
+        emit_warnings(acc)
         return json_response(answer, 202, headers=queue.queue_headers(mock, acc.tenant))
 
     @bp.get("/push/_errors")

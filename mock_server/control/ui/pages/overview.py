@@ -13,7 +13,7 @@ from mock_server.core.ratelimit import LimitRule
 from mock_server.core.request import ctx
 from mock_server.core.store import TenantState
 from mock_server.ometria import constants as ometria_constants
-from mock_server.ometria.backend.queue import queue_cap
+from mock_server.ometria.backend.queue import queue_status
 from mock_server.ometria.vendor import rate_rule as ometria_rule
 from mock_server.omnisend import constants as omnisend_constants
 from mock_server.omnisend.vendor import rate_rule as omnisend_rule
@@ -104,9 +104,8 @@ def tenant_view(mock: MockContext, tenant: TenantState) -> TenantView:
         view.records = sorted((name, len(col)) for name, col in tenant.collections.items())
         view.usage = rate_usage(mock, tenant)
         if tenant.vendor == ometria_constants.VENDOR:
-            # Read without creating the queue (like the vendor's queue headers do).
-            view.queue = Queue(len(tenant.extra.get("queue", ())), queue_cap(tenant),
-                               bool(tenant.extra.get("queue_paused")))
+            status = queue_status(tenant)  # what GET /_mock/ometria/queue answers
+            view.queue = Queue(int(status["waiting"]), int(status["cap"]), bool(status["paused"]))
     return view
 
 

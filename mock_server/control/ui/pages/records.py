@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from mock_server.control.common import jsonable, not_found, query_int, require_tenant
-from mock_server.control.routes.state import CONFIG, resource_page, resources
+from mock_server.control.routes.state import CONFIG, derived, resource_page, resources
 from mock_server.control.ui.render import compact, page, pretty
 from mock_server.core.context import MockContext
 from mock_server.core.request import ctx
@@ -114,6 +114,9 @@ def pairs(tenant: TenantState, resource: str) -> list[tuple[str, Any]]:
             return [(str(i), jsonable(item)) for i, item in enumerate(value)]
         if isinstance(value, dict):
             return [(str(k), jsonable(v)) for k, v in value.items()]
+        view = derived(tenant).get(resource)
+        if view is not None:
+            return [(str(i), jsonable(item)) for i, item in enumerate(view())]
     return []
 
 
@@ -161,6 +164,10 @@ def record_value(tenant: TenantState, resource: str, key: str) -> Any:
                 return jsonable(value[key])
             if not isinstance(value, (list, dict)):
                 return jsonable(value)
+        elif resource in derived(tenant):
+            items = derived(tenant)[resource]()
+            if key.isdigit() and int(key) < len(items):
+                return jsonable(items[int(key)])
         elif resource == CONFIG:
             return jsonable(tenant.config)
     raise not_found(f"no record {key!r} in {resource!r} of {tenant.vendor} tenant {tenant.tenant_id!r}")
