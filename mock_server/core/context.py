@@ -69,9 +69,14 @@ class Vendor(ABC):
     def seed_tenant(self, ctx: MockContext, document: Mapping[str, Any], origin: str) -> TenantState:
         """Build a tenant from a fixture document; raise FixtureError naming ``origin`` on a problem."""
 
-    @abstractmethod
     def api_keys(self, tenant: TenantState) -> list[ApiKey]:
-        """Return the keys a seeded tenant owns."""
+        """Return the keys a seeded tenant owns: ``tenant.json`` ``apiKeys`` (``scopes`` null = all)."""
+        keys = []
+        for item in tenant.config.get("apiKeys", []):
+            scopes = item.get("scopes")
+            keys.append(ApiKey(self.name, item["key"], tenant.tenant_id,
+                               None if scopes is None else frozenset(scopes)))
+        return keys
 
     @abstractmethod
     def render_error(self, error: MockError) -> Response:

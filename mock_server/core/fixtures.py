@@ -13,9 +13,14 @@ A posted fixture document has the same shape in one JSON value:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from marshmallow import RAISE, Schema
+
+from mock_server.core import schema as S
+from mock_server.core.errors import MockError, ValidationFailed
 
 if TYPE_CHECKING:
     from mock_server.core.context import MockContext
@@ -42,6 +47,70 @@ def json_path(parts: Sequence[str | int]) -> str:
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
     return out
+
+
+def api_key_schema(scope: Any) -> type[Schema]:
+    """The schema of one ``apiKeys`` entry: ``{"key", "scopes": [...] | null, "description"?}``; ``scope``
+    validates each scope name (each vendor has its own vocabulary)."""
+
+    class ApiKeySchema(S.BaseSchema):
+        class Meta:
+            unknown = RAISE
+
+        key = S.Str(required=True, validate=S.length(1, 200))
+        scopes = S.List(S.Str(validate=scope), allow_none=True)
+        description = S.Str()
+
+    return ApiKeySchema
+
+
+def _file(origin: str, resource: str) -> str:
+    """Name the file a problem is in: ``<folder>/<resource>.json``, or a JSON path in a posted document."""
+    if origin.startswith("<posted>"):
+        return origin if resource == "tenant" else f"{origin}.{resource}"
+    return f"{origin}/{resource}.json"
+
+
+def load_tenant_config(schema: Schema, document: Mapping[str, Any], origin: str,
+                       check: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Validate a document's ``tenant`` settings (and ``check`` them); raise FixtureError on a problem."""
+    try:
+        config = S.load(schema, document.get("tenant"))
+        if check is not None:
+            check(config)
+    except ValidationFailed as exc:
+        path, message = exc.problems[0]
+        raise FixtureError(_file(origin, "tenant"), json_path(path), message) from exc
+    return config
+
+
+def seed_resources(document: Mapping[str, Any], origin: str,
+                   seeders: Sequence[tuple[str, Callable[[Any, dict[str, Any]], None]]], target: Any) -> None:
+    """Run every resource file of a tenant document through its seeder, in load order.
+
+    A record is seeded by the same schemas and backend operations as the API, so a fixture never holds
+    what the API would refuse; the first problem raises FixtureError with the file and JSON path.
+    """
+    known = {name for name, _ in seeders}
+    unknown = sorted(set(document) - {"tenant"} - known)
+    if unknown:
+        raise FixtureError(_file(origin, unknown[0]), "$",
+                           f"unknown resource {unknown[0]!r} (known: {', '.join(sorted(known))})")
+    for resource, seeder in seeders:
+        records = document.get(resource)
+        if records is None:
+            continue
+        file = _file(origin, resource)
+        if not isinstance(records, list):
+            raise FixtureError(file, "$", "must be a JSON array of records")
+        for index, record in enumerate(records):
+            try:
+                seeder(target, record)
+            except ValidationFailed as exc:
+                path, message = exc.problems[0]
+                raise FixtureError(file, json_path([index, *path]), message) from exc
+            except MockError as exc:
+                raise FixtureError(file, json_path([index]), exc.message or exc.kind) from exc
 
 
 def default_fixtures_dir() -> Path:

@@ -9,13 +9,11 @@ from marshmallow import RAISE
 
 from mock_server.core import schema as S
 from mock_server.core.context import MockContext
-from mock_server.core.errors import MockError, ValidationFailed
-from mock_server.core.fixtures import FixtureError, json_path
+from mock_server.core.fixtures import api_key_schema, load_tenant_config, seed_resources
 from mock_server.core.store import TenantState
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import (
     COLLECTIONS,
-    SEEDERS,
     Account,
     custom_events,
     orders,
@@ -27,16 +25,7 @@ from mock_server.ometria.backend import contacts as contact_rules
 from mock_server.ometria.backend.records import CONTACTS, seed_record
 from mock_server.ometria.schemas import Id
 
-
-class ApiKeySchema(S.BaseSchema):
-    """One key: ``{"key": "...", "scopes": ["read", "push", ...] | null}``."""
-
-    class Meta:
-        unknown = RAISE
-
-    key = S.Str(required=True, validate=S.length(1, 200))
-    scopes = S.List(S.Str(validate=S.one_of(C.SCOPES)), allow_none=True)
-    description = S.Str()
+ApiKeySchema = api_key_schema(S.one_of(C.SCOPES))
 
 
 class GroupLimitSchema(S.BaseSchema):
@@ -93,31 +82,7 @@ RESOURCE_MODULES = (contact_rules, custom_events, orders, products)
 
 def seed_account(ctx: MockContext, document: Mapping[str, Any], origin: str) -> TenantState:
     """Validate ``tenant.json`` and every resource file, building a fresh account."""
-    posted = origin.startswith("<posted>")
-    try:
-        config = S.load(AccountSchema(), document.get("tenant"))
-    except ValidationFailed as exc:
-        path, message = exc.problems[0]
-        raise FixtureError(origin if posted else f"{origin}/tenant.json", json_path(path), message) from exc
+    config = load_tenant_config(AccountSchema(), document, origin)
     state = TenantState(C.VENDOR, config["id"], config, ctx.ids.derive(f"ometria:{config['id']}"), COLLECTIONS)
-    account = Account(ctx, state)
-    unknown = sorted(set(document) - {"tenant"} - set(SEEDERS))
-    if unknown:
-        raise FixtureError(f"{origin}/{unknown[0]}.json", "$", f"unknown resource {unknown[0]!r} (known: "
-                           f"{', '.join(sorted(SEEDERS))})")
-    for resource, seeder in seeders():
-        records = document.get(resource)
-        if records is None:
-            continue
-        file = f"{origin}.{resource}" if posted else f"{origin}/{resource}.json"
-        if not isinstance(records, list):
-            raise FixtureError(file, "$", "must be a JSON array of records")
-        for index, record in enumerate(records):
-            try:
-                seeder(account, record)
-            except ValidationFailed as exc:
-                path, message = exc.problems[0]
-                raise FixtureError(file, json_path([index, *path]), message) from exc
-            except MockError as exc:
-                raise FixtureError(file, json_path([index]), exc.message or exc.kind) from exc
+    seed_resources(document, origin, seeders(), Account(ctx, state))
     return state

@@ -14,7 +14,6 @@ from flask import Blueprint, Response, g, request
 
 from mock_server.core import errors as E
 from mock_server.core import faults
-from mock_server.core.auth import ApiKey
 from mock_server.core.context import MockContext, Vendor
 from mock_server.core.ratelimit import LimitRule
 from mock_server.core.request import check_route, current_meta, read_json_body
@@ -55,15 +54,6 @@ class Ometria(Vendor):
     def seed_tenant(self, ctx: MockContext, document: Mapping[str, Any], origin: str) -> TenantState:
         """Build an account from its fixture document."""
         return seed_account(ctx, document, origin)
-
-    def api_keys(self, tenant: TenantState) -> list[ApiKey]:
-        """Return the account's keys."""
-        keys = []
-        for item in tenant.config.get("apiKeys", []):
-            scopes = item.get("scopes")
-            keys.append(ApiKey(C.VENDOR, item["key"], tenant.tenant_id,
-                               None if scopes is None else frozenset(scopes)))
-        return keys
 
     def render_error(self, error: E.MockError) -> Response:
         """Render in the ``{"status": "ERROR", "message"}`` envelope."""

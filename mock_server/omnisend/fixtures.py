@@ -9,11 +9,11 @@ from marshmallow import RAISE
 
 from mock_server.core import schema as S
 from mock_server.core.context import MockContext
-from mock_server.core.errors import MockError, ValidationFailed
-from mock_server.core.fixtures import FixtureError, json_path
+from mock_server.core.errors import ValidationFailed
+from mock_server.core.fixtures import api_key_schema, load_tenant_config, seed_resources
 from mock_server.core.store import TenantState
 from mock_server.omnisend import constants as C
-from mock_server.omnisend.backend import COLLECTIONS, SEEDERS, Brand, register_seeder, seeders
+from mock_server.omnisend.backend import COLLECTIONS, Brand, register_seeder, seeders
 from mock_server.omnisend.backend import contacts as contact_rules
 from mock_server.omnisend.backend import segments as segment_rules
 from mock_server.omnisend.schemas.contacts import ContactCreateSchema
@@ -21,15 +21,7 @@ from mock_server.omnisend.schemas.contacts import ContactCreateSchema
 SCOPE_PATTERN = r"^(" + "|".join(C.SCOPE_AREAS) + r")\.(read|write)$"
 
 
-class ApiKeySchema(S.BaseSchema):
-    """One key of the brand: ``{"key": "...", "scopes": ["contacts.read", ...] | null}``."""
-
-    class Meta:
-        unknown = RAISE
-
-    key = S.Str(required=True, validate=S.length(1, 200))
-    scopes = S.List(S.Str(validate=S.matches(SCOPE_PATTERN, "invalid scope")), allow_none=True)
-    description = S.Str()
+ApiKeySchema = api_key_schema(S.matches(SCOPE_PATTERN, "invalid scope"))
 
 
 class RateLimitSchema(S.BaseSchema):
@@ -90,34 +82,10 @@ register_seeder("contacts", _seed_contact, order=10)
 
 def seed_brand(ctx: MockContext, document: Mapping[str, Any], origin: str) -> TenantState:
     """Validate ``tenant.json`` and every resource file, building a fresh brand."""
-    tenant_file = f"{origin}/tenant.json" if not origin.startswith("<posted>") else origin
-    try:
-        config = S.load(BrandSchema(), document.get("tenant"))
-        segment_rules.validate_definitions(config.get("segments"))
-    except ValidationFailed as exc:
-        path, message = exc.problems[0]
-        raise FixtureError(tenant_file, json_path(path), message) from exc
+    config = load_tenant_config(BrandSchema(), document, origin,
+                                lambda conf: segment_rules.validate_definitions(conf.get("segments")))
     state = TenantState(C.VENDOR, config["brandID"], config, ctx.ids.derive(f"omnisend:{config['brandID']}"),
                         COLLECTIONS)
     state.config.setdefault("workflows", list(C.DEFAULT_WORKFLOWS))
-    brand = Brand(ctx, state)
-    unknown = sorted(set(document) - {"tenant"} - set(SEEDERS))
-    if unknown:
-        raise FixtureError(f"{origin}/{unknown[0]}.json", "$", f"unknown resource {unknown[0]!r} (known: "
-                           f"{', '.join(sorted(SEEDERS))})")
-    for resource, seeder in seeders():
-        records = document.get(resource)
-        if records is None:
-            continue
-        file = f"{origin}/{resource}.json" if not origin.startswith("<posted>") else f"{origin}.{resource}"
-        if not isinstance(records, list):
-            raise FixtureError(file, "$", "must be a JSON array of records")
-        for index, record in enumerate(records):
-            try:
-                seeder(brand, record)
-            except ValidationFailed as exc:
-                path, message = exc.problems[0]
-                raise FixtureError(file, json_path([index, *path]), message) from exc
-            except MockError as exc:
-                raise FixtureError(file, json_path([index]), exc.message or exc.kind) from exc
+    seed_resources(document, origin, seeders(), Brand(ctx, state))
     return state

@@ -56,15 +56,6 @@ class Omnisend(Vendor):
         """Build a brand from its fixture document."""
         return seed_brand(ctx, document, origin)
 
-    def api_keys(self, tenant: TenantState) -> list[ApiKey]:
-        """Return the brand's keys (scopes None = all)."""
-        keys = []
-        for item in tenant.config.get("apiKeys", []):
-            scopes = item.get("scopes")
-            keys.append(ApiKey(C.VENDOR, item["key"], tenant.tenant_id,
-                               None if scopes is None else frozenset(scopes)))
-        return keys
-
     def render_error(self, error: E.MockError) -> Response:
         """Render in the ``{"error", "fields"}`` envelope."""
         meta = current_meta()

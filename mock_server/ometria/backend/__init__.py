@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mock_server.core.clock import iso_ms
 from mock_server.core.context import MockContext
-from mock_server.core.store import Collection, CollectionSpec, TenantState
+from mock_server.core.resources import ResourceRegistry
+from mock_server.core.store import Collection, TenantState
+from mock_server.core.tenant import TenantView
 
 # Internal bookkeeping kept beside a record's stored fields, never rendered:
 #   {"id": <record id>, "collection": <contact collection, contacts only>, "created": <POSIX s>,
@@ -22,22 +23,18 @@ def updated_at(record: dict[str, Any]) -> float:
     return float(record[META]["updated"])
 
 
-# Record collections with their sort indexes, filled by the resource modules through
-# register_collection(). Contacts live in one collection per ``@collection`` ("contacts:<name>").
-COLLECTIONS: dict[str, CollectionSpec] = {}
-
-
 def contact_collection(name: str) -> str:
     """Return the store collection that holds the listings of one Ometria collection."""
     return f"contacts:{name}"
 
 
-class Account:
+class Account(TenantView):
     """One account's state plus the mechanisms its rules need."""
 
+    vendor = "ometria"
+
     def __init__(self, ctx: MockContext, tenant: TenantState) -> None:
-        self.ctx = ctx
-        self.tenant = tenant
+        super().__init__(ctx, tenant)
         # Remarks ``(path, message)`` made while this Account served one request; a view copies them
         # into X-Mock-Warnings (only synchronous work has a response to carry them).
         self.warnings: list[tuple[str, str]] = []
@@ -47,57 +44,25 @@ class Account:
         """The account's id."""
         return self.tenant.tenant_id
 
-    def col(self, name: str) -> Collection:
-        """Return a collection (``contacts:<name>`` ones take the contact sort keys)."""
-        return self.tenant.collection(name)
-
     def contact_collections(self) -> dict[str, Collection]:
         """Return ``{collection name: store collection}`` for every contact collection."""
         return {name.split(":", 1)[1]: col for name, col in self.tenant.collections.items()
                 if name.startswith("contacts:")}
-
-    def now(self) -> str:
-        """Mock time in the mock's timestamp format."""
-        return iso_ms(self.ctx.clock.now())
-
-    def now_ts(self) -> float:
-        """Mock time as POSIX seconds."""
-        return self.ctx.clock.time()
-
-    def new_uuid(self) -> str:
-        """A UUID v4 (reproducible under --seed)."""
-        return self.tenant.ids.uuid4()
 
     def warn(self, path: str, message: str) -> None:
         """Record a non-fatal remark about the current work."""
         if (path, message) not in self.warnings:
             self.warnings.append((path, message))
 
-    def outbox(self, entry: dict[str, Any]) -> None:
-        """Record a side effect for the control plane and dashboard."""
-        entry = {"vendor": "ometria", "tenant": self.account_id, "at": self.now(), **entry}
-        self.tenant.extra.setdefault("outbox", []).append(entry)
 
-
-# Resource file name -> (load order, seeder). Resource modules register theirs at import; lower orders
-# load first, because later resources may refer to earlier ones (orders attach to contacts).
-Seeder = Callable[["Account", dict[str, Any]], None]
-SEEDERS: dict[str, tuple[int, Seeder]] = {}
-
-
-def register_seeder(resource: str, seeder: Seeder, order: int = 50) -> None:
-    """Declare how the fixture file ``<resource>.json`` is loaded."""
-    SEEDERS[resource] = (order, seeder)
-
-
-def seeders() -> list[tuple[str, Seeder]]:
-    """Every registered seeder in load order."""
-    return [(name, seeder) for name, (_, seeder) in sorted(SEEDERS.items(), key=lambda item: (item[1][0], item[0]))]
-
-
-def register_collection(name: str, spec: CollectionSpec) -> None:
-    """Declare a resource's sort indexes and lookups (resource modules call this at import)."""
-    COLLECTIONS[name] = spec
+# Every resource of an account: store specs (sort indexes) and fixture seeders, filled by the resource
+# modules at import. Contacts live in one collection per ``@collection`` ("contacts:<name>").
+REGISTRY: ResourceRegistry[Account] = ResourceRegistry()
+COLLECTIONS = REGISTRY.collections
+SEEDERS = REGISTRY.seeders
+register_collection = REGISTRY.register_collection
+register_seeder = REGISTRY.register_seeder
+seeders = REGISTRY.ordered_seeders
 
 
 # Hooks run after a record of a resource is written (push processing or REST POST), e.g. profile
