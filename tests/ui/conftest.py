@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from mock_server.app import create_app
 from mock_server.core.context import Settings
@@ -26,6 +26,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-extensions", "--mute-audio"]
 WIDE = {"width": 1280, "height": 900}
 NARROW = {"width": 400, "height": 800}
+# Auto-waiting assertions wait this long (the journal refreshes every second; a busy CI machine is slow).
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")
