@@ -8,7 +8,7 @@ PORT ?= 8080
 SERVE_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck bench check-fixtures clean
+.PHONY: run test browser lint typecheck bench check-fixtures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,12 @@ $(VENV)/.installed-dev: setup.cfg setup.py pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/mock-server serve --host $(HOST) --port $(PORT) $(SERVE_ARGS)
 
-test: $(VENV)/.installed-dev
+# The dashboard's browser tests (tests/ui) drive Debian's Chromium; scripts/ensure-browser installs it
+# when missing (as root) or stops with the reason. They never skip.
+browser:
+	scripts/ensure-browser
+
+test: $(VENV)/.installed-dev browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev

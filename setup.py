@@ -7,6 +7,6 @@ from setuptools import find_packages, setup
 setup(
     packages=[*find_packages(include=["mock_server", "mock_server.*"]), "mock_server_fixtures"],
     package_dir={"mock_server_fixtures": "fixtures"},
-    package_data={"mock_server": ["py.typed", "templates/*.html", "static/*"],
+    package_data={"mock_server": ["py.typed", "templates/*.html", "templates/ui/*.html", "static/*"],
                   "mock_server_fixtures": ["*/*/*.json", "*.md"]},
 )

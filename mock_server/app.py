@@ -29,6 +29,7 @@ log = logging.getLogger("mock_server")
 def create_app(settings: Settings | None = None) -> Flask:
     """Build a fully seeded app; raise FixtureError (changing nothing) if the fixtures are bad."""
     from mock_server.control.routes import build_blueprint as control_blueprint
+    from mock_server.control.ui import build_blueprint as dashboard_blueprint
     from mock_server.ometria.vendor import Ometria
     from mock_server.omnisend.vendor import Omnisend
 
@@ -36,7 +37,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     if settings.require_admin_token and not settings.admin_token:
         settings.admin_token = auth.new_token()
         log.warning("control plane admin token: %s", settings.admin_token)
-    app = Flask(__name__)
+    # No app-wide /static route: every path outside /_mock belongs to a vendor (unknown ones answer the
+    # vendor's 404); the dashboard serves its own files under /_mock/ui/static.
+    app = Flask(__name__, static_folder=None)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.url_map.strict_slashes = False
     ctx = MockContext(settings)
@@ -47,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         ctx.vendors[vendor.name] = vendor
         app.register_blueprint(vendor.blueprint())
     app.register_blueprint(control_blueprint())
+    app.register_blueprint(dashboard_blueprint())
     fixtures.load_folder(ctx, settings.fixtures or fixtures.default_fixtures_dir())
     for vendor in ctx.vendors.values():
         vendor.start_workers(ctx)

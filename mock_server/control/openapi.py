@@ -19,6 +19,7 @@ from marshmallow import Schema
 from mock_server import __version__
 from mock_server.control import schemas
 from mock_server.control.auth import TOKEN_HEADER
+from mock_server.control.ui import is_dashboard_endpoint
 from mock_server.core.context import MockContext
 
 OPENAPI_VERSION = "3.0.3"
@@ -37,6 +38,12 @@ CONTROL_BODIES: dict[str, type[Schema]] = {
     "control.set_limits_global": schemas.GlobalLimitsSchema,
 }
 SKIPPED_METHODS = frozenset({"HEAD", "OPTIONS"})
+
+
+def documented(endpoint: str) -> bool:
+    """Whether a route belongs in the document: every route but static files and the dashboard's HTML
+    pages (pages for people, described in docs/dashboard.md; their JSON twins under /_mock are here)."""
+    return endpoint != "static" and not is_dashboard_endpoint(endpoint)
 
 
 def openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
@@ -61,7 +68,7 @@ def summary(view: Callable[..., Any] | None, endpoint: str) -> str:
 
 
 def build_spec(app: Flask, mock: MockContext) -> dict[str, Any]:
-    """Return the OpenAPI 3 document of every route of ``app`` (except ``static``)."""
+    """Return the OpenAPI 3 document of every route of ``app`` (except those :func:`documented` leaves out)."""
     spec = APISpec(title="Omnisend + Ometria sandbox", version=__version__, openapi_version=OPENAPI_VERSION,
                    plugins=[MarshmallowPlugin()],
                    info={"description": "Omnisend REST API v3/v5 and Ometria Data API v2 emulation, with "
@@ -75,7 +82,7 @@ def build_spec(app: Flask, mock: MockContext) -> dict[str, Any]:
     paths: dict[str, tuple[list[dict[str, Any]], dict[str, Any]]] = {}
     used_ids: set[str] = set()
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if rule.endpoint == "static":
+        if not documented(rule.endpoint):
             continue
         path, parameters = openapi_path(rule.rule)
         _, operations = paths.setdefault(path, (parameters, {}))

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-from mock_server.control.openapi import openapi_path
+from mock_server.control.openapi import documented, openapi_path
 
 
 def document(client: FlaskClient) -> dict[str, Any]:
@@ -29,13 +29,20 @@ def test_every_route_appears(app: Flask, client: FlaskClient) -> None:
     paths = document(client)["paths"]
     missing = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
+        if not documented(rule.endpoint):
             continue
         path = re.sub(r"<(?:[^>:]+:)?([^>]+)>", r"{\1}", rule.rule)
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
             if method.lower() not in paths.get(path, {}):
                 missing.append(f"{method} {path}")
     assert missing == []
+
+
+def test_only_the_dashboard_pages_are_left_out(app: Flask, client: FlaskClient) -> None:
+    # The HTML dashboard is for people (docs/dashboard.md); everything else, JSON plane included, is in.
+    left_out = sorted({rule.rule for rule in app.url_map.iter_rules() if not documented(rule.endpoint)})
+    assert left_out and all(path.startswith("/_mock/ui") for path in left_out)
+    assert not [p for p in document(client)["paths"] if p.startswith("/_mock/ui")]
 
 
 def test_a_route_added_later_appears(app: Flask) -> None:

@@ -8,6 +8,8 @@ from flask import Blueprint, Response
 
 from mock_server.control.common import bad_request, json_body, load, not_found
 from mock_server.control.schemas import FaultRuleSchema
+from mock_server.core.context import MockContext
+from mock_server.core.faults import FaultRule
 from mock_server.core.http import json_response
 from mock_server.core.request import ctx
 
@@ -29,6 +31,22 @@ def rule_spec(data: dict[str, Any]) -> dict[str, Any]:
             "headers": dict(data.get("headers") or {}), "latency": latency, "drop": data["drop"]}
 
 
+def add_rule(mock: MockContext, data: dict[str, Any]) -> FaultRule:
+    """Create a rule from a validated body (400 for an unknown vendor or an impossible rule)."""
+    if data.get("vendor") is not None and data["vendor"] not in mock.vendors:
+        raise bad_request("invalid request body", [("vendor", f"unknown vendor {data['vendor']!r}")])
+    try:
+        return mock.faults.add(**rule_spec(data))
+    except ValueError as exc:
+        raise bad_request("invalid request body", [("_schema", str(exc))]) from exc
+
+
+def remove_rule(mock: MockContext, rule_id: str) -> None:
+    """Delete one rule (404 when there is none by that id)."""
+    if not mock.faults.remove(rule_id):
+        raise not_found(f"unknown fault rule {rule_id!r}")
+
+
 def register(bp: Blueprint) -> None:
     """Attach the fault routes."""
 
@@ -40,14 +58,7 @@ def register(bp: Blueprint) -> None:
     @bp.post("/faults")
     def add_fault() -> Response:
         """Add a fault rule (see the FaultRule schema)."""
-        mock = ctx()
-        data = load(_rule, json_body())
-        if data.get("vendor") is not None and data["vendor"] not in mock.vendors:
-            raise bad_request("invalid request body", [("vendor", f"unknown vendor {data['vendor']!r}")])
-        try:
-            rule = mock.faults.add(**rule_spec(data))
-        except ValueError as exc:
-            raise bad_request("invalid request body", [("_schema", str(exc))]) from exc
+        rule = add_rule(ctx(), load(_rule, json_body()))
         return json_response(rule.as_dict(), 201)
 
     @bp.delete("/faults")
@@ -58,6 +69,5 @@ def register(bp: Blueprint) -> None:
     @bp.delete("/faults/<rule_id>")
     def delete_fault(rule_id: str) -> Response:
         """Delete one fault rule."""
-        if not ctx().faults.remove(rule_id):
-            raise not_found(f"unknown fault rule {rule_id!r}")
+        remove_rule(ctx(), rule_id)
         return json_response({"deleted": 1})

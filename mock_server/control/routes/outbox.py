@@ -13,10 +13,8 @@ from mock_server.core.request import ctx
 from mock_server.core.store import TenantState
 
 
-def selected_tenants(mock: MockContext) -> list[TenantState]:
-    """The tenants the ``vendor`` / ``tenant`` query names (404 for unknown ones)."""
-    vendor = request.args.get("vendor")
-    tenant_id = request.args.get("tenant")
+def selected_tenants(mock: MockContext, vendor: str | None, tenant_id: str | None) -> list[TenantState]:
+    """The tenants a vendor / tenant filter names (404 for unknown ones)."""
     if vendor is not None:
         require_vendor(mock, vendor)
         if tenant_id is not None:
@@ -27,10 +25,15 @@ def selected_tenants(mock: MockContext) -> list[TenantState]:
     return chosen
 
 
-def wanted(entry: dict[str, Any]) -> bool:
-    """Whether an entry passes the ``kind`` filter."""
-    kind = request.args.get("kind")
-    return kind is None or entry.get("kind") == kind
+def collect(mock: MockContext, vendor: str | None = None, tenant_id: str | None = None,
+            kind: str | None = None) -> list[dict[str, Any]]:
+    """Outbox entries of the selected tenants (of ``kind`` if given), JSON-ready, oldest first."""
+    entries: list[dict[str, Any]] = []
+    for tenant in selected_tenants(mock, vendor, tenant_id):
+        with tenant.lock:
+            entries.extend(jsonable(e) for e in tenant.extra.get("outbox", []) if kind is None or e.get("kind") == kind)
+    entries.sort(key=lambda e: str(e.get("at", "")))  # stable: per-tenant order kept within an instant
+    return entries
 
 
 def register(bp: Blueprint) -> None:
@@ -39,12 +42,8 @@ def register(bp: Blueprint) -> None:
     @bp.get("/outbox")
     def outbox() -> Response:
         """Return outbox entries of every tenant (``vendor``, ``tenant``, ``kind``), oldest first, paged."""
-        mock = ctx()
-        entries: list[dict[str, Any]] = []
-        for tenant in selected_tenants(mock):
-            with tenant.lock:
-                entries.extend(jsonable(e) for e in tenant.extra.get("outbox", []) if wanted(e))
-        entries.sort(key=lambda e: str(e.get("at", "")))  # stable: per-tenant order kept within an instant
+        args = request.args
+        entries = collect(ctx(), args.get("vendor"), args.get("tenant"), args.get("kind"))
         limit, offset = paging()
         return json_response(page(entries, limit, offset))
 
@@ -52,10 +51,11 @@ def register(bp: Blueprint) -> None:
     def clear_outbox() -> Response:
         """Delete the matching outbox entries."""
         deleted = 0
-        for tenant in selected_tenants(ctx()):
+        kind = request.args.get("kind")
+        for tenant in selected_tenants(ctx(), request.args.get("vendor"), request.args.get("tenant")):
             with tenant.lock:
                 entries = tenant.extra.get("outbox", [])
-                kept = [e for e in entries if not wanted(e)]
+                kept = [e for e in entries if kind is not None and e.get("kind") != kind]
                 deleted += len(entries) - len(kept)
                 if entries:
                     tenant.extra["outbox"] = kept

@@ -36,6 +36,33 @@ def resources(tenant: TenantState) -> list[dict[str, Any]]:
     return out
 
 
+def resource_page(tenant: TenantState, resource: str, limit: int, offset: int) -> dict[str, Any]:
+    """One page of a tenant's resource as the state route answers it (404 for an unknown resource)."""
+    head = {"vendor": tenant.vendor, "tenant": tenant.tenant_id, "resource": resource}
+    with tenant.lock:
+        collection = tenant.find_collection(resource)
+        if collection is not None:
+            chosen = itertools.islice(collection.items(), offset, offset + limit)
+            items = [{"key": key, "record": jsonable(record)} for key, record in chosen]
+            return {**head, "kind": "collection", "total": len(collection), "limit": limit, "offset": offset,
+                    "items": items}
+        if resource in tenant.extra:
+            value = tenant.extra[resource]
+            if isinstance(value, list):
+                return {**head, "kind": "extra", **page(value, limit, offset, jsonable)}
+            if isinstance(value, dict):
+                pairs = list(value.items())
+                return {**head, "kind": "extra", **page(
+                    pairs, limit, offset, lambda kv: {"key": str(kv[0]), "value": jsonable(kv[1])})}
+            return {**head, "kind": "extra", "value": jsonable(value)}
+        view = derived(tenant).get(resource)
+        if view is not None:
+            return {**head, "kind": "derived", **page(view(), limit, offset, jsonable)}
+        if resource == CONFIG:
+            return {**head, "kind": "config", "value": jsonable(tenant.config)}
+    raise not_found(f"unknown resource {resource!r} of {tenant.vendor} tenant {tenant.tenant_id!r}")
+
+
 def register(bp: Blueprint) -> None:
     """Attach the state routes."""
 
@@ -65,27 +92,4 @@ def register(bp: Blueprint) -> None:
         """Return one page (``limit``, ``offset``) of a tenant's resource, in insertion order."""
         tenant = require_tenant(ctx(), vendor, tenant_id)
         limit, offset = paging()
-        head = {"vendor": vendor, "tenant": tenant_id, "resource": resource}
-        with tenant.lock:
-            collection = tenant.find_collection(resource)
-            if collection is not None:
-                chosen = itertools.islice(collection.items(), offset, offset + limit)
-                items = [{"key": key, "record": jsonable(record)} for key, record in chosen]
-                return json_response({**head, "kind": "collection", "total": len(collection), "limit": limit,
-                                      "offset": offset, "items": items})
-            if resource in tenant.extra:
-                value = tenant.extra[resource]
-                if isinstance(value, list):
-                    return json_response({**head, "kind": "extra", **page(value, limit, offset, jsonable)})
-                if isinstance(value, dict):
-                    pairs = list(value.items())
-                    return json_response({**head, "kind": "extra", **page(
-                        pairs, limit, offset, lambda kv: {"key": str(kv[0]), "value": jsonable(kv[1])})})
-                return json_response({**head, "kind": "extra", "value": jsonable(value)})
-            view = derived(tenant).get(resource)
-            if view is not None:
-                return json_response({**head, "kind": "derived", **page(view(), limit, offset, jsonable)})
-            if resource == CONFIG:
-                return json_response({**head, "kind": "config", "value": jsonable(tenant.config)})
-        raise not_found(f"unknown resource {resource!r} of {vendor} tenant {tenant_id!r}")
-
+        return json_response(resource_page(tenant, resource, limit, offset))

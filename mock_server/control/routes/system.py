@@ -16,6 +16,7 @@ from mock_server.core.clock import SEEDED_EPOCH, iso_ms
 from mock_server.core.context import MockContext
 from mock_server.core.http import json_response
 from mock_server.core.request import ctx
+from mock_server.core.store import TenantState
 
 
 def clock_state(mock: MockContext) -> dict[str, Any]:
@@ -54,6 +55,21 @@ def reset_everything(mock: MockContext) -> None:
     restart_clock(mock)
 
 
+def reset_selected(mock: MockContext, vendor: str | None, tenant_id: str | None) -> list[TenantState]:
+    """Reset everything (both None) or the named tenants' data and windows; 404 for unknown names."""
+    if vendor is not None:
+        require_vendor(mock, vendor)
+    if vendor is not None and tenant_id is not None:
+        require_tenant(mock, vendor, tenant_id)
+    if vendor is None and tenant_id is None:
+        reset_everything(mock)
+        return mock.store.tenants()
+    done = mock.reset(vendor, tenant_id)
+    if tenant_id is not None and not done:
+        raise not_found(f"unknown tenant {tenant_id!r}")
+    return done
+
+
 def register(bp: Blueprint) -> None:
     """Attach the system routes."""
 
@@ -71,20 +87,9 @@ def register(bp: Blueprint) -> None:
     @bp.post("/reset")
     def reset() -> Response:
         """Reset to the fixture seed: everything, or only ``?vendor=`` / ``?tenant=`` data."""
-        mock = ctx()
-        tenant_id = request.args.get("tenant")
         vendor = request.args.get("vendor")
-        if vendor is not None:
-            require_vendor(mock, vendor)
-        if vendor is not None and tenant_id is not None:
-            require_tenant(mock, vendor, tenant_id)
-        if vendor is None and tenant_id is None:
-            reset_everything(mock)
-            done = mock.store.tenants()
-        else:
-            done = mock.reset(vendor, tenant_id)
-            if tenant_id is not None and not done:
-                raise not_found(f"unknown tenant {tenant_id!r}")
+        tenant_id = request.args.get("tenant")
+        done = reset_selected(ctx(), vendor, tenant_id)
         return json_response({"reset": [{"vendor": t.vendor, "tenant": t.tenant_id} for t in done],
                               "full": vendor is None and tenant_id is None})
 

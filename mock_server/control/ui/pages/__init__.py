@@ -1,0 +1,1 @@
+"""Dashboard pages: one module per page, each with ``register(bp)`` (auto-discovered)."""
