@@ -38,9 +38,14 @@ class RunningServer:
             return
         if self.thread.is_alive():
             # Run the shutdown inside waitress's loop (its trigger runs thunks there): close idle
-            # keep-alive and dropped channels too, or the loop would wait for clients to hang up.
-            self.server.trigger.pull_trigger(self._close_all)
-            self.thread.join(timeout=5)
+            # keep-alive and dropped channels too, or the loop would wait for clients to hang up. The
+            # loop may be closing its trigger at this very moment; then the direct close below does it.
+            try:
+                self.server.trigger.pull_trigger(self._close_all)
+            except OSError:
+                pass
+            else:
+                self.thread.join(timeout=5)
         if self.thread.is_alive() or getattr(self.server, "_map", None):
             self._close_all()
             self.thread.join(timeout=5)
