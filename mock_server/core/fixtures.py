@@ -13,6 +13,7 @@ A posted fixture document has the same shape in one JSON value:
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -196,8 +197,47 @@ def install(ctx: MockContext, tenants: list[TenantState]) -> None:
         ctx.vendors[tenant.vendor].on_reset(ctx, tenant)
 
 
+# Seeded tenants of recent (folder, seed, frozen start) loads. Seeding runs every record through the API
+# schemas and costs most of an app's start-up; with a seed and a frozen clock it is deterministic, so a
+# process that builds many apps from the same folder (a test suite builds one per test) restores the
+# result instead, exactly as /_mock/reset does. Entries are snapshots, never handed out uncopied.
+_SEEDED: OrderedDict[tuple[Any, ...], list[tuple[str, str, Any, dict[str, Any]]]] = OrderedDict()
+_SEEDED_MAX = 8
+
+
+def _seed_key(ctx: MockContext, root: Path) -> tuple[Any, ...] | None:
+    if ctx.settings.seed is None or not ctx.clock.frozen:
+        return None  # timestamps set while seeding would differ from run to run
+    files = []
+    for path in sorted(root.rglob("*.json")):
+        stat = path.stat()
+        files.append((str(path.relative_to(root)), stat.st_mtime_ns, stat.st_size))
+    return (str(root.resolve()), tuple(files), ctx.settings.seed, ctx.clock.time())
+
+
+def _rebuild(ctx: MockContext, cached: list[tuple[str, str, Any, dict[str, Any]]]) -> list[TenantState]:
+    from mock_server.core.store import TenantState
+
+    tenants = []
+    for vendor, tenant_id, specs, snap in cached:
+        tenant = TenantState(vendor, tenant_id, {}, ctx.ids.derive(f"{vendor}:{tenant_id}"), specs)
+        tenant.restore(snap)
+        tenants.append(tenant)
+    return tenants
+
+
 def load_folder(ctx: MockContext, root: Path) -> list[TenantState]:
     """Validate and install a fixture folder; raise FixtureError and change nothing on a problem."""
-    tenants = build_tenants(ctx, read_folder(root))
+    key = _seed_key(ctx, root)
+    cached = _SEEDED.get(key) if key is not None else None
+    if cached is not None:
+        _SEEDED.move_to_end(key)  # type: ignore[arg-type]
+        tenants = _rebuild(ctx, cached)
+    else:
+        tenants = build_tenants(ctx, read_folder(root))
+        if key is not None:
+            _SEEDED[key] = [(t.vendor, t.tenant_id, t.collection_specs, t.snapshot()) for t in tenants]
+            while len(_SEEDED) > _SEEDED_MAX:
+                _SEEDED.popitem(last=False)
     install(ctx, tenants)
     return tenants

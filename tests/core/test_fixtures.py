@@ -100,3 +100,25 @@ def test_missing_tenant_file(folder: Path) -> None:
     (folder / "ometria" / "live" / "tenant.json").unlink()
     err = error_of(folder)
     assert err.file.endswith("ometria/live") and err.reason == "tenant.json is missing"
+
+
+def test_cached_seeding_gives_exactly_what_seeding_gives() -> None:
+    settings = Settings(seed=1234, freeze_clock=True)
+    create_app(settings)  # fills the cache for (default folder, seed, frozen start)
+    cached = create_app(Settings(seed=1234, freeze_clock=True)).extensions["mock"]
+    fresh = create_app(Settings(seed=1234, freeze_clock=True)).extensions["mock"]
+    fresh_tenants = fixtures.build_tenants(fresh, fixtures.read_folder(default_fixtures_dir()))  # no cache
+    assert [(t.vendor, t.tenant_id, t.snapshot()) for t in cached.store.tenants()] == [
+        (t.vendor, t.tenant_id, t.snapshot()) for t in fresh_tenants]
+    # a cached app owns its records: changing one app never reaches another
+    brand = cached.store.tenants("omnisend")[0]
+    brand.collection("contacts").delete("65b2a0c1d2e3f4a5b6c7d000")
+    again = create_app(Settings(seed=1234, freeze_clock=True)).extensions["mock"]
+    assert "65b2a0c1d2e3f4a5b6c7d000" in again.store.tenants("omnisend")[0].collection("contacts")
+
+
+def test_unseeded_or_running_clocks_are_not_cached() -> None:
+    before = len(fixtures._SEEDED)
+    create_app(Settings())
+    create_app(Settings(seed=5))
+    assert len(fixtures._SEEDED) == before
