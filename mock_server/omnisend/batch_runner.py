@@ -10,13 +10,12 @@ any resource module; it is isolated here so the backends stay Flask-free.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from typing import Any
 
 from mock_server.core.context import MockContext
 from mock_server.core.errors import ValidationFailed
 from mock_server.core.store import TenantState
+from mock_server.core.worker import RateBudget, TickWorker
 from mock_server.middleware import ENV_BATCH_ITEM
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import Brand, batches, campaigns
@@ -73,53 +72,32 @@ def drain(ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
     return out
 
 
-class BatchWorker:
-    """One background thread per app: runs queued items at ``omnisend_batch_rate`` items per second,
-    taking the brand's lock per item, and completes started campaigns (async mode)."""
+class BatchWorker(TickWorker):
+    """Async mode: runs queued items at ``omnisend_batch_rate`` items per second of mock time across
+    brands, taking the brand's lock per item, and completes started campaigns."""
+
+    name = "omnisend-batches"
 
     def __init__(self, ctx: MockContext) -> None:
-        self.ctx = ctx
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="omnisend-batches", daemon=True)
-        self.budget = 0.0
+        super().__init__(ctx, TICK_SECONDS)
+        self.budget = RateBudget(ctx.settings.omnisend_batch_rate)
 
-    def start(self) -> None:
-        """Start the thread."""
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Ask the thread to stop and wait for it."""
-        self._stop.set()
-        self._thread.join(timeout)
-
-    def _loop(self) -> None:
-        last = time.monotonic()
-        while not self._stop.wait(TICK_SECONDS):
-            now = time.monotonic()
-            rate = max(self.ctx.settings.omnisend_batch_rate, 0.0)
-            # Unused budget does not pile up beyond one second's worth.
-            self.budget = min(self.budget + rate * (now - last), max(rate, 1.0))
-            last = now
-            try:
-                self.tick()
-            except Exception:  # pragma: no cover - keep the worker alive, log the cause
-                log.exception("omnisend batch worker tick failed")
-
-    def tick(self) -> int:
+    def tick(self, ctx: MockContext, now: float, elapsed: float) -> int:
         """Run as many items as the budget allows across brands; return how many ran."""
+        self.budget.grow(elapsed)
         ran = 0
-        run = executor(self.ctx)
-        for tenant in self.ctx.store.tenants(C.VENDOR):
-            brand = Brand(self.ctx, tenant)
+        run = executor(ctx)
+        for tenant in ctx.store.tenants(C.VENDOR):
+            brand = Brand(ctx, tenant)
             with tenant.lock:
                 campaigns.complete_started(brand)
-            while self.budget >= 1.0:
+            while self.budget.available >= 1.0 and not self.stopping:
                 with tenant.lock:
                     queue = batches.pending(brand)
                     if not queue:
                         break
                     version, batch_id = queue[0]
                     count = batches.process(brand, version, batch_id, run, limit=1)
-                self.budget -= count
+                self.budget.take(count)
                 ran += count
         return ran

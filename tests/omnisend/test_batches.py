@@ -394,15 +394,26 @@ class TestAsync:
     def test_worker_runs_items_within_its_budget(self, client: FlaskClient, mock: MockContext) -> None:
         batch_id = _create(client, [_contact("w1@example.com"), _contact("w2@example.com")])
         worker = BatchWorker(mock)
-        worker.budget = 1.0
-        assert worker.tick() == 1
+        worker.budget.available = 1.0  # the clock is frozen: a tick earns nothing more
+        assert worker.run_once() == 1
         mid = client.get(f"/v3/batches/{batch_id}", headers=OMNISEND).get_json()
         assert (mid["status"], mid["finishedCount"], mid["startedAt"]) == \
             ("inProgress", 1, "2026-01-01T00:00:00.000Z")
         assert "endedAt" not in mid
-        worker.budget = 5.0
-        assert worker.tick() == 1
+        worker.budget.available = 5.0
+        assert worker.run_once() == 1
         assert client.get(f"/v3/batches/{batch_id}", headers=OMNISEND).get_json()["status"] == "finished"
+
+    def test_worker_rate_follows_the_mock_clock(self, client: FlaskClient, mock: MockContext) -> None:
+        batch_id = _create(client, [_contact(f"r{i}@example.com") for i in range(5)])
+        mock.settings.omnisend_batch_rate = 2.0
+        worker = BatchWorker(mock)
+        assert worker.run_once() == 0  # frozen clock: no time passed, no budget
+        mock.clock.advance(1)
+        assert worker.run_once() == 2  # one second at 2 items/s
+        mock.clock.advance(60)
+        assert worker.run_once() == 2  # a jump earns at most one second's worth
+        assert client.get(f"/v3/batches/{batch_id}", headers=OMNISEND).get_json()["finishedCount"] == 4
 
     def test_drain_finishes_everything(self, client: FlaskClient, mock: MockContext) -> None:
         first = _create(client, [_contact("d1@example.com"), BAD_CONTACT])

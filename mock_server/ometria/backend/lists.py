@@ -36,6 +36,7 @@ from mock_server.ometria.backend import (
 from mock_server.ometria.backend import profiles as P
 from mock_server.ometria.backend.contacts import Problems, register_control_check
 from mock_server.ometria.listing import bare_list
+from mock_server.ometria.schemas import is_id
 
 LISTS = "lists"
 CHANGES = "list_changes"
@@ -112,7 +113,7 @@ def _seed_list(account: Account, entry: dict[str, Any]) -> None:
     data = S.load(ListFixtureSchema(), entry)
     data["conditions"] = _load_conditions(data.get("conditions") or [])
     list_id = list_id_of(data["id"])
-    if list_id is None or any(ch.isspace() for ch in list_id):
+    if list_id is None or not is_id(list_id):
         raise ValidationFailed([(("id",), "invalid value")])
     col = account.col(LISTS)
     if list_id in col:
