@@ -30,8 +30,8 @@ StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-class PathNormalizer:
-    """Rewrite ``PATH_INFO`` / ``REQUEST_METHOD`` so that routing sees the canonical request."""
+class Middleware:
+    """A WSGI layer around the Flask app that knows the mock's context."""
 
     def __init__(self, app: WsgiApp, ctx: MockContext) -> None:
         self.app = app
@@ -41,6 +41,14 @@ class PathNormalizer:
     def install(cls, app: Flask, ctx: MockContext) -> None:
         """Wrap ``app.wsgi_app``."""
         app.wsgi_app = cls(app.wsgi_app, ctx)  # type: ignore[method-assign]
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Handle one request (subclasses change the environ or the answer around ``self.app``)."""
+        return self.app(environ, start_response)
+
+
+class PathNormalizer(Middleware):
+    """Rewrite ``PATH_INFO`` / ``REQUEST_METHOD`` so that routing sees the canonical request."""
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path: str = environ.get("PATH_INFO") or "/"
@@ -105,17 +113,8 @@ class ConnectionDropped(ConnectionAbortedError):
     """Raised out of the WSGI app when a fault drops the connection and no server socket is at hand."""
 
 
-class SandboxWsgi:
+class SandboxWsgi(Middleware):
     """Capture the body for the journal; drop the connection when a fault rule says so."""
-
-    def __init__(self, app: WsgiApp, ctx: MockContext) -> None:
-        self.app = app
-        self.ctx = ctx
-
-    @classmethod
-    def install(cls, app: Flask, ctx: MockContext) -> None:
-        """Wrap ``app.wsgi_app``."""
-        app.wsgi_app = cls(app.wsgi_app, ctx)  # type: ignore[method-assign]
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         stream = environ.get("wsgi.input")

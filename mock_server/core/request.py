@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from flask import current_app, g, request
+from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed as WzMethodNotAllowed
 from werkzeug.exceptions import NotFound as WzNotFound
 
@@ -53,10 +54,22 @@ def route(**meta: Any) -> Callable[[F], F]:
 
 
 def current_meta() -> RouteMeta | None:
-    """Return the metadata of the matched route, or None before routing / for unknown routes."""
-    if request.url_rule is None or request.endpoint is None:
-        return None
-    view = current_app.view_functions.get(request.endpoint)
+    """Return the metadata of the route the path names, or None for unknown paths.
+
+    A path served for other methods only (a 405) still names its route, so the answer keeps that route's
+    details (Omnisend's recorded content type of products and categories).
+    """
+    endpoint = request.endpoint
+    if request.url_rule is None:
+        exc = request.routing_exception
+        if not isinstance(exc, WzMethodNotAllowed) or not exc.valid_methods:
+            return None
+        adapter = current_app.url_map.bind_to_environ(request.environ)
+        try:
+            endpoint, _ = adapter.match(method=sorted(exc.valid_methods)[0])
+        except HTTPException:
+            return None
+    view = current_app.view_functions.get(endpoint) if endpoint else None
     return getattr(view, "mock_meta", None)
 
 

@@ -185,3 +185,11 @@ def test_plain_options_is_a_json_405_naming_the_served_methods(client: FlaskClie
     ometria = client.options("/v2/push", headers={"X-Ometria-Auth": "ometria-staging-key"})
     assert (ometria.status_code, ometria.get_json()) == (405, {"status": "ERROR", "message": "Method not allowed"})
     assert ometria.headers["Allow"] == "POST"
+
+
+def test_a_405_keeps_the_content_type_of_the_path_it_names(client: FlaskClient) -> None:
+    products = client.patch("/v3/products/p-1", headers=OMNISEND, json={})
+    assert (products.status_code, products.get_json()) == (405, {"error": "Method Not Allowed"})
+    assert products.headers["Content-Type"] == "application/json; charset=utf-8"  # recorded for products
+    contacts = client.delete("/v3/contacts/x", headers=OMNISEND)
+    assert contacts.headers["Content-Type"] == "application/json"
