@@ -14,9 +14,9 @@ from html import escape
 
 from markupsafe import Markup
 
-WIDTH = 600
-HEIGHT = 180
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 8, 10, 26
+WIDTH = 480  # viewBox units; the SVG scales to its box, so text stays readable at 1024 px
+HEIGHT = 150
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 36, 8, 10, 24
 # Series colours: status classes keep their meaning everywhere; other series take the palette in order.
 STATUS_COLOURS = {"2xx": "#1e7b34", "3xx": "#33539e", "4xx": "#c27c0e", "429": "#7b3fa0", "5xx": "#b3261e",
                   "dropped": "#5c6166"}
@@ -110,7 +110,7 @@ def _axes(parts: list[str], top: float, first: str, last: str, height: int = HEI
                  f'<text x="{WIDTH - PAD_RIGHT}" y="{height - 8}" text-anchor="end">{escape(last)}</text></g>')
 
 
-def _empty(chart_id: str, title: str, summary: str) -> Chart:
+def empty(chart_id: str, title: str, summary: str) -> Chart:
     parts = _open(chart_id, title, summary, 60)
     parts.append(f'<text x="{WIDTH / 2}" y="34" text-anchor="middle" font-size="14" fill="#5c6166">'
                  f"{escape(summary)}</text></svg>")
@@ -123,7 +123,7 @@ def stacked_bars(chart_id: str, title: str, labels: Sequence[str], series: Seque
     totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
     grand = sum(totals)
     if not labels or grand == 0:
-        return _empty(chart_id, title, f"No {what} yet.")
+        return empty(chart_id, title, f"No {what} yet.")
     noun = what[:-1] if grand == 1 and what.endswith("s") else what
     summary = f"{number(grand)} {noun} from {labels[0]} to {labels[-1]}: " + ", ".join(
         f"{number(s.total)} {s.name}" for s in series) + "."
@@ -154,7 +154,7 @@ def stacked_bars(chart_id: str, title: str, labels: Sequence[str], series: Seque
 def lines(chart_id: str, title: str, times: Sequence[str], series: Sequence[Series], what: str) -> Chart:
     """One line per series over evenly spaced samples (oldest left); ``times`` label the ends."""
     if not times or not series:
-        return _empty(chart_id, title, f"No {what} sampled yet.")
+        return empty(chart_id, title, f"No {what} sampled yet.")
     summary = f"{len(times)} samples from {times[0]} to {times[-1]}; now " + ", ".join(
         f"{s.name} {number(s.last)}" for s in series) + "."
     parts = _open(chart_id, title, summary)
@@ -179,12 +179,12 @@ def lines(chart_id: str, title: str, times: Sequence[str], series: Sequence[Seri
 def budgets(chart_id: str, title: str, rows: Sequence[Budget]) -> Chart:
     """One horizontal bar per rate-limit window: the share of its limit used now."""
     if not rows:
-        return _empty(chart_id, title, "No rate-limit windows.")
+        return empty(chart_id, title, "No rate-limit windows.")
     summary = "; ".join(f"{b.label}: {b.used} of {b.limit}{' ' + b.note if b.note else ''}" for b in rows) + "."
     row_h = 22
     height = PAD_TOP + row_h * len(rows) + 6
-    label_w = 250
-    bar_w = WIDTH - label_w - 110
+    label_w = 200
+    bar_w = WIDTH - label_w - 70
     parts = _open(chart_id, title, summary, height)
     for i, b in enumerate(rows):
         y = PAD_TOP + i * row_h

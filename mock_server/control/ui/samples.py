@@ -42,6 +42,11 @@ class Sample:
         """The mock time of the sample, RFC 3339."""
         return iso_ms(datetime.fromtimestamp(self.epoch, UTC))
 
+    @property
+    def clock(self) -> str:
+        """The mock time of day of the sample (a chart's axis label)."""
+        return datetime.fromtimestamp(self.epoch, UTC).strftime("%H:%M:%S")
+
 
 def queue_key(tenant: TenantState) -> str:
     """Series key of an Ometria account's queue depth."""
@@ -94,6 +99,10 @@ class Sampler:
         with self._lock:
             return list(self._samples)
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._samples)
+
 
 def sampler(app: App | None = None) -> Sampler:
     """The app's sampler."""
@@ -105,6 +114,11 @@ def install(app: App) -> None:
     """Give the app a sampler and sample after every answered request (static files aside)."""
     app.extensions[EXTENSION] = Sampler()
     mock: MockContext = app.extensions["mock"]
+
+    @app.before_request
+    def _baseline() -> None:
+        if len(sampler(app)) == 0:  # the first point is the seeded state, before any request
+            sampler(app).sample(mock)
 
     @app.after_request
     def _sample(response: Response) -> Response:

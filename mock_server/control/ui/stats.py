@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from mock_server.control.ui.charts import Budget, Chart, Series, budgets, colour_of, lines, stacked_bars
+from mock_server.control.ui.charts import Budget, Chart, Series, budgets, colour_of, empty, lines, stacked_bars
 from mock_server.control.ui.samples import Sample, batch_keys, queue_key
 from mock_server.control.ui.usage import rate_usage
 from mock_server.core.context import MockContext
@@ -79,6 +79,8 @@ def short_id(tenant_id: str) -> str:
 def budget_chart(mock: MockContext) -> Chart:
     """Every tenant's rate-limit windows now: Omnisend's one per brand, Ometria's one per group."""
     title = "Rate-limit budget used per tenant and endpoint group"
+    if not mock.limiter.enabled:
+        return empty("chart-budget", title, "Rate limiting is off for everyone.")
     rows = []
     for tenant in sorted(mock.store.tenants(), key=lambda t: (t.vendor, t.tenant_id)):
         with tenant.lock:
@@ -88,10 +90,7 @@ def budget_chart(mock: MockContext) -> Chart:
                 continue
             note = f"per {u.window_text}" + (f", bucket {u.shared_with}" if u.shared_with else "")
             rows.append(Budget(f"{tenant.vendor}/{short_id(tenant.tenant_id)} · {u.group}", u.used, u.limit, note))
-    chart = budgets("chart-budget", title, rows)
-    if not mock.limiter.enabled:
-        chart.summary = "Rate limiting is off for everyone. " + chart.summary
-    return chart
+    return budgets("chart-budget", title, rows)
 
 
 def _series(samples: list[Sample], keys: list[tuple[str, str]]) -> list[Series]:
@@ -103,7 +102,7 @@ def queue_chart(mock: MockContext, samples: list[Sample]) -> Chart:
     """Ometria push queue depth (records waiting) per account, over the samples."""
     keys = [(queue_key(t), f"{t.tenant_id} waiting") for t in sorted(mock.store.tenants(ometria_constants.VENDOR),
                                                                      key=lambda t: t.tenant_id)]
-    return lines("chart-queue", "Ometria push queue depth over time", [s.time for s in samples],
+    return lines("chart-queue", "Ometria push queue depth over time", [s.clock for s in samples],
                  _series(samples, keys), "queue depth")
 
 
@@ -114,7 +113,7 @@ def batch_chart(mock: MockContext, samples: list[Sample]) -> Chart:
         accepted, finished = batch_keys(tenant)
         keys += [(accepted, f"{short_id(tenant.tenant_id)} items accepted"),
                  (finished, f"{short_id(tenant.tenant_id)} items finished")]
-    return lines("chart-batches", "Omnisend batch progress over time", [s.time for s in samples],
+    return lines("chart-batches", "Omnisend batch progress over time", [s.clock for s in samples],
                  _series(samples, keys), "batch progress")
 
 
