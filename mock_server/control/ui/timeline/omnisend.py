@@ -58,17 +58,24 @@ def contact(mock: MockContext, tenant: TenantState, who: Subject) -> Iterator[It
         yield Item(epoch_of(record["updatedAt"]), "contact", "Contact updated", "", href, "Record")
 
 
+def joined(*parts: Any) -> str:
+    """The parts that hold something, joined by ``, ``."""
+    return ", ".join(str(p) for p in parts if p not in (None, "", " "))
+
+
 Title = Callable[[dict[str, Any]], str]
 # collection -> (source label, time fields in order of preference, title)
 RECORDS: dict[str, tuple[str, tuple[str, ...], Title]] = {
     "eventLog": ("event", ("eventTime", "receivedAt"),
-                 lambda r: f"Event '{r.get('eventName')}' ({r.get('source', '')}, origin {r.get('origin', '')})"),
+                 lambda r: f"Event '{r.get('eventName')}' ({joined(r.get('source'), r.get('origin'))})"),
     "orders": ("order", ("createdAt",),
-               lambda r: f"Order {r.get('orderID')}: {r.get('paymentStatus', '')} / {r.get('fulfillmentStatus', '')}, "
-                         f"{compact(r.get('orderSum'))} {r.get('currency', '')}"),
+               lambda r: f"Order {r.get('orderID')}: " + joined(
+                   f"{compact(r.get('orderSum'))} {r.get('currency') or ''}".strip(), r.get("paymentStatus"),
+                   r.get("fulfillmentStatus"))),
     "carts": ("cart", ("createdAt",),
-              lambda r: f"Cart {r.get('cartID')}: {len(r.get('products') or [])} products, "
-                        f"{compact(r.get('cartSum'))} {r.get('currency', '')}"),
+              lambda r: f"Cart {r.get('cartID')}: " + joined(
+                  f"{len(r.get('products') or [])} products",
+                  f"{compact(r.get('cartSum'))} {r.get('currency') or ''}")),
 }
 
 
