@@ -1,7 +1,8 @@
 """The QA dashboard at ``/_mock/ui``: server-rendered pages over the same functions the /_mock JSON routes
-use (nothing here keeps state of its own).
+use (nothing here keeps state of its own but the charts' samples, see ``samples``).
 
-Pages: overview, records, live journal, outbox, controls. Views prepare plain view models; templates in
+Pages: overview (live, with SVG charts), records, contacts (timeline), live journal, outbox (email
+preview), controls. Views prepare plain view models; templates in
 ``mock_server/templates/ui`` only lay them out. The dashboard is for people, not programs, so it is left
 out of the OpenAPI document (see :func:`is_dashboard_endpoint`); docs/dashboard.md describes it.
 """

@@ -132,7 +132,7 @@ def stacked_bars(chart_id: str, title: str, labels: Sequence[str], series: Seque
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
     slot = plot_w / len(labels)
-    bar = max(2.0, slot * 0.7)
+    bar = min(36.0, max(2.0, slot * 0.7))  # one lone bucket stays a bar, not a wall
     for i, label in enumerate(labels):
         y = float(HEIGHT - PAD_BOTTOM)
         x = PAD_LEFT + i * slot + (slot - bar) / 2

@@ -8,6 +8,7 @@ a new source (the 2026 API's automations, the trackers' hits) adds entries witho
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -100,11 +101,17 @@ def find(mock: MockContext, query: str, vendor: str | None = None) -> list[Subje
 def build(mock: MockContext, tenant: TenantState, subject: Subject) -> list[Item]:
     """Every provider's entries about ``subject``, in time order (timeless ones first; at one instant by
     stage, then in their provider's order)."""
-    items: list[tuple[float, int, Item]] = []
+    items: list[tuple[int, int, Item]] = []
     for stage, vendor, _, provider in REGISTRY.providers:
         if vendor is None or vendor == tenant.vendor:
-            items.extend((-1.0 if i.epoch is None else i.epoch, stage, i) for i in provider(mock, tenant, subject))
+            items.extend((instant(i.epoch), stage, i) for i in provider(mock, tenant, subject))
     return [item for _, _, item in sorted(items, key=lambda t: (t[0], t[1]))]
+
+
+def instant(epoch: float | None) -> int:
+    """Whole milliseconds (-1 for no time): stored times keep milliseconds, the journal keeps more, and
+    a request and the record it wrote must count as one instant."""
+    return -1 if epoch is None else math.floor(epoch * 1000 + 1e-6)  # 1.234 * 1000 is 1233.999...
 
 
 # -- helpers the sources share ----------------------------------------------------------------------
