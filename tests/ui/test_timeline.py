@@ -177,3 +177,23 @@ def test_a_workflow_email_and_a_non_email_entry(client: FlaskClient) -> None:
 def mock_outbox(client: FlaskClient) -> list[dict[str, object]]:
     items: list[dict[str, object]] = client.get(f"/_mock/outbox?vendor=omnisend&tenant={BRAND_ID}").get_json()["items"]
     return items
+
+
+def test_records_of_contacts_and_profiles_link_to_their_timeline(client: FlaskClient) -> None:
+    contact_id = create_zoe(client)
+    listing = html(client, f"/records?tenant=omnisend/{BRAND_ID}&resource=contacts&q={ZOE}")
+    link = f'href="/_mock/ui/contacts/omnisend/{BRAND_ID}/{contact_id}"'
+    assert link in listing
+    assert link in html(client, f"/records/record?tenant=omnisend/{BRAND_ID}&resource=contacts&key={contact_id}")
+    profiles = html(client, "/records?tenant=ometria/staging&resource=profiles")
+    assert 'href="/_mock/ui/contacts/ometria/staging/' in profiles
+    assert "/_mock/ui/contacts/" not in html(client, f"/records?tenant=omnisend/{BRAND_ID}&resource=orders")
+
+
+def test_every_seeded_profile_and_contact_has_a_timeline(client: FlaskClient, mock: MockContext) -> None:
+    for tenant in mock.store.tenants():
+        resource = "contacts" if tenant.vendor == "omnisend" else "profiles"
+        keys = tenant.collections[resource].keys()  # a Collection is not iterable itself
+        for key in keys:
+            page = html(client, f"/contacts/{tenant.vendor}/{tenant.tenant_id}/{key}")
+            assert entries(page), f"{tenant.vendor}/{tenant.tenant_id}/{key} has an empty timeline"

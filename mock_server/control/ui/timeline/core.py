@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from mock_server.control.common import jsonable
 from mock_server.core.clock import iso_ms, sort_time
 from mock_server.core.context import MockContext
 from mock_server.core.store import TenantState
@@ -63,15 +64,22 @@ class Registry:
     """Finders per vendor and providers (for every vendor, or one)."""
 
     finders: dict[str, Finder] = field(default_factory=dict)
+    resources: dict[str, str] = field(default_factory=dict)  # vendor -> the collection its subjects live in
     providers: list[tuple[int, str | None, str, Provider]] = field(default_factory=list)
 
 
 REGISTRY = Registry()
 
 
-def register_finder(vendor: str, finder: Finder) -> None:
-    """Install the function that finds a vendor's subjects by email or id."""
+def register_finder(vendor: str, finder: Finder, resource: str) -> None:
+    """Install the function that finds a vendor's subjects (kept in ``resource``) by email or id."""
     REGISTRY.finders[vendor] = finder
+    REGISTRY.resources[vendor] = resource
+
+
+def has_timeline(vendor: str, resource: str) -> bool:
+    """Whether the records of ``resource`` are subjects with a timeline (Omnisend contacts, Ometria profiles)."""
+    return REGISTRY.resources.get(vendor) == resource
 
 
 # Stages order entries of one instant (a frozen clock puts everything at one): the request first, then the
@@ -115,6 +123,22 @@ def instant(epoch: float | None) -> int:
 
 
 # -- helpers the sources share ----------------------------------------------------------------------
+
+def candidates(tenant: TenantState, resource: str, query: str, lookups: Iterable[str]) -> list[tuple[str, Any]]:
+    """The records ``query`` may name: by key or through the collection's lookups (the query as typed and
+    in lower case), else every record (a scan, for ids no lookup indexes); JSON-ready copies."""
+    with tenant.lock:
+        collection = tenant.find_collection(resource)
+        if collection is None:
+            return []
+        keys = [query] if query in collection else []
+        for lookup in lookups:
+            for value in dict.fromkeys((query, query.lower())):
+                keys += collection.find(lookup, value)
+        if keys:
+            return [(key, jsonable(collection.get(key))) for key in dict.fromkeys(keys)]
+        return [(key, jsonable(record)) for key, record in collection.items()]
+
 
 def epoch_of(*values: Any) -> float | None:
     """The first value that is a time: RFC 3339 text or POSIX seconds."""

@@ -8,13 +8,22 @@ from typing import Any
 
 from mock_server.control.common import jsonable
 from mock_server.control.ui.render import compact
-from mock_server.control.ui.timeline.core import Item, Subject, epoch_of, mentions, register_finder, register_provider
+from mock_server.control.ui.timeline.core import (
+    Item,
+    Subject,
+    candidates,
+    epoch_of,
+    mentions,
+    register_finder,
+    register_provider,
+)
 from mock_server.control.ui.timeline.sources import record_href
 from mock_server.core.context import MockContext
 from mock_server.core.store import TenantState
 from mock_server.ometria.constants import VENDOR
 
 PROFILES = "profiles"
+LOOKUPS = ("email", "phone", "customer_id")  # the profiles collection's own indexes
 CONTACTS = "contacts:"  # one collection per Ometria contact collection: contacts:default, contacts:newsletter
 
 
@@ -33,11 +42,8 @@ def subject_of(tenant: TenantState, key: str, profile: dict[str, Any]) -> Subjec
 
 def find(mock: MockContext, tenant: TenantState, query: str) -> list[Subject]:
     """Profiles that ``query`` names (profile id, email, phone, customer id or contact id)."""
-    wanted = query.lower()
-    with tenant.lock:
-        collection = tenant.find_collection(PROFILES)
-        pairs = [] if collection is None else [(k, jsonable(r)) for k, r in collection.items()]
-    return [s for s in (subject_of(tenant, k, r) for k, r in pairs) if wanted in s.needles]
+    found = [subject_of(tenant, key, record) for key, record in candidates(tenant, PROFILES, query, LOOKUPS)]
+    return [s for s in found if query.lower() in s.needles]
 
 
 def _pairs(tenant: TenantState, prefix: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -78,6 +84,6 @@ def records(mock: MockContext, tenant: TenantState, who: Subject) -> Iterator[It
                        record_href(tenant, name, key), "Record")
 
 
-register_finder(VENDOR, find)
+register_finder(VENDOR, find, PROFILES)
 register_provider("ometria profile", profile, VENDOR)
 register_provider("ometria records", records, VENDOR)

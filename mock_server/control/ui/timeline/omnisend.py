@@ -8,13 +8,22 @@ from typing import Any
 
 from mock_server.control.common import jsonable
 from mock_server.control.ui.render import compact
-from mock_server.control.ui.timeline.core import Item, Subject, epoch_of, mentions, register_finder, register_provider
+from mock_server.control.ui.timeline.core import (
+    Item,
+    Subject,
+    candidates,
+    epoch_of,
+    mentions,
+    register_finder,
+    register_provider,
+)
 from mock_server.control.ui.timeline.sources import record_href
 from mock_server.core.context import MockContext
 from mock_server.core.store import TenantState
 from mock_server.omnisend.constants import VENDOR
 
 CONTACTS = "contacts"
+LOOKUPS = ("email", "phone")  # the contacts collection's own indexes
 
 
 def subject_of(tenant: TenantState, key: str, record: dict[str, Any]) -> Subject:
@@ -31,12 +40,8 @@ def subject_of(tenant: TenantState, key: str, record: dict[str, Any]) -> Subject
 
 def find(mock: MockContext, tenant: TenantState, query: str) -> list[Subject]:
     """Contacts whose contactID, email or phone is ``query`` (case-insensitive)."""
-    wanted = query.lower()
-    with tenant.lock:
-        collection = tenant.find_collection(CONTACTS)
-        pairs = [] if collection is None else [(k, jsonable(r)) for k, r in collection.items()]
-    found = [subject_of(tenant, key, record) for key, record in pairs]
-    return [s for s in found if wanted in s.needles]
+    found = [subject_of(tenant, key, record) for key, record in candidates(tenant, CONTACTS, query, LOOKUPS)]
+    return [s for s in found if query.lower() in s.needles]
 
 
 def contact(mock: MockContext, tenant: TenantState, who: Subject) -> Iterator[Item]:
@@ -91,6 +96,6 @@ def records(mock: MockContext, tenant: TenantState, who: Subject) -> Iterator[It
                            record_href(tenant, name, key), "Record")
 
 
-register_finder(VENDOR, find)
+register_finder(VENDOR, find, CONTACTS)
 register_provider("omnisend contact", contact, VENDOR)
 register_provider("omnisend records", records, VENDOR)
