@@ -91,6 +91,11 @@ def test_an_ometria_profile_timeline_has_pushed_records_and_emails(client: Flask
     assert ("email", "Welcome Mia to mia@example.com") in got
 
 
+def test_a_seeded_contact_shows_the_campaigns_it_received(client: FlaskClient) -> None:
+    got = entries(html(client, f"/contacts/omnisend/{BRAND_ID}/65b2a0c1d2e3f4a5b6c7d000"))
+    assert ("campaign", "Campaign 'Spring hiking sale': sent, opened, clicked") in got
+
+
 def test_search_lists_several_and_says_when_none(client: FlaskClient) -> None:
     words = text(html(client, "/contacts?q=nobody@example.com"))
     assert "0 matches for “nobody@example.com”" in words and "Nobody is known by that email or id" in words
