@@ -115,11 +115,10 @@ def seed_resources(document: Mapping[str, Any], origin: str,
 
 
 def default_fixtures_dir() -> Path:
-    """Return the folder of the packaged default fixtures."""
-    import importlib
-
-    package = importlib.import_module("mock_server_fixtures")
-    return Path(str(package.__file__)).parent
+    """Return the default fixtures: the wheel's ``default_fixtures`` copy, else the clone's ``fixtures/``."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "default_fixtures"
+    return installed if installed.is_dir() else package.parent / "fixtures"
 
 
 def read_folder(root: Path) -> dict[str, list[tuple[str, dict[str, Any]]]]:
