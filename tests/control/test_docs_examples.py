@@ -5,6 +5,7 @@ says ``tenant``."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -23,7 +24,7 @@ NEEDS_STATE = {("DELETE", "/_mock/faults/f1", 200)}
 def _examples() -> list[tuple[str, str, Any, int, Any]]:
     lines = DOC.read_text(encoding="utf-8").splitlines()
     found = []
-    for request_line, answer_line in zip(lines, lines[1:], strict=False):
+    for request_line, answer_line in itertools.pairwise(lines):
         request, answer = REQUEST.match(request_line), ANSWER.match(answer_line)
         if request is None or answer is None:
             continue
