@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from marshmallow import RAISE, Schema
 
+from mock_server.core import progress
 from mock_server.core import schema as S
 from mock_server.core.errors import MockError, ValidationFailed
 
@@ -104,7 +105,10 @@ def seed_resources(document: Mapping[str, Any], origin: str,
         file = _file(origin, resource)
         if not isinstance(records, list):
             raise FixtureError(file, "$", "must be a JSON array of records")
+        meter, where = progress.current(), f"{'/'.join(Path(origin).parts[-2:])} {resource}"
         for index, record in enumerate(records):
+            if meter is not None:
+                meter.seeded(where)
             try:
                 seeder(target, record)
             except ValidationFailed as exc:
