@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from mock_server.control.common import not_found
-from mock_server.control.routes.journal import journal_filter
+from mock_server.control.routes.journal import journal_filter, ordered_entries
 from mock_server.control.ui.render import page, pretty
 from mock_server.core.request import ctx
 
@@ -53,8 +53,8 @@ def row_of(entry: dict[str, Any]) -> JournalRow:
 
 def latest_rows() -> tuple[list[JournalRow], int]:
     """The newest matching requests (at most :data:`SHOWN`) and how many match in all."""
-    entries = ctx().journal.entries(journal_filter())
-    return [row_of(e) for e in reversed(entries[-SHOWN:])], len(entries)
+    entries = ordered_entries(journal_filter(), "desc")
+    return [row_of(e) for e in entries[:SHOWN]], len(entries)
 
 
 def selected() -> dict[str, str]:
