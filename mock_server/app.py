@@ -61,6 +61,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(control_blueprint())
     app.register_blueprint(dashboard_blueprint())
     fixtures.load_folder(ctx, settings.fixtures or fixtures.default_fixtures_dir())
+    if settings.state_dir is not None:
+        from mock_server.core.persistence import Persistence
+
+        # Before any worker or request: the saved state replaces the seed (StateError refuses start-up).
+        ctx.persistence = Persistence(ctx, settings.state_dir / "store")
+        ctx.persistence.open()
     for vendor in ctx.vendors.values():
         vendor.start_workers(ctx)
 
