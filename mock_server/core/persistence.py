@@ -111,6 +111,21 @@ class Persistence:
             self._thread = threading.Thread(target=self._run, name="mock-state-sync", daemon=True)
             self._thread.start()
 
+    def detach(self) -> None:
+        """Stop following changes and release the folder without a last sync or snapshot: exactly what a
+        killed process leaves behind (for tests of the restart path inside one process)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.store.observe(None)
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+        if self._owner is not None:
+            self._owner.close()
+            self._owner = None
+
     def close(self) -> None:
         """Stop following changes: a last capture, snapshot and sync (a clean shutdown loses nothing)."""
         self._stop.set()
