@@ -55,6 +55,8 @@ class Settings:
     journal_size: int = DEFAULT_SIZE
     journal_body_limit: int = DEFAULT_BODY_LIMIT
     cors_origins: list[str] = field(default_factory=lambda: list(LOOPBACK_ORIGINS))
+    # Keep state across restarts in this folder (None: in memory only, as without --state-dir).
+    state_dir: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -129,6 +131,8 @@ class MockContext:
         self.faults = FaultEngine(settings.seed)
         # The Flask app, for work that re-enters it (Omnisend batch items run as internal requests).
         self.app: Any = None
+        # mock_server.core.persistence.Persistence when state is kept in a folder (--state-dir).
+        self.persistence: Any = None
 
     def vendor_for_path(self, path: str) -> Vendor | None:
         """Return the vendor whose prefix ``path`` is under."""
