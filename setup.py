@@ -7,6 +7,7 @@ from setuptools import find_packages, setup
 setup(
     packages=[*find_packages(include=["mock_server", "mock_server.*"]), "mock_server_fixtures"],
     package_dir={"mock_server_fixtures": "fixtures"},
-    package_data={"mock_server": ["py.typed", "templates/*.html", "templates/ui/*.html", "static/*"],
+    package_data={"mock_server": ["py.typed", "templates/*.html", "templates/ui/*.html", "static/*",
+                                  "tracking/static/*.js", "tracking/templates/demo_shop/*.html"],
                   "mock_server_fixtures": ["*/*/*.json", "*.md"]},
 )
