@@ -1,7 +1,7 @@
 """The QA dashboard at ``/_mock/ui``: server-rendered pages over the same functions the /_mock JSON routes
 use (nothing here keeps state of its own).
 
-Pages: overview, records, live journal, outbox, controls. Views prepare plain view models; templates in
+Pages: overview, records, live journal, outbox, tracking hits, controls. Views prepare plain view models; templates in
 ``mock_server/templates/ui`` only lay them out. The dashboard is for people, not programs, so it is left
 out of the OpenAPI document (see :func:`is_dashboard_endpoint`); docs/dashboard.md describes it.
 """
@@ -23,7 +23,7 @@ PREFIX = "/_mock/ui"
 NAME = "ui"
 STATIC = Path(__file__).resolve().parents[2] / "static"
 NAV = (("ui.overview", "Overview"), ("ui.records", "Records"), ("ui.journal", "Journal"),
-       ("ui.outbox", "Outbox"), ("ui.controls", "Controls"))
+       ("ui.outbox", "Outbox"), ("ui.tracking", "Tracking"), ("ui.controls", "Controls"))
 
 
 def is_dashboard_endpoint(endpoint: str) -> bool:
