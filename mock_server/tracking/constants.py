@@ -83,6 +83,7 @@ PROFILE_NAME_FIELDS = ("firstname", "lastname")
 # OMT-HL: scopes and their actions ("view" takes any non-empty action, mock decision).
 HEADLESS_ACTIONS: dict[str, tuple[str, ...] | None] = {
     "view": None, "basket": ("add", "remove"), "order": ("add", "cancel", "return")}
+HEADLESS_METHODS = ("OPTIONS", "POST")  # the methods /api/track serves (its 405 Allow, §1)
 HEADLESS_ALLOW_METHODS = "POST, OPTIONS"
 HEADLESS_ALLOW_HEADERS = "Content-Type, X-Ometria-Account"
 TRIGGER_KIND = "tracking_trigger"

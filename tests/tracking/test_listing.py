@@ -118,3 +118,16 @@ def test_every_hit_is_in_the_journal(client: FlaskClient, some_hits: None) -> No
     seen = {(e["vendor"], e["tenant"], e["path"]) for e in entries}
     assert {("omnisend", BRAND_ID, PAGE_VIEW), ("ometria", "staging", "/track/v3/staging/event.gif"),
             ("ometria", "live", "/api/track"), ("omnisend", BRAND_ID, "/REST/webTracking/v2/event")} <= seen
+
+
+def test_the_dashboard_page(client: FlaskClient) -> None:
+    empty = client.get("/_mock/ui/tracking")
+    assert empty.status_code == 200 and "No tracking hits yet." in empty.get_data(as_text=True)
+    page_view(client)
+    tag_hit(client, "identify", {"uiid": "page@example.com"})
+    page = client.get("/_mock/ui/tracking", query_string={"vendor": "ometria"}).get_data(as_text=True)
+    assert 'data-hit="trk-000002"' in page and 'data-hit="trk-000001"' not in page
+    assert "page@example.com" in page and 'href="/_mock/demo-shop/"' in page
+    assert 'href="/_mock/ui/tracking" aria-current="page"' in page
+    bad = client.get("/_mock/ui/tracking", query_string={"vendor": "nope"})
+    assert bad.status_code == 404 and "unknown vendor" in bad.get_data(as_text=True)
