@@ -67,3 +67,15 @@ def test_limits_are_adjustable_per_group(client: FlaskClient, mock: MockContext)
         assert call(client, "POST", "/contacts/tags", json=TAGS).status_code == 202
     client.post("/_mock/reset")
     assert client.get(path).get_json()["rateLimits"] is None
+
+
+def test_fixtures_can_preset_a_group_budget(client: FlaskClient) -> None:
+    brand = {"brandID": "bbbbbbbbbbbbbbbbbbbbbbbb", "apiKeys": [{"key": "fixture-key"}],
+             "rateLimits": {"contact-tags": {"limit": 1, "window": 60}}}
+    assert client.post("/_mock/fixtures", json={"omnisend": [{"tenant": brand}]}).status_code == 200
+    headers = {"Authorization": f"{C.API_KEY_SCHEME} fixture-key", C.VERSION_HEADER: C.VERSION}
+    assert call(client, "POST", "/contacts/tags", json=TAGS, headers=headers).status_code == 202
+    assert call(client, "POST", "/contacts/tags", json=TAGS, headers=headers, contract=False).status_code == 429
+    bad = dict(brand, rateLimits={"tagz": {"limit": 1}})
+    refused = client.post("/_mock/fixtures", json={"omnisend": [{"tenant": bad}]})
+    assert refused.status_code == 400 and "rateLimits" in refused.get_data(as_text=True)
