@@ -14,7 +14,7 @@ from mock_server.omnisend import constants as VC
 from mock_server.omnisend.v2026 import constants as C
 from tests.conftest import BRAND_ID, OMNISEND_KEY, snapshot
 from tests.omnisend.catalog import NOW
-from tests.omnisend.v2026.helpers import API, assert_problem, call, invalid, problem
+from tests.omnisend.v2026.helpers import API, assert_problem, assert_refused, call, invalid, problem
 
 PAID = {"eventName": "paid for order", "origin": "api", "eventVersion": "v4",
         "contact": {"email": "buyer@example.com", "firstName": "Bea"}, "properties": {"orderID": "o-1"}}
@@ -37,10 +37,7 @@ def test_event_upserts_the_contact_and_triggers_the_workflow(client: FlaskClient
 ])
 def test_event_validation(client: FlaskClient, mock: MockContext, body: dict[str, Any],
                           errors: list[tuple[str, str, str]]) -> None:
-    before = snapshot(mock)
-    response = call(client, "POST", "/events", json=body)
-    assert_problem(response, invalid(response, *errors))
-    assert snapshot(mock) == before
+    assert_refused(client, mock, "POST", "/events", body, errors)
 
 
 CUSTOM = {"name": "loyalty redeemed", "origin": "api", "displayName": "Loyalty redeemed",
@@ -155,10 +152,7 @@ def test_put_batch_of_categories_patches(client: FlaskClient) -> None:
 ])
 def test_batch_validation(client: FlaskClient, mock: MockContext, body: dict[str, Any],
                           errors: list[tuple[str, str, str]]) -> None:
-    before = snapshot(mock)
-    response = call(client, "POST", "/batches", json=body)
-    assert_problem(response, invalid(response, *errors))
-    assert snapshot(mock) == before
+    assert_refused(client, mock, "POST", "/batches", body, errors)
 
 
 def test_batch_errors(client: FlaskClient) -> None:
@@ -179,3 +173,14 @@ def test_async_batch_waits_for_the_drain() -> None:
     assert client.post("/_mock/omnisend/batches/drain").status_code == 200
     assert call(client, "GET", f"/batches/{batch_id}").get_json()["status"] == "finished"
     assert call(client, "GET", "/contacts", query="email=q%40x.io").get_json()["contacts"]
+
+
+def test_batches_are_kept_seven_days(client: FlaskClient, mock: MockContext) -> None:
+    created = call(client, "POST", "/batches", json={"method": "POST", "endpoint": "products", "items": [{}]})
+    batch_id = created.get_json()["batchID"]
+    mock.clock.advance(7 * 24 * 3600 - 1)
+    assert len(call(client, "GET", "/batches", query="endpoint=products").get_json()["batches"]) == 1
+    mock.clock.advance(1)
+    assert call(client, "GET", "/batches", query="endpoint=products").get_json()["batches"] == []
+    gone = call(client, "GET", f"/batches/{batch_id}")
+    assert_problem(gone, problem(gone, 404, C.DETAIL_BATCH_NOT_FOUND.format(id=batch_id)))
