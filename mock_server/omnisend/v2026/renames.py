@@ -74,6 +74,10 @@ def contact_input(brand: Brand, data: Record, target: str | None) -> Record:
         for key in ("consent", "sendWelcomeMessage"):
             if key in given:
                 ident[key] = clone(given[key])
+        if target is None:
+            # sendWelcomeMessage defaults to true (C-contacts); it counts for a new contact only, so an
+            # update never re-sends the welcome (mock decision).
+            ident.setdefault("sendWelcomeMessage", True)
         idents.append(ident)
     out["identifiers"] = idents
     return out

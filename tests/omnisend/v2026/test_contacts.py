@@ -165,3 +165,13 @@ def test_tag_request_errors(client: FlaskClient, mock: MockContext, payload: dic
         response = call(client, method, "/contacts/tags", json=payload)
         assert_problem(response, invalid(response, *errors))
     assert snapshot(mock) == before
+
+
+def test_new_subscribed_contact_gets_the_welcome_unless_told_not_to(client: FlaskClient, mock: MockContext) -> None:
+    call(client, "POST", "/contacts", json=_new("welcome@example.com"))
+    quiet = _new("quiet@example.com")
+    quiet["identifiers"][0]["sendWelcomeMessage"] = False
+    call(client, "POST", "/contacts", json=quiet)
+    call(client, "POST", "/contacts", json=_new("welcome@example.com", firstName="Again"))  # an update
+    outbox = mock.tenant("omnisend", "64a1f0c2e4b0a1b2c3d4e5f6").extra.get("outbox", [])  # type: ignore[union-attr]
+    assert [(e["workflow"], e["email"]) for e in outbox] == [("welcome", "welcome@example.com")]
