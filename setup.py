@@ -37,6 +37,7 @@ setup(
     packages=find_namespace_packages(include=["mock_server", "mock_server.*"], exclude=["*.__pycache__"]),
     package_dir={"": "."},
     package_data={"mock_server": ["py.typed"], "mock_server.static": ["*"],
-                  "mock_server.templates.ui": ["*.html"]},
+                  "mock_server.templates.ui": ["*.html"], "mock_server.tracking.static": ["*.js"],
+                  "mock_server.tracking.templates.demo_shop": ["*.html"]},
     cmdclass={"build_py": BuildWithFixtures},
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +20,7 @@ from mock_server.core.context import Settings
 from mock_server.core.fixtures import FixtureError
 from mock_server.core.journal import DEFAULT_BODY_LIMIT, DEFAULT_SIZE
 from mock_server.core.limits import DEFAULT_BODY_CAP
-from mock_server.tls import DEFAULT_STATE_DIR
+from mock_server.core.persistence import StateError
 
 DEMO_KEYS = (
     ("Omnisend", "X-API-KEY", "omnisend-demo-key"),
@@ -94,8 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="PEM certificate for --tls (default: generated)")
     serve.add_argument("--key", type=Path, default=None, metavar="PEM",
                        help="PEM private key for --tls (default: generated)")
-    serve.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR, metavar="DIR",
-                       help="folder for generated state such as the TLS certificate")
+    serve.add_argument("--state-dir", type=Path, default=None, metavar="DIR",
+                       help="keep the sandbox's state across restarts in this folder (a change log synced "
+                            "once a second plus snapshots); also where --tls keeps its certificate "
+                            "(default: none, no persistence; --tls then uses .state)")
     serve.add_argument("--threads", type=int, default=8, metavar="N", help="waitress worker threads")
     serve.add_argument("--admin-token", default=None, metavar="T",
                        help="token for /_mock (default: none on loopback; off loopback one is generated and "
@@ -124,6 +128,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
                         rate_limits=not args.no_rate_limit, unversioned_alias=not args.no_unversioned_alias,
                         omnisend_batch_mode=args.batch_mode, ometria_queue_mode=args.queue_mode)
     settings.body_cap = args.body_cap
+    settings.state_dir = getattr(args, "state_dir", None)
+    if getattr(args, "reload", False) and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        settings.state_dir = None  # the reloader's watcher process never serves: only its child keeps state
     host = getattr(args, "host", "127.0.0.1")
     token = getattr(args, "admin_token", None)
     # Off loopback anyone on the network could reset or fault the sandbox: the control plane then
@@ -178,6 +185,9 @@ def serve(args: argparse.Namespace) -> int:
     except FixtureError as exc:
         print(f"fixture error: {exc}", file=sys.stderr)
         return 2
+    except StateError as exc:
+        print(f"state error: {exc}", file=sys.stderr)
+        return 2
     # Seeded records and their reset snapshots live for the whole run: move them out of the collector's
     # reach (measured: +20% req/s on a page of a 100k-contact brand). Only when serving: tests build
     # many apps in one process and must let them go.
@@ -209,17 +219,30 @@ def serve(args: argparse.Namespace) -> int:
           f"{settings.ometria_queue_rate:g} records/s; /_mock/ometria/queue to pause, resume, drain)", flush=True)
     print(f"  Omnisend batches: {settings.omnisend_batch_mode} (POST /_mock/omnisend/batches/drain finishes "
           "them now)", flush=True)
+    if settings.state_dir is not None:
+        loaded = app.extensions["mock"].persistence.loaded
+        print(f"  State: {settings.state_dir.resolve() / 'store'} (restored: snapshot "
+              f"{'yes' if loaded.get('snapshot') else 'no'}, {loaded.get('records', 0)} logged changes; "
+              "synced every second)", flush=True)
     if tls is not None:
         made = " (generated, self-signed)" if tls.generated else ""
         print(f"  TLS certificate{made}: {tls.cert.resolve()}", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop is a clean stop (state synced)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
-        app.extensions["mock"].vendors["ometria"].stop_workers()
+        mock = app.extensions["mock"]
+        mock.vendors["ometria"].stop_workers()
+        if mock.persistence is not None:
+            mock.persistence.close()  # a clean stop: last sync and a snapshot
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def check_fixtures(args: argparse.Namespace) -> int:

@@ -16,8 +16,10 @@ MAX_LIMIT = 1000
 
 
 def journal_filter() -> JournalFilter:
-    """Build the filter from the query (``status`` 404 or 4xx; ``since``/``until`` RFC 3339, mock time)."""
-    args = request.args
+    """Build the filter from the query (``status`` 404 or 4xx; ``since``/``until`` RFC 3339, mock time; empty
+    values ignored)."""
+    # An empty parameter means "any" (a form's "Any status" option sends ``status=``).
+    args = {name: value for name, value in request.args.items() if value != ""}
     status = args.get("status")
     if status is not None and not valid_status_filter(status):
         raise bad_request("status must be a status (404), a class (4xx) or 'dropped'",
