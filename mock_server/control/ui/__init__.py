@@ -2,7 +2,7 @@
 use (nothing here keeps state of its own but the charts' samples, see ``samples``).
 
 Pages: overview (live, with SVG charts), records, contacts (timeline), live journal, outbox (email
-preview), controls. Views prepare plain view models; templates in
+preview), tracking hits, controls. Views prepare plain view models; templates in
 ``mock_server/templates/ui`` only lay them out. The dashboard is for people, not programs, so it is left
 out of the OpenAPI document (see :func:`is_dashboard_endpoint`); docs/dashboard.md describes it.
 """
@@ -25,7 +25,7 @@ NAME = "ui"
 STATIC = Path(__file__).resolve().parents[2] / "static"
 # The navigation, in order: (endpoint, label). A new page adds one line here (and its module under pages/).
 NAV = [("ui.overview", "Overview"), ("ui.records", "Records"), ("ui.contacts", "Contacts"),
-       ("ui.journal", "Journal"), ("ui.outbox", "Outbox"), ("ui.controls", "Controls")]
+       ("ui.journal", "Journal"), ("ui.outbox", "Outbox"), ("ui.tracking", "Tracking"), ("ui.controls", "Controls")]
 
 
 def is_dashboard_endpoint(endpoint: str) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from mock_server.control.common import not_found
-from mock_server.control.routes.journal import journal_filter
+from mock_server.control.routes.journal import journal_filter, ordered_entries
 from mock_server.control.ui.render import page, pretty
 from mock_server.control.ui.stats import request_class
 from mock_server.core.journal import JournalFilter
@@ -38,6 +38,7 @@ class JournalRow:
     duration_ms: float
     fault: str
     warnings: bool
+    version: str = ""  # the vendor API version the request spoke (v3, v5, 2026-03-15)
 
 
 def row_of(entry: dict[str, Any]) -> JournalRow:
@@ -47,7 +48,7 @@ def row_of(entry: dict[str, Any]) -> JournalRow:
     return JournalRow(entry["id"], entry["time"], entry.get("vendor") or NONE, entry.get("tenant") or NONE,
                       entry["method"], target, "dropped" if status is None else str(status),
                       request_class(status), entry.get("durationMs") or 0.0, entry.get("fault") or "",
-                      bool(entry.get("warnings")))
+                      bool(entry.get("warnings")), entry.get("apiVersion") or "")
 
 
 def page_filter() -> JournalFilter:
@@ -62,9 +63,7 @@ def page_filter() -> JournalFilter:
 
 def latest_rows() -> tuple[list[JournalRow], int]:
     """The newest matching requests (at most :data:`SHOWN`) and how many match in all."""
-    entries = ctx().journal.entries(page_filter())
-    # Newest first by id, whatever order the journal hands them out in.
-    entries.sort(key=lambda e: int(e["id"]), reverse=True)
+    entries = ordered_entries(page_filter(), "desc")
     return [row_of(e) for e in entries[:SHOWN]], len(entries)
 
 
