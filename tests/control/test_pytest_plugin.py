@@ -99,14 +99,14 @@ def test_entry_point_is_registered() -> None:
 def test_user_suite_in_process(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=7)
 
 
 @pytest.mark.slow
 def test_user_suite_in_a_subprocess_through_the_entry_point(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=7)
     assert "mock_server" not in "".join(result.errlines)
 
 
