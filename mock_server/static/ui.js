@@ -24,7 +24,7 @@
   }
 
   function fetchPart(part) {
-    return fetch(part.getAttribute("data-live-src"), { credentials: "same-origin", headers: { "Accept": "text/html" } })
+    return window.fetch(part.getAttribute("data-live-src"), { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (answer) {
         if (!answer.ok) { throw new Error("HTTP " + answer.status); }
         return answer.text();

@@ -170,8 +170,9 @@ def test_search_by_email(page: Page, server: RunningServer) -> None:
     expect(page.locator("table tbody tr")).to_contain_text(email)
 
 
-PAGES = ("", "/records", f"/records?tenant=omnisend/{BRAND_ID}&resource=contacts", "/journal", "/outbox",
-         "/controls")
+PAGES = ("", "/records", f"/records?tenant=omnisend/{BRAND_ID}&resource=contacts", "/contacts",
+         "/contacts?q=nobody@example.com", "/contacts?q=customer1@staging.example.com", "/journal", "/outbox",
+         "/controls")  # the last contacts search opens a seeded profile's timeline
 
 
 def test_narrow_window_has_no_horizontal_page_overflow(page: Page, server: RunningServer, shots: Path) -> None:

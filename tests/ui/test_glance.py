@@ -176,7 +176,7 @@ def test_journal_entry_shows_request_and_response_side_by_side(client: FlaskClie
     page = html(client, "/journal/1")
     pair = page[page.index('<div class="pair">'):]
     assert pair.index('id="req-h"') < pair.index('id="resp-h"')
-    assert "Request Headers" in words and "Response Headers" in words
+    assert "Request Body Empty. Headers" in words and "Response Body (first bytes) {" in words
 
 
 def test_dashboard_pages_leave_the_vendors_alone(client: FlaskClient, mock: MockContext) -> None:

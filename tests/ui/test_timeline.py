@@ -15,6 +15,7 @@ from mock_server.control.ui.timeline.core import REGISTRY, Item
 from mock_server.core.context import MockContext
 from tests.conftest import BRAND_ID, OMNISEND, STAGING
 from tests.omnisend.catalog import cart_body, order_body
+from tests.tracking.helpers import identify, snippet_event
 from tests.ui.test_pages import UI, html, text
 
 ZOE = "zoe@example.com"
@@ -89,6 +90,11 @@ def test_an_ometria_profile_timeline_has_pushed_records_and_emails(client: Flask
     assert ("contact", "Contact mia-1 in collection default") in got
     assert ("order", "Order mia-o1: complete, 10.0 GBP") in got
     assert ("email", "Welcome Mia to mia@example.com") in got
+
+
+def test_a_seeded_contact_shows_the_campaigns_it_received(client: FlaskClient) -> None:
+    got = entries(html(client, f"/contacts/omnisend/{BRAND_ID}/65b2a0c1d2e3f4a5b6c7d000"))
+    assert ("campaign", "Campaign 'Spring hiking sale': sent, opened, clicked") in got
 
 
 def test_search_lists_several_and_says_when_none(client: FlaskClient) -> None:
@@ -197,3 +203,15 @@ def test_every_seeded_profile_and_contact_has_a_timeline(client: FlaskClient, mo
         for key in keys:
             page = html(client, f"/contacts/{tenant.vendor}/{tenant.tenant_id}/{key}")
             assert entries(page), f"{tenant.vendor}/{tenant.tenant_id}/{key} has an empty timeline"
+
+
+def test_tracking_hits_show_once_the_visitor_is_identified(client: FlaskClient) -> None:
+    snippet_event(client, "viewed product")  # visitor-1, nobody yet
+    answer = identify(client, email="nia@example.com", firstName="Nia", visitorID="visitor-1")
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    contact_id = answer.get_json()["data"]["contactID"]
+    page = html(client, f"/contacts/omnisend/{BRAND_ID}/{contact_id}")
+    got = entries(page)
+    tracked = [title for source, title in got if source == "tracking"]
+    assert tracked == ["viewed product", "identifyContact"]  # the earlier hit joins once the visitor is known
+    assert "/_mock/ui/tracking?vendor=omnisend&amp;tenant=" in page and "visitor=visitor-1" in page

@@ -181,16 +181,16 @@ def budgets(chart_id: str, title: str, rows: Sequence[Budget]) -> Chart:
     if not rows:
         return empty(chart_id, title, "No rate-limit windows.")
     summary = "; ".join(f"{b.label}: {b.used} of {b.limit}{' ' + b.note if b.note else ''}" for b in rows) + "."
-    row_h = 22
+    row_h = 24
     height = PAD_TOP + row_h * len(rows) + 6
-    label_w = 200
-    bar_w = WIDTH - label_w - 70
+    label_w = 228  # room for "ometria/staging · transactional" at 13 units
+    bar_w = WIDTH - label_w - 64
     parts = _open(chart_id, title, summary, height)
     for i, b in enumerate(rows):
         y = PAD_TOP + i * row_h
         colour = "#b3261e" if b.share >= 1 else "#c27c0e" if b.share >= 0.8 else "#1e7b34"
-        parts.append(f'<g class="budget" data-label="{escape(b.label)}" font-size="12">'
-                     f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" fill="#1d1f21">{escape(b.label)}</text>'
+        parts.append(f'<g class="budget" data-label="{escape(b.label)}" font-size="13">'
+                     f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" fill="#1d1f21">{escape(b.label)}</text>'
                      f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="14" fill="#eef0f2"/>'
                      f'<rect x="{label_w}" y="{y + 3}" width="{bar_w * b.share:.1f}" height="14" fill="{colour}"/>'
                      f'<text x="{label_w + bar_w + 6}" y="{y + 14}" fill="#1d1f21">{b.used} / {b.limit}</text>'

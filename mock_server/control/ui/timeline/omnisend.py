@@ -1,5 +1,5 @@
 """Omnisend's part of the timeline: a contact (found by contactID, email or phone), its status changes
-and tags, and the events, orders and carts that name it."""
+and tags, the events, orders and carts that name it, and the campaigns it received."""
 
 from __future__ import annotations
 
@@ -96,6 +96,29 @@ def records(mock: MockContext, tenant: TenantState, who: Subject) -> Iterator[It
                            record_href(tenant, name, key), "Record")
 
 
+CAMPAIGNS = "campaigns"
+CAMPAIGN_CONTACTS = "campaignContacts:"  # one collection per campaign, keyed by contactID
+CAMPAIGN_FLAGS = ("sent", "opened", "clicked", "bounced", "complained", "unsubscribed")
+
+
+def campaigns(mock: MockContext, tenant: TenantState, who: Subject) -> Iterator[Item]:
+    """The campaigns the contact received, at the campaign's start, with what the contact did."""
+    with tenant.lock:
+        rows = [(name[len(CAMPAIGN_CONTACTS):], jsonable(collection.get(who.key)))
+                for name, collection in sorted(tenant.collections.items())
+                if name.startswith(CAMPAIGN_CONTACTS) and who.key in collection]
+        found = tenant.find_collection(CAMPAIGNS)
+        details = {cid: jsonable(found.get(cid)) if found is not None else None for cid, _ in rows}
+    for campaign_id, row in rows:
+        campaign = details.get(campaign_id) or {}
+        done = [flag for flag in CAMPAIGN_FLAGS if row.get(flag)]
+        yield Item(epoch_of(campaign.get("startDate"), campaign.get("createdAt")), "campaign",
+                   f"Campaign '{campaign.get('name', campaign_id)}': {', '.join(done) or 'not sent'}",
+                   str(campaign.get("subject") or ""), record_href(tenant, CAMPAIGN_CONTACTS + campaign_id, who.key),
+                   "Record")
+
+
 register_finder(VENDOR, find, CONTACTS)
 register_provider("omnisend contact", contact, VENDOR)
 register_provider("omnisend records", records, VENDOR)
+register_provider("omnisend campaigns", campaigns, VENDOR)
