@@ -1,6 +1,7 @@
 """The repository needs nothing outside itself: no tracked file of the package, tests, benchmarks, docs or
 build files names the workspace folder that sits beside the project only on its authors' machines, and
-every "omnisend.md §N" / "ometria.md §N" the code cites is a section of the project's own docs."""
+every "omnisend.md §N" / "omnisend-2026.md §N" / "ometria.md §N" the code cites is a section of the
+project's own docs."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ CHECKED = ("mock_server", "tests", "bench", "docs", "README.md", "Makefile", "se
 # Built from pieces so that this file does not contain the strings it looks for.
 FOLDER = "sha" + "red"
 NEEDLES = (f"../{FOLDER}", f"{FOLDER}/reference", f"{FOLDER}/contracts")
-CITATION = re.compile(r"\b(omnisend|ometria)\.md §(\d+(?:\.\d+)?)")
+CITATION = re.compile(r"\b(omnisend-2026|omnisend|ometria)\.md §(\d+(?:\.\d+)?)")
 SKIPPED_DIRS = {".venv", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "node_modules", ".cache"}
 
 
@@ -61,9 +62,11 @@ def _sections(doc: str) -> set[str]:
 
 
 def test_every_cited_section_exists_in_the_docs() -> None:
-    sections = {"omnisend": _sections("omnisend.md"), "ometria": _sections("ometria.md")}
+    sections = {"omnisend": _sections("omnisend.md"), "ometria": _sections("ometria.md"),
+                "omnisend-2026": _sections("omnisend-2026.md")}
     assert {"1.5", "3.5", "6.8", "7", "8"} <= sections["omnisend"]
     assert {"1.5", "4.3", "6.10", "7.4"} <= sections["ometria"]
+    assert {"1.2", "2", "3.1", "4", "5.1", "5.7", "6", "7.2"} <= sections["omnisend-2026"]
     missing = sorted({f"{p.relative_to(ROOT)}: {m.group(0)}" for p in tracked_files() if p.suffix in (".py", ".md")
                       for m in CITATION.finditer(_text(p)) if m.group(2) not in sections[m.group(1)]})
     assert missing == []
