@@ -131,3 +131,13 @@ def test_the_dashboard_page(client: FlaskClient) -> None:
     assert 'href="/_mock/ui/tracking" aria-current="page"' in page
     bad = client.get("/_mock/ui/tracking", query_string={"vendor": "nope"})
     assert bad.status_code == 404 and "unknown vendor" in bad.get_data(as_text=True)
+
+
+def test_the_contact_timeline_shows_the_visitors_hits(client: FlaskClient) -> None:
+    page_view(client)  # anonymous, then linked by the identify
+    contact_id = identify(client, email="timeline@example.com", visitorID="visitor-1").get_json()["data"]["contactID"]
+    page_view(client, "someone-else", "session-9")
+    page = client.get(f"/_mock/ui/contacts/omnisend/{BRAND_ID}/{contact_id}").get_data(as_text=True)
+    assert page.count('data-source="tracking"') == 2
+    assert "Snippet hit $pageViewed" in page and "Snippet hit identifyContact" in page
+    assert f"/_mock/ui/tracking?vendor=omnisend&amp;tenant={BRAND_ID}&amp;visitor=visitor-1" in page

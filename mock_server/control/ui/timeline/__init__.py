@@ -5,8 +5,8 @@ when imported here. A new source (the 2026 API's automations, tracker hits) is o
 ``register_provider`` and one more import below.
 """
 
-from mock_server.control.ui.timeline import ometria, omnisend, sources
+from mock_server.control.ui.timeline import ometria, omnisend, sources, tracking
 from mock_server.control.ui.timeline.core import Item, Subject, build, find, register_finder, register_provider
 
 __all__ = ["Item", "Subject", "build", "find", "ometria", "omnisend", "register_finder", "register_provider",
-           "sources"]
+           "sources", "tracking"]
