@@ -4,8 +4,10 @@ reset, journal."""
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
+from mock_server.tracking import hits
 from tests.conftest import BRAND_ID
 from tests.tracking.helpers import PAGE_VIEW, TAG_HASH, identify, listing, snippet_event, tag_hit
 
@@ -141,3 +143,11 @@ def test_the_contact_timeline_shows_the_visitors_hits(client: FlaskClient) -> No
     assert page.count('data-source="tracking"') == 2
     assert "Snippet hit $pageViewed" in page and "Snippet hit identifyContact" in page
     assert f"/_mock/ui/tracking?vendor=omnisend&amp;tenant={BRAND_ID}&amp;visitor=visitor-1" in page
+
+
+def test_ids_stay_unique_when_stored_hits_outlive_the_counter(app: Flask, client: FlaskClient) -> None:
+    page_view(client)
+    page_view(client)
+    del app.extensions[hits.COUNTER]  # as after a restart that restored the hits (--state-dir)
+    page_view(client)
+    assert [h["id"] for h in listing(client)] == ["trk-000003", "trk-000002", "trk-000001"]
