@@ -20,6 +20,7 @@ from mock_server.tracking import constants as C
 Hit = dict[str, Any]
 HITS = "trackingHits"
 LINKS = "trackingVisitors"
+COUNTER = "tracking_hits"  # the app extension holding the HitCounter
 # Keys that say who the visitor is; a later identify fills them in on earlier hits of the visitor.
 IDENTITY_KEYS = {C.OMNISEND: ("contactID", "email"), C.OMETRIA: ("email", "profileID")}
 
@@ -27,9 +28,9 @@ IDENTITY_KEYS = {C.OMNISEND: ("contactID", "email"), C.OMETRIA: ("email", "profi
 class HitCounter:
     """Numbers hits across tenants (one per app)."""
 
-    def __init__(self) -> None:
+    def __init__(self, start: int = 1) -> None:
         self._lock = threading.Lock()
-        self._count = itertools.count(1)
+        self._count = itertools.count(start)
 
     def next(self) -> int:
         """Return the next sequence number."""
@@ -38,8 +39,12 @@ class HitCounter:
 
 
 def counter(ctx: MockContext) -> HitCounter:
-    """The app's hit counter (created on first use)."""
-    found: HitCounter = ctx.app.extensions.setdefault("tracking_hits", HitCounter())
+    """The app's hit counter, created on first use after the highest number already stored (hits kept by
+    ``--state-dir`` survive a restart, and their ids must stay unique)."""
+    found: HitCounter | None = ctx.app.extensions.get(COUNTER)
+    if found is None:
+        stored = (hit.get("seq", 0) for tenant in ctx.store.tenants() for hit in list(tenant.extra.get(HITS, [])))
+        found = ctx.app.extensions.setdefault(COUNTER, HitCounter(max(stored, default=0) + 1))
     return found
 
 

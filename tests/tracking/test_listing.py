@@ -4,8 +4,10 @@ reset, journal."""
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
+from mock_server.tracking import hits
 from tests.conftest import BRAND_ID
 from tests.tracking.helpers import PAGE_VIEW, TAG_HASH, identify, listing, snippet_event, tag_hit
 
@@ -131,3 +133,21 @@ def test_the_dashboard_page(client: FlaskClient) -> None:
     assert 'href="/_mock/ui/tracking" aria-current="page"' in page
     bad = client.get("/_mock/ui/tracking", query_string={"vendor": "nope"})
     assert bad.status_code == 404 and "unknown vendor" in bad.get_data(as_text=True)
+
+
+def test_the_contact_timeline_shows_the_visitors_hits(client: FlaskClient) -> None:
+    page_view(client)  # anonymous, then linked by the identify
+    contact_id = identify(client, email="timeline@example.com", visitorID="visitor-1").get_json()["data"]["contactID"]
+    page_view(client, "someone-else", "session-9")
+    page = client.get(f"/_mock/ui/contacts/omnisend/{BRAND_ID}/{contact_id}").get_data(as_text=True)
+    assert page.count('data-source="tracking"') == 2
+    assert "Snippet hit $pageViewed" in page and "Snippet hit identifyContact" in page
+    assert f"/_mock/ui/tracking?vendor=omnisend&amp;tenant={BRAND_ID}&amp;visitor=visitor-1" in page
+
+
+def test_ids_stay_unique_when_stored_hits_outlive_the_counter(app: Flask, client: FlaskClient) -> None:
+    page_view(client)
+    page_view(client)
+    del app.extensions[hits.COUNTER]  # as after a restart that restored the hits (--state-dir)
+    page_view(client)
+    assert [h["id"] for h in listing(client)] == ["trk-000003", "trk-000002", "trk-000001"]

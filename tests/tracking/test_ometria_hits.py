@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import base64
+import json
+import shutil
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from flask.testing import FlaskClient
 
-from mock_server.core.context import MockContext
+from mock_server.app import create_app
+from mock_server.core.context import MockContext, Settings
+from mock_server.core.fixtures import FixtureError, default_fixtures_dir
 from mock_server.tracking import constants as C
 from tests.conftest import STAGING, snapshot
 from tests.tracking.helpers import TAG_HASH, beacon_data, listing, tag_hit
@@ -116,3 +121,12 @@ def test_an_unknown_account_hash(client: FlaskClient) -> None:
     answer = tag_hit(client, "pageview", account="nope")
     assert answer.status_code == 404 and answer.get_json() == {"error": "unknown Ometria account 'nope'"}
     assert client.delete("/track/v3/staging/event.gif").status_code == 405
+
+
+def test_a_tag_hash_must_look_like_the_vendors(tmp_path: Path) -> None:
+    folder = tmp_path / "fixtures"
+    shutil.copytree(default_fixtures_dir(), folder, ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.md"))
+    tenant = folder / "ometria" / "staging" / "tenant.json"
+    tenant.write_text(json.dumps({**json.loads(tenant.read_text()), "tagHash": "Not-A-Hash"}), encoding="utf-8")
+    with pytest.raises(FixtureError, match=r"staging/tenant\.json: \$\.tagHash: invalid value"):
+        create_app(Settings(fixtures=folder))

@@ -213,5 +213,5 @@ def test_tracking_hits_show_once_the_visitor_is_identified(client: FlaskClient) 
     page = html(client, f"/contacts/omnisend/{BRAND_ID}/{contact_id}")
     got = entries(page)
     tracked = [title for source, title in got if source == "tracking"]
-    assert tracked == ["viewed product", "identifyContact"]  # the earlier hit joins once the visitor is known
+    assert tracked == ["Snippet hit viewed product", "Snippet hit identifyContact"]  # the earlier hit joins too
     assert "/_mock/ui/tracking?vendor=omnisend&amp;tenant=" in page and "visitor=visitor-1" in page

@@ -1,5 +1,5 @@
-"""Tracking hits on the timeline: what the browser trackers reported about the contact (page views,
-identifies, events), once a hit names it (an identify links the visitor, and its earlier hits follow)."""
+"""Timeline source: the browser tracking hits of a contact or profile (the visitor's hits from before
+an identify included, once it linked them), beside the requests they came with."""
 
 from __future__ import annotations
 
@@ -7,24 +7,24 @@ from collections.abc import Iterator
 
 from flask import url_for
 
-from mock_server.control.common import jsonable
-from mock_server.control.ui.timeline.core import Item, Subject, epoch_of, mentions, register_provider
+from mock_server.control.ui.timeline.core import REQUESTS, Item, Subject, epoch_of, register_provider
 from mock_server.core.context import MockContext
 from mock_server.core.store import TenantState
-from mock_server.tracking.hits import HITS
+from mock_server.tracking import hits as tracking_hits
+
+# Keys of a hit that say who it is about (Omnisend: contact id, email; Ometria: email, profile id).
+WHO = ("contactID", "email", "profileID")
 
 
 def hits(mock: MockContext, tenant: TenantState, who: Subject) -> Iterator[Item]:
-    """The tenant's tracking hits that name the contact (contactID, email or profile id)."""
-    with tenant.lock:
-        found = [jsonable(hit) for hit in tenant.extra.get(HITS, [])]
-    for hit in found:
-        if mentions({k: hit.get(k) for k in ("contactID", "email", "profileID")}, who.needles):
-            title = " ".join(str(hit[k]) for k in ("type", "eventName", "event") if hit.get(k))
-            yield Item(epoch_of(hit.get("at")), "tracking", title or "hit",
-                       f"{hit.get('source', '')} hit {hit.get('id', '')}, {hit.get('status', '')}".strip(", "),
-                       url_for("ui.tracking", vendor=tenant.vendor, tenant=tenant.tenant_id,
-                               visitor=hit.get("visitorID") or None), "Visitor's hits")
+    """The tenant's tracking hits about the subject, each linking to the visitor's hits."""
+    for hit in reversed(tracking_hits.hits_of([tenant])):
+        if not any(isinstance(hit.get(k), str) and hit[k].lower() in who.needles for k in WHO):
+            continue
+        href = url_for("ui.tracking", vendor=tenant.vendor, tenant=tenant.tenant_id, visitor=hit.get("visitorID"))
+        detail = f"{hit['status']}" + (f" on {hit['url']}" if hit.get("url") else "")
+        yield Item(epoch_of(hit.get("at")), "tracking", f"{hit['source'].capitalize()} hit {hit['type']}", detail,
+                   href, "Visitor's hits")
 
 
-register_provider("tracking hits", hits)
+register_provider("tracking", hits, stage=REQUESTS)
