@@ -37,6 +37,7 @@ log = logging.getLogger("mock_server")
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build a fully seeded app; raise FixtureError (changing nothing) if the fixtures are bad."""
+    from mock_server import tracking
     from mock_server.control.routes import build_blueprint as control_blueprint
     from mock_server.control.ui import build_blueprint as dashboard_blueprint
     from mock_server.ometria.vendor import Ometria
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for vendor in (Omnisend(), Ometria()):
         ctx.vendors[vendor.name] = vendor
         app.register_blueprint(vendor.blueprint())
+    tracking.install(app, ctx)
     app.register_blueprint(control_blueprint())
     app.register_blueprint(dashboard_blueprint())
     fixtures.load_folder(ctx, settings.fixtures or fixtures.default_fixtures_dir())
@@ -82,7 +84,9 @@ def create_app(settings: Settings | None = None) -> Flask:
             raise transport_error(refused, ctx.settings.body_cap)
         if cors.is_preflight(request):
             g.preflight = True
-            return cors.preflight(request, ctx.settings.cors_origins)
+            owner = ctx.vendor_for_path(request.path)
+            answer = owner.preflight(request) if owner is not None else None
+            return answer or cors.preflight(request, ctx.settings.cors_origins)
         vendor = ctx.vendor_for_path(request.path)
         if vendor is not None:
             g.vendor = vendor
