@@ -14,8 +14,8 @@ from mock_server.core import schema as S
 from mock_server.core.errors import ValidationFailed
 from mock_server.omnisend.backend import Brand, events
 from mock_server.omnisend.backend import contacts as contact_rules
-from mock_server.omnisend.errors import envelope, validation_fields
-from mock_server.omnisend.schemas.events import V5EventSchema
+from mock_server.omnisend.v3.errors import envelope, validation_fields
+from mock_server.omnisend.v5.schemas.events import V5EventSchema
 from mock_server.tracking import constants as C
 from mock_server.tracking import hits
 from mock_server.tracking.surface import TrackingError, malformed
