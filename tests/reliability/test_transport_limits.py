@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -90,11 +89,10 @@ def test_a_content_length_over_the_cap_is_refused_before_the_body_is_read(served
     before = snapshot(mock)
     head = f"POST /v3/contacts HTTP/1.1\r\nHost: x\r\nX-API-KEY: omnisend-demo-key\r\nContent-Length: {length}\r\n"
     head += "Content-Type: application/json\r\n\r\n"
-    started = time.monotonic()
-    status, headers, body = exchange(served, head.encode())  # not one byte of the body is sent
+    # Not one byte of the body is sent: an answer at all means the server did not wait for it.
+    status, headers, body = exchange(served, head.encode())
     assert (status, json.loads(body)) == (413, omnisend_413())
     assert headers["content-type"] == "application/json"
-    assert time.monotonic() - started < 5  # answered without waiting for the body
     assert snapshot(mock) == before
 
 
