@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         g.batch_item = bool(request.environ.get(ENV_BATCH_ITEM))
         recorder.start(ctx)
         refused = request.environ.get(ENV_TRANSPORT_ERROR)
-        if refused is not None:
+        if refused is not None and refused != 413:
             raise transport_error(refused, ctx.settings.body_cap)
         if cors.is_preflight(request):
             g.preflight = True
@@ -91,7 +91,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         if vendor is not None:
             g.vendor = vendor
             vendor.before_request(ctx)
-        elif request.method == "OPTIONS":
+        if refused == 413:
+            # The server refused the body: 413 where the vendors check the body cap (after auth, route and
+            # scope), even on a route that would not have read it.
+            raise BodyTooLarge(ctx.settings.body_cap)
+        if vendor is None and request.method == "OPTIONS":
             # Flask would answer a plain OPTIONS with an empty text/html 200: the control plane answers
             # it as any method a path does not serve (JSON 405, or 404 for an unknown path).
             check_route()

@@ -12,6 +12,7 @@ from urllib.parse import unquote_to_bytes
 from flask import Flask
 
 from mock_server.core.context import MockContext
+from mock_server.core.errors import BodyTooLarge
 from mock_server.core.faults import ENV_DROP
 
 # First path segments served through the unversioned alias of /v3 (omnisend.md §1.1).
@@ -95,17 +96,29 @@ def encoded_slash_path(environ: dict[str, Any]) -> str | None:
 
 
 class CapturingInput:
-    """A ``wsgi.input`` wrapper that keeps the first ``limit`` bytes read (and counts them all)."""
+    """A ``wsgi.input`` wrapper that keeps the first ``limit`` bytes read (and counts them all).
 
-    def __init__(self, stream: IO[bytes], limit: int) -> None:
+    With ``cap`` it is also the request-size layer for every server: reading past ``cap`` bytes raises
+    :class:`BodyTooLarge` (a chunked body stops being read there, whoever reads it).
+    """
+
+    def __init__(self, stream: IO[bytes], limit: int, cap: int | None = None, *, refused: bool = False) -> None:
         self._stream = stream
         self.limit = limit
+        self.cap = cap
+        # A declared length over the cap (or a body the HTTP server already refused): the first read fails.
+        self.refused = refused
         self.captured = bytearray()
         self.size = 0
         self.exhausted = False
 
+    def _check(self) -> None:
+        if self.cap is not None and (self.refused or self.size > self.cap):
+            raise BodyTooLarge(self.cap)
+
     def _keep(self, data: bytes, asked: int | None) -> bytes:
         self.size += len(data)
+        self._check()
         room = self.limit + 1 - len(self.captured)  # one byte more, to know it was cut
         if room > 0:
             self.captured += data[:room]
@@ -115,11 +128,13 @@ class CapturingInput:
 
     def read(self, size: int | None = -1) -> bytes:
         """Read like the wrapped stream, remembering what went through."""
+        self._check()
         data = self._stream.read() if size is None or size < 0 else self._stream.read(size)
         return self._keep(data, size)
 
     def readline(self, size: int | None = -1) -> bytes:
         """Read one line like the wrapped stream."""
+        self._check()
         data = self._stream.readline() if size is None or size < 0 else self._stream.readline(size)
         return self._keep(data, 0 if data.endswith(b"\n") else None)
 
@@ -139,9 +154,14 @@ class SandboxWsgi(Middleware):
     """Capture the body for the journal; drop the connection when a fault rule says so."""
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        cap = self.ctx.settings.body_cap
+        declared = environ.get("CONTENT_LENGTH") or ""
+        # Refused before a byte is read: a declared length over the cap, or a body the server refused.
+        refused = (declared.isascii() and declared.isdigit() and int(declared) > cap) or \
+            environ.get(ENV_TRANSPORT_ERROR) == 413
         stream = environ.get("wsgi.input")
         if stream is not None:
-            capture = CapturingInput(stream, self.ctx.journal.body_limit)
+            capture = CapturingInput(stream, self.ctx.journal.body_limit, cap, refused=refused)
             environ["wsgi.input"] = environ[ENV_CAPTURE] = capture
         started: list[Any] = []
 
@@ -176,15 +196,9 @@ def drop_connection(environ: dict[str, Any]) -> NoReturn:
     raise ConnectionDropped("connection dropped by a fault rule")
 
 
-def transport_error_answer(app: WsgiApp, method: str, target: str, status: int, *,
-                           remote_addr: str = "127.0.0.1") -> tuple[str, list[tuple[str, str]], bytes]:
-    """Run ``app`` for a request the HTTP server refused with ``status``: the vendor's answer.
-
-    Only the method and the path are known (the headers or the body were never read), which is all the
-    envelope depends on; the app raises the error first thing, before authentication, as the vendors'
-    front ends refuse such requests before their API code runs.
-    """
-    from werkzeug.test import EnvironBuilder, run_wsgi_app
+def minimal_environ(method: str, target: str, remote_addr: str = "127.0.0.1") -> dict[str, Any]:
+    """A WSGI environ from a request line alone (the HTTP server gave up before the headers)."""
+    from werkzeug.test import EnvironBuilder
 
     path = target.split("?", 1)[0].split("#", 1)[0]
     if "://" in path:
@@ -193,8 +207,21 @@ def transport_error_answer(app: WsgiApp, method: str, target: str, status: int, 
         environ = EnvironBuilder(path=path if path.startswith("/") else "/", method=method or "GET").get_environ()
     except Exception:  # an unparseable target: the answer still needs an envelope
         environ = EnvironBuilder(path="/", method="GET").get_environ()
-    environ[ENV_TRANSPORT_ERROR] = status
     environ["REMOTE_ADDR"] = remote_addr
+    return environ
+
+
+def transport_error_answer(app: WsgiApp, environ: dict[str, Any], status: int
+                           ) -> tuple[str, list[tuple[str, str]], bytes]:
+    """Run ``app`` for a request the HTTP server refused with ``status``; return its answer.
+
+    A 413 carries the request's headers, so the vendor pipeline runs in its documented order (auth,
+    route, scope, then the body cap) and only the body is missing; without headers (431, broken framing)
+    the app refuses first thing, as the vendors' front ends do before their API code runs.
+    """
+    from werkzeug.test import run_wsgi_app
+
+    environ[ENV_TRANSPORT_ERROR] = status
     body, status_line, headers = run_wsgi_app(app, environ)
     try:
         data = b"".join(body)

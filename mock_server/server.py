@@ -76,7 +76,7 @@ def _vendor_header_channel() -> type:
     from waitress.channel import HTTPChannel
     from waitress.task import ErrorTask, WSGITask
 
-    from mock_server.middleware import transport_error_answer
+    from mock_server.middleware import minimal_environ, transport_error_answer
 
     class VendorCase:
         response_headers: list[tuple[str, str]]
@@ -98,11 +98,16 @@ def _vendor_header_channel() -> type:
 
     class VendorErrorTask(VendorCase, ErrorTask):  # type: ignore[misc]
         def execute(self) -> None:
-            method, target = _request_line(self.request)
+            code = int(self.request.error.code)
             try:
-                status, headers, body = transport_error_answer(
-                    self.channel.server.application, method, target, int(self.request.error.code),
-                    remote_addr=str(self.channel.addr[0]) if self.channel.addr else "127.0.0.1")
+                if code == 413 and self.request.headers_finished:
+                    self.environ = None
+                    environ = WSGITask.get_environment(self)  # the headers are known: auth etc. still apply
+                else:
+                    method, target = _request_line(self.request)
+                    remote = str(self.channel.addr[0]) if self.channel.addr else "127.0.0.1"
+                    environ = minimal_environ(method, target, remote)
+                status, headers, body = transport_error_answer(self.channel.server.application, environ, code)
             except Exception:  # waitress's own plain answer rather than none at all
                 super().execute()
                 return
