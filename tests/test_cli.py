@@ -198,8 +198,18 @@ def test_load_progress_on_a_terminal_rewrites_one_line_and_clears_it() -> None:
     assert out.count("\r") == meter.shown + 1 and meter.shown >= 2
 
 
-def test_a_quick_load_in_a_log_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+def test_a_load_quicker_than_the_log_interval_prints_nothing() -> None:
+    from mock_server.core import progress
+
+    stream = io.StringIO()
+    with progress.reporting(progress.LoadMeter(stream, clock=FakeClock())) as meter:
+        for _ in range(150):  # 1.5 s of the fake clock, under the 2 s of a log
+            meter.seeded("omnisend/demo contacts")
+    assert (stream.getvalue(), meter.records, meter.shown) == ("", 150, 0)
+    assert meter.interval == progress.LOG_INTERVAL
+
+
+def test_check_fixtures_says_what_it_loaded(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check-fixtures", str(default_fixtures_dir())]) == 0
-    out, err = capfd.readouterr()
-    assert err == ""
+    out = capsys.readouterr().out
     assert re.fullmatch(r"ok: 3 tenants, 96 records from \S+ in \d+\.\d s\n", out), out

@@ -63,3 +63,20 @@ def test_wheel_carries_templates_static_files_and_default_fixtures(project: Path
     assert {"mock_server/py.typed", "mock_server/static/ui.css", "mock_server/static/ui.js",
             "mock_server/templates/ui/base.html"} <= names
     assert not [name for name in names if name.startswith(("fixtures/", "tests/", "mock_server_fixtures/"))]
+
+
+@pytest.mark.slow
+def test_readme_install_lines_name_this_package_and_its_wheel(project: Path, tmp_path: Path) -> None:
+    import configparser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    name = config["metadata"]["name"]
+    assert name == "ecommerce-marketing-mock"
+    assert f'pip install "{name} @ git+' in readme
+    wheel, _ = _build(project, "build_wheel", tmp_path)
+    assert f"pip install dist/{wheel.name}" in readme  # the README's wheel is the one a build makes
+    one_process = readme.split("### One process holds the state", 1)[1].split("\n## ", 1)[0]
+    for words in ("gunicorn", "contacts", "rate budget", "clock", "journal", "scale-out"):
+        assert words in one_process
