@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--public-url", default=None, help="base of absolute paging links")
     serve.add_argument("--seed", type=int, default=None, help="reproducible ids and timestamps")
     serve.add_argument("--no-rate-limit", action="store_true", help="switch rate limiting off (load tests)")
+    serve.add_argument("--no-webhooks", action="store_true",
+                       help="record automation webhooks in the outbox without sending them")
     serve.add_argument("--no-unversioned-alias", action="store_true", help="answer 404 for /contacts etc.")
     serve.add_argument("--body-cap", type=int, default=None, help="request body cap in bytes (default 10 MiB)")
     serve.add_argument("--batch-mode", choices=("sync", "async"), default="async",
@@ -85,6 +87,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         settings.ometria_queue_delay = args.queue_delay
     if args.queue_rate is not None:
         settings.ometria_queue_rate = args.queue_rate
+    settings.webhooks = not args.no_webhooks
     return settings
 
 

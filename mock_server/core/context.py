@@ -51,6 +51,8 @@ class Settings:
     admin_token: str | None = None
     require_admin_token: bool = False
     freeze_clock: bool = False
+    # False (``serve --no-webhooks``): automation webhooks are recorded in the outbox, never sent.
+    webhooks: bool = True
     # Sandbox plane: journal ring size and body cut-off, browser origins allowed by CORS.
     journal_size: int = DEFAULT_SIZE
     journal_body_limit: int = DEFAULT_BODY_LIMIT

@@ -27,6 +27,23 @@ SegmentResolver = Callable[[Brand, Record], list[str]]
 _segment_resolver: list[SegmentResolver] = []
 
 
+# Reactions to a contact write (automation triggers such as "subscribed to marketing"), installed by
+# those modules at import: hook(brand, stored record, email status before the write ("" = new contact)).
+ChangeHook = Callable[[Brand, Record, str], None]
+_change_hooks: list[ChangeHook] = []
+
+
+def add_change_hook(hook: ChangeHook) -> None:
+    """Call ``hook`` after every contact create or patch."""
+    if hook not in _change_hooks:
+        _change_hooks.append(hook)
+
+
+def _changed(brand: Brand, record: Record, before: str) -> None:
+    for hook in _change_hooks:
+        hook(brand, record, before)
+
+
 def set_segment_resolver(resolver: SegmentResolver) -> None:
     """Install the function that lists the segments a contact matches."""
     _segment_resolver[:] = [resolver]
@@ -228,6 +245,7 @@ def create(brand: Brand, data: Record, warn: Warn = _no_warn, *, contact_id: str
     _apply_fields(record, data, patch=False)
     brand.col("contacts").insert(record["contactID"], record)
     _welcome(brand, record, data)
+    _changed(brand, record, "")
     return record
 
 
@@ -237,6 +255,7 @@ def patch(brand: Brand, contact_id: str, data: Record, warn: Warn = _no_warn) ->
     record = contacts.get(contact_id)
     if record is None:
         raise NotFound(C.ERR_CONTACT_NOT_FOUND.format(id=contact_id))
+    before = email_status(record)
     for index, given in enumerate(data.get("identifiers") or []):
         kind, value = given["type"], given["id"]
         channel = _channel(kind)
@@ -257,6 +276,7 @@ def patch(brand: Brand, contact_id: str, data: Record, warn: Warn = _no_warn) ->
     _apply_fields(record, data, patch=True)
     contacts.replace(contact_id, record)
     _welcome(brand, record, data)
+    _changed(brand, record, before)
     return record
 
 
