@@ -19,7 +19,7 @@ from mock_server.core.worker import RateBudget, TickWorker
 from mock_server.middleware import ENV_BATCH_ITEM
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import Brand, batches, campaigns
-from mock_server.omnisend.errors import envelope
+from mock_server.omnisend.v3.errors import envelope
 
 log = logging.getLogger("mock_server.omnisend.batches")
 TICK_SECONDS = 0.05

@@ -22,7 +22,7 @@ from mock_server.omnisend.backend import (
 )
 from mock_server.omnisend.backend import contacts as contact_rules
 from mock_server.omnisend.backend import segments as segment_rules
-from mock_server.omnisend.schemas.contacts import ContactCreateSchema
+from mock_server.omnisend.v3.schemas.contacts import ContactCreateSchema
 
 SCOPE_PATTERN = r"^(" + "|".join(C.SCOPE_AREAS) + r")\.(read|write)$"
 

@@ -16,12 +16,13 @@ from mock_server.core import faults
 from mock_server.core.auth import ApiKey
 from mock_server.core.context import MockContext, Vendor
 from mock_server.core.ratelimit import LimitRule
+from mock_server.core.registry import register_modules
 from mock_server.core.request import check_route, current_meta, read_json_body, warn
 from mock_server.core.store import TenantState
 from mock_server.middleware import ENV_ALIAS, ENV_BAD_OVERRIDE, ENV_BATCH_ITEM
 from mock_server.omnisend import constants as C
-from mock_server.omnisend import errors as omnisend_errors
 from mock_server.omnisend.fixtures import seed_brand
+from mock_server.omnisend.v3 import errors as omnisend_errors
 
 
 def rate_rule(tenant: TenantState) -> LimitRule | None:
@@ -47,10 +48,14 @@ class Omnisend(Vendor):
     prefixes = C.PREFIXES
 
     def blueprint(self) -> Blueprint:
-        """Return the blueprint with every Omnisend route."""
-        from mock_server.omnisend.routes import build_blueprint
+        """Return one blueprint with the routes of every generation (one route package each)."""
+        from mock_server.omnisend.v3 import routes as v3_routes
+        from mock_server.omnisend.v5 import routes as v5_routes
 
-        return build_blueprint()
+        bp = Blueprint("omnisend", __name__)
+        for package in (v3_routes, v5_routes):
+            register_modules(bp, package)
+        return bp
 
     def seed_tenant(self, ctx: MockContext, document: Mapping[str, Any], origin: str) -> TenantState:
         """Build a brand from its fixture document."""

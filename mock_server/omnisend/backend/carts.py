@@ -24,7 +24,7 @@ from mock_server.omnisend.backend import (
     updated_key,
 )
 from mock_server.omnisend.backend.catalog import Record, Warn, apply_patch, check_body_id, no_warn, text
-from mock_server.omnisend.schemas.carts import CartCreateSchema
+from mock_server.omnisend.v3.schemas.carts import CartCreateSchema
 
 COLLECTION = "carts"
 

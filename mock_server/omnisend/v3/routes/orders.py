@@ -7,10 +7,10 @@ from flask import Blueprint, Response
 from mock_server.core.http import empty_response, json_response
 from mock_server.core.request import body, route, warn
 from mock_server.omnisend import constants as C
-from mock_server.omnisend import listing
 from mock_server.omnisend.backend import orders
-from mock_server.omnisend.routes.common import brand, list_body, load_body, read_list
-from mock_server.omnisend.schemas.orders import OrderCreateSchema, OrderPatchSchema, OrderReplaceSchema
+from mock_server.omnisend.v3 import listing
+from mock_server.omnisend.v3.routes.common import brand, list_body, load_body, read_list
+from mock_server.omnisend.v3.schemas.orders import OrderCreateSchema, OrderPatchSchema, OrderReplaceSchema
 
 _create, _replace, _patch = OrderCreateSchema(), OrderReplaceSchema(), OrderPatchSchema()
 

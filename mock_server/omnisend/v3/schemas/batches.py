@@ -6,7 +6,7 @@ from mock_server.core import schema as S
 from mock_server.omnisend import constants as C
 
 
-def _items() -> S.List:
+def items_field() -> S.List:
     return S.List(S.Obj(), required=True, validate=S.length(1, C.MAX_BATCH_ITEMS, items=True))
 
 
@@ -16,13 +16,4 @@ class BatchV3Schema(S.BaseSchema):
     method = S.Str(required=True)
     endpoint = S.Str(required=True, validate=S.one_of(tuple(C.BATCH_METHODS_V3)))
     eventID = S.Str()
-    items = _items()
-
-
-class BatchV5Schema(S.BaseSchema):
-    """POST /v5/batches (``origin`` optional)."""
-
-    method = S.Str(required=True)
-    endpoint = S.Str(required=True, validate=S.one_of(tuple(C.BATCH_METHODS_V5)))
-    origin = S.Str()
-    items = _items()
+    items = items_field()

@@ -1,4 +1,4 @@
-"""Contacts, v3 and v5 (omnisend.md §3.1, §4)."""
+"""Contacts, v3 (omnisend.md §3.1); v5 reuses the list and PATCH-by-email helpers."""
 
 from __future__ import annotations
 
@@ -7,27 +7,27 @@ from flask import Blueprint, Response
 from mock_server.core.errors import InvalidParameters
 from mock_server.core.http import json_response
 from mock_server.core.request import query_args, route, warn
-from mock_server.omnisend import listing
 from mock_server.omnisend.backend import contacts
-from mock_server.omnisend.routes.common import brand, list_body, load_body, read_list
-from mock_server.omnisend.schemas.contacts import ContactCreateSchema, ContactPatchSchema
+from mock_server.omnisend.v3 import listing
+from mock_server.omnisend.v3.routes.common import brand, list_body, load_body, read_list
+from mock_server.omnisend.v3.schemas.contacts import ContactCreateSchema, ContactPatchSchema
 
-_create = ContactCreateSchema()
-_patch = ContactPatchSchema()
+create_schema = ContactCreateSchema()
+patch_schema = ContactPatchSchema()
 
 
-def _list(version: str) -> Response:
+def list_contacts(version: str) -> Response:
     result = read_list(listing.CONTACTS, "contacts")
     b = brand()
     items = [contacts.render(b, record) for record in result.items]
     return json_response(list_body("contacts", items, result, f"/{version}/contacts"))
 
 
-def _patch_by_email() -> Response:
+def patch_by_email() -> Response:
     email = dict(query_args()).get("email")
     if email is None:
         raise InvalidParameters(fields=[("email", "query parameter required")])
-    data = load_body(_patch)
+    data = load_body(patch_schema)
     b = brand()
     return json_response(contacts.patch_answer(contacts.patch(b, contacts.id_for_email(b, email), data, warn)))
 
@@ -38,17 +38,17 @@ def register(bp: Blueprint) -> None:
     @bp.get("/v3/contacts")
     @route(scope="contacts")
     def v3_list_contacts() -> Response:
-        return _list("v3")
+        return list_contacts("v3")
 
     @bp.post("/v3/contacts")
     @route(scope="contacts", body=True)
     def v3_create_contact() -> Response:
-        return json_response(contacts.post_v3(brand(), load_body(_create), warn))
+        return json_response(contacts.post_v3(brand(), load_body(create_schema), warn))
 
     @bp.patch("/v3/contacts")
     @route(scope="contacts", body=True)
     def v3_patch_contact_by_email() -> Response:
-        return _patch_by_email()
+        return patch_by_email()
 
     @bp.get("/v3/contacts/<contact_id>")
     @route(scope="contacts")
@@ -58,31 +58,5 @@ def register(bp: Blueprint) -> None:
     @bp.patch("/v3/contacts/<contact_id>")
     @route(scope="contacts", body=True)
     def v3_patch_contact(contact_id: str) -> Response:
-        data = load_body(_patch)
-        return json_response(contacts.patch_answer(contacts.patch(brand(), contact_id, data, warn)))
-
-    @bp.get("/v5/contacts")
-    @route(scope="contacts")
-    def v5_list_contacts() -> Response:
-        return _list("v5")
-
-    @bp.post("/v5/contacts")
-    @route(scope="contacts", body=True)
-    def v5_upsert_contact() -> Response:
-        return json_response(contacts.post_v5(brand(), load_body(_create), warn))
-
-    @bp.patch("/v5/contacts")
-    @route(scope="contacts", body=True)
-    def v5_patch_contact_by_email() -> Response:
-        return _patch_by_email()
-
-    @bp.get("/v5/contacts/<contact_id>")
-    @route(scope="contacts")
-    def v5_get_contact(contact_id: str) -> Response:
-        return json_response(contacts.get(brand(), contact_id))
-
-    @bp.patch("/v5/contacts/<contact_id>")
-    @route(scope="contacts", body=True)
-    def v5_patch_contact(contact_id: str) -> Response:
-        data = load_body(_patch)
+        data = load_body(patch_schema)
         return json_response(contacts.patch_answer(contacts.patch(brand(), contact_id, data, warn)))

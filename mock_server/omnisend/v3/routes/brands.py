@@ -1,16 +1,14 @@
-"""v3 accounts and v5 brands/current (omnisend.md §3.9, §4)."""
+"""v3 accounts (omnisend.md §3.9)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from mock_server.core.errors import Forbidden
 from mock_server.core.http import json_response
 from mock_server.core.request import route
-from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import brands
-from mock_server.omnisend.routes.common import brand, load_body
-from mock_server.omnisend.schemas.brands import AccountSchema
+from mock_server.omnisend.v3.routes.common import brand, load_body
+from mock_server.omnisend.v3.schemas.brands import AccountSchema
 
 _account = AccountSchema()
 
@@ -32,14 +30,3 @@ def register(bp: Blueprint) -> None:
     @route(scope="brands", body=True)
     def v3_verify_account_id(brand_id: str) -> Response:
         return json_response(brands.verify_account(brand(), brand_id, load_body(_account)))
-
-    @bp.get("/v5/brands/current")
-    @route(scope="brands")
-    def v5_current_brand() -> Response:
-        return json_response(brands.render(brand()))
-
-    @bp.post("/v5/brands/current")
-    @route(scope="brands")
-    def v5_update_brand() -> Response:
-        # The vendor allows this only through OAuth; API keys never can (§4).
-        raise Forbidden(C.ERR_FORBIDDEN)

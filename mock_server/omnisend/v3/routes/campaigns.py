@@ -6,9 +6,9 @@ from flask import Blueprint, Response
 
 from mock_server.core.http import empty_response, json_response
 from mock_server.core.request import route
-from mock_server.omnisend import listing
 from mock_server.omnisend.backend import campaigns
-from mock_server.omnisend.routes.common import brand, list_body, read_list
+from mock_server.omnisend.v3 import listing
+from mock_server.omnisend.v3.routes.common import brand, list_body, read_list
 
 
 def register(bp: Blueprint) -> None:

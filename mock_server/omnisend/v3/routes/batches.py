@@ -1,4 +1,4 @@
-"""Batches v3 and v5 (omnisend.md §3.7, §4, §6.8). Scope follows the batch's endpoint (§1.3)."""
+"""Batches v3 (omnisend.md §3.7, §6.8), also registered on the v5 path. Scope follows the endpoint (§1.3)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from mock_server.core.errors import InvalidParameters
 from mock_server.core.http import json_response
 from mock_server.core.paging import parse_list_query, run_list
 from mock_server.core.request import body, ctx, query_args, route
-from mock_server.omnisend import batch_runner, listing
+from mock_server.omnisend import batch_runner
 from mock_server.omnisend.backend import batches
-from mock_server.omnisend.routes.common import brand, load_body, paging
-from mock_server.omnisend.schemas.batches import BatchV3Schema, BatchV5Schema
+from mock_server.omnisend.v3 import listing
+from mock_server.omnisend.v3.routes.common import brand, load_body, paging
+from mock_server.omnisend.v3.schemas.batches import BatchV3Schema
+from mock_server.omnisend.v5.schemas.batches import BatchV5Schema
 from mock_server.omnisend.vendor import require_scope
 
 _SCHEMAS: dict[str, Schema] = {"v3": BatchV3Schema(), "v5": BatchV5Schema()}
@@ -63,12 +65,11 @@ def _batch(version: str, batch_id: str) -> dict[str, Any]:
 
 
 def register(bp: Blueprint) -> None:
-    """Attach the batch routes of both versions."""
-    for version in ("v3", "v5"):
-        _register_version(bp, version)
+    """Attach the v3 batch routes."""
+    register_version(bp, "v3")
 
 
-def _register_version(bp: Blueprint, version: str) -> None:
+def register_version(bp: Blueprint, version: str) -> None:
     prefix = f"/{version}/batches"
 
     @route(body=True)

@@ -6,10 +6,10 @@ from flask import Blueprint, Response
 
 from mock_server.core.http import empty_response, json_response
 from mock_server.core.request import route, warn
-from mock_server.omnisend import listing
 from mock_server.omnisend.backend import carts
-from mock_server.omnisend.routes.common import brand, list_body, load_body, read_list
-from mock_server.omnisend.schemas.carts import (
+from mock_server.omnisend.v3 import listing
+from mock_server.omnisend.v3.routes.common import brand, list_body, load_body, read_list
+from mock_server.omnisend.v3.schemas.carts import (
     CartCreateSchema,
     CartPatchSchema,
     CartProductCreateSchema,

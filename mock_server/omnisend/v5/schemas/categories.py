@@ -1,4 +1,4 @@
-"""Category input: v3 ``category-partial`` (omnisend.md §5.3) and v5 product-categories (§4)."""
+"""Category input, v5 product-categories (omnisend.md §4)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,6 @@ from marshmallow import ValidationError, validates_schema
 
 from mock_server.core import schema as S
 from mock_server.omnisend import constants as C
-
-
-class CategoryCreateSchema(S.BaseSchema):
-    """v3 POST: ``categoryID`` and ``title`` required."""
-
-    categoryID = S.Str(required=True)
-    title = S.Str(required=True)
-    createdAt = S.DateTimeStr()
-    updatedAt = S.DateTimeStr()
-
-
-class CategoryReplaceSchema(S.BaseSchema):
-    """v3 PUT (``category-partial``): ``title`` required; a body ``categoryID`` is only compared."""
-
-    categoryID = S.Str()
-    title = S.Str(required=True)
-    createdAt = S.DateTimeStr()
-    updatedAt = S.DateTimeStr()
 
 
 def _v5_id() -> S.Str:

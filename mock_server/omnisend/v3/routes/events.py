@@ -1,4 +1,4 @@
-"""Custom events v3 and events v5 (omnisend.md §3.6, §4, §6.4, §6.5)."""
+"""Custom events v3 (omnisend.md §3.6, §6.5)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ from flask import Blueprint, Response
 
 from mock_server.core.http import empty_response, json_response
 from mock_server.core.request import route, warn
-from mock_server.omnisend.backend import custom_events, events
-from mock_server.omnisend.routes.common import brand, load_body
-from mock_server.omnisend.schemas.events import TriggerByIdSchema, TriggerByNameSchema, V5EventSchema
+from mock_server.omnisend.backend import custom_events
+from mock_server.omnisend.v3.routes.common import brand, load_body
+from mock_server.omnisend.v3.schemas.events import TriggerByIdSchema, TriggerByNameSchema
 
 _by_name = TriggerByNameSchema()
 _by_id = TriggerByIdSchema()
-_v5 = V5EventSchema()
 
 
 def register(bp: Blueprint) -> None:
@@ -39,9 +38,3 @@ def register(bp: Blueprint) -> None:
     def v3_trigger_by_id(event_id: str) -> Response:
         custom_events.trigger_by_id(brand(), event_id, load_body(_by_id), warn)
         return empty_response(204)
-
-    @bp.post("/v5/events")
-    @route(scope="events", body=True)
-    def v5_post_event() -> Response:
-        events.accept_v5_event(brand(), load_body(_v5), warn)
-        return empty_response(202)
