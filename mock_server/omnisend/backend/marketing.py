@@ -9,6 +9,8 @@ from __future__ import annotations
 from mock_server.omnisend.backend import (  # noqa: F401 - imported for their registrations
     automation_runs,
     automations,
+    campaign_sends,
+    campaigns_api,
     email_content,
     segments_api,
 )

@@ -121,6 +121,11 @@ def member_predicate(brand: Brand, segment_id: str) -> Callable[[Record], bool]:
     return lambda record: matches(brand, record, segment)
 
 
+def members_known(brand: Brand, segment_id: str) -> bool:
+    """Whether ``segment_id`` names a fixture rule segment or an API segment of the brand."""
+    return find(brand, segment_id) is not None or segment_id in brand.col(segments_api.COLLECTION)
+
+
 def members(brand: Brand, segment_id: str) -> list[str]:
     """The contactIDs of a segment's members, in creation order ([] for an unknown segment)."""
     test = member_predicate(brand, segment_id)
