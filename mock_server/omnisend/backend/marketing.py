@@ -1,16 +1,19 @@
 """Load the marketing resources of API 2026-03-15 so their collections, seeders and hooks register.
 
-Segments, email content, automations (with the run engine), campaigns, images and forms; imported once
+Segments, email content, automations (with the run engine), campaigns, images, analytics and forms; imported once
 by the fixture loader, which every app start goes through.
 """
 
 from __future__ import annotations
 
 from mock_server.omnisend.backend import (  # noqa: F401 - imported for their registrations
+    analytics,
     automation_runs,
     automations,
     campaign_sends,
     campaigns_api,
     email_content,
+    forms,
+    images,
     segments_api,
 )
