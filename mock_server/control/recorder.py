@@ -50,6 +50,7 @@ def record(ctx: MockContext, response: Response | None, warnings: str | None = N
         "epoch": mock_time,
         "requestId": g.get("request_id"),
         "vendor": vendor.name if vendor is not None else None,
+        "apiVersion": g.get("api_version"),
         "tenant": _tenant_id(),
         "method": request.method,
         "originalMethod": request.environ.get(ENV_OVERRIDDEN),

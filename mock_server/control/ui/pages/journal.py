@@ -34,6 +34,7 @@ class JournalRow:
     duration_ms: float
     fault: str
     warnings: bool
+    version: str = ""  # the vendor API version the request spoke (v3, v5, 2026-03-15)
 
 
 def status_class(status: int | None) -> str:
@@ -48,7 +49,7 @@ def row_of(entry: dict[str, Any]) -> JournalRow:
     return JournalRow(entry["id"], entry["time"], entry.get("vendor") or NONE, entry.get("tenant") or NONE,
                       entry["method"], target, "dropped" if status is None else str(status),
                       status_class(status), entry.get("durationMs") or 0.0, entry.get("fault") or "",
-                      bool(entry.get("warnings")))
+                      bool(entry.get("warnings")), entry.get("apiVersion") or "")
 
 
 def latest_rows() -> tuple[list[JournalRow], int]:

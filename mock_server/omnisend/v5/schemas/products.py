@@ -28,7 +28,7 @@ class V5VariantSchema(S.BaseSchema):
     description = _text(C.V5_MAX_DESCRIPTION)
 
 
-def _v5_fields(put: bool) -> dict[str, Any]:
+def product_fields(put: bool) -> dict[str, Any]:
     """The v5 product (§5.10); on PUT ``id`` comes from the path."""
     return {
         "id": S.Str(required=not put, validate=S.length(1, C.V5_MAX_ID)),
@@ -53,5 +53,5 @@ def _v5_fields(put: bool) -> dict[str, Any]:
     }
 
 
-V5ProductCreateSchema = S.BaseSchema.from_dict(_v5_fields(False), name="V5ProductCreateSchema")
-V5ProductReplaceSchema = S.BaseSchema.from_dict(_v5_fields(True), name="V5ProductReplaceSchema")
+V5ProductCreateSchema = S.BaseSchema.from_dict(product_fields(False), name="V5ProductCreateSchema")
+V5ProductReplaceSchema = S.BaseSchema.from_dict(product_fields(True), name="V5ProductReplaceSchema")
