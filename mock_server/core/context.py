@@ -98,6 +98,9 @@ class Vendor(ABC):
     def on_reset(self, ctx: MockContext, tenant: TenantState) -> None:  # noqa: B027 - optional hook
         """Clear per-tenant state that lives outside the store (queues, windows)."""
 
+    def on_clock(self, ctx: MockContext) -> None:  # noqa: B027 - optional hook
+        """React to a control-plane clock change (work that waited for mock time, e.g. flow delays)."""
+
     def start_workers(self, ctx: MockContext) -> None:  # noqa: B027 - optional hook
         """Start background processing (async batch / queue modes)."""
 

@@ -249,7 +249,8 @@ class TestAsync:
         # In progress: neither deletable nor startable again.
         assert client.delete(f"/v3/campaigns/{DRAFT}", headers=OMNISEND).status_code == 422
         mock.clock.advance(30)
-        assert mock.vendors["omnisend"].drain(mock) == {BRAND_ID: {"batches": 0, "items": 0, "campaigns": 1}}
+        assert mock.vendors["omnisend"].drain(mock) == {BRAND_ID: {
+            "batches": 0, "items": 0, "campaigns": 1, "automationSteps": 0, "campaignsSent": 0}}
         sent = client.get(f"/v3/campaigns/{DRAFT}", headers=OMNISEND).get_json()
         assert (sent["status"], sent["sent"], sent["endDate"]) == ("sent", 2, "2026-01-01T00:00:30.000Z")
 

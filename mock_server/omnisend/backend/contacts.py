@@ -39,7 +39,8 @@ def add_change_hook(hook: ChangeHook) -> None:
         _change_hooks.append(hook)
 
 
-def _changed(brand: Brand, record: Record, before: str) -> None:
+def changed(brand: Brand, record: Record, before: str) -> None:
+    """Tell the change hooks that ``record`` was written (``before``: its email status until now)."""
     for hook in _change_hooks:
         hook(brand, record, before)
 
@@ -251,7 +252,7 @@ def create(brand: Brand, data: Record, warn: Warn = _no_warn, *, contact_id: str
     record["updatedAt"] = brand.now()
     brand.col("contacts").insert(record["contactID"], record)
     _welcome(brand, record, data)
-    _changed(brand, record, "")
+    changed(brand, record, "")
     return record
 
 
@@ -283,7 +284,7 @@ def patch(brand: Brand, contact_id: str, data: Record, warn: Warn = _no_warn) ->
     record["updatedAt"] = brand.now()
     contacts.replace(contact_id, record)
     _welcome(brand, record, data)
-    _changed(brand, record, before)
+    changed(brand, record, before)
     return record
 
 

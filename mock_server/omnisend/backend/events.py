@@ -157,6 +157,7 @@ def apply_opt_changes(brand: Brand, contact_id: str, contact: Record, warn: Warn
     col = brand.col("contacts")
     record = col.get(contact_id)
     assert record is not None
+    before = contact_rules.email_status(record)
     for name, status in changes:
         for index, opt in enumerate(contact.get(name) or []):
             channel = opt["channel"]
@@ -167,6 +168,7 @@ def apply_opt_changes(brand: Brand, contact_id: str, contact: Record, warn: Warn
                 continue
             contact_rules.write_status(brand, record, ident, channel, status, opt.get("createdAt"))
     col.replace(contact_id, record)
+    contact_rules.changed(brand, record, before)
 
 
 # -- v5 POST /events ---------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ def brand_of(mock: MockContext) -> Brand:
 def empty_brand(mock: MockContext) -> Brand:
     """The demo brand without its seeded contacts, events and marketing records."""
     brand = brand_of(mock)
-    for name in ("contacts", "eventLog", "apiSegments", "automations", "automationRuns", "apiCampaigns"):
+    for name in ("contacts", "eventLog", "apiSegments", "automations", "automationRuns", "apiCampaigns", "images",
+                 "imageFiles", "emailTemplates", "emailContent", "emailLayouts", "forms"):
         brand.tenant.collections[name] = brand.tenant.empty_collection(name)
     brand.config["segments"] = []
     brand.tenant.extra["outbox"] = []
