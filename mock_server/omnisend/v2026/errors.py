@@ -71,14 +71,14 @@ def field_name(path: Sequence[str | int]) -> str:
 
 def code_for(message: str) -> str:
     """The ``errors[].code`` for a message of the shared validation vocabulary (mock decision)."""
+    if message.startswith("type-mismatch"):
+        return C.CODE_TYPE_MISMATCH
     if message == REQUIRED or "required" in message:
         return C.CODE_REQUIRED
     if message.startswith("invalid type"):
         return C.CODE_TYPE
     if message.startswith(("invalid format", "invalid_format")):
         return C.CODE_FORMAT
-    if message.startswith("type-mismatch"):
-        return C.CODE_TYPE_MISMATCH
     if message.startswith(("length must", "must contain")):
         return C.CODE_LENGTH
     return C.CODE_VALUE
