@@ -23,6 +23,7 @@ from mock_server.omnisend.backend import (
 from mock_server.omnisend.backend import contacts as contact_rules
 from mock_server.omnisend.backend import segments as segment_rules
 from mock_server.omnisend.v3.schemas.contacts import ContactCreateSchema
+from mock_server.omnisend.v2026.constants import RATE_GROUPS
 
 SCOPE_PATTERN = r"^(" + "|".join(C.SCOPE_AREAS) + r")\.(read|write)$"
 
@@ -59,6 +60,8 @@ class BrandSchema(S.BaseSchema):
     updatedAt = S.DateTimeStr()
     apiKeys = S.List(S.Nested(ApiKeySchema), required=True, validate=S.length(1, None, items=True))
     rateLimit = S.Nested(RateLimitSchema)
+    # Version 2026-03-15 (/api): budgets per endpoint group, as /_mock/limits sets them.
+    rateLimits = S.Map(keys=S.Str(validate=S.one_of(tuple(RATE_GROUPS))), values=S.Nested(RateLimitSchema))
     workflows = S.List(S.Str())
     segments = S.List(S.Obj())
     settings = S.Obj()

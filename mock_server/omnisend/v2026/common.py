@@ -6,7 +6,7 @@ filters; the mechanisms are core.paging, core.filters and core.query_cursor.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,8 +157,9 @@ class OffsetList:
 
 
 def read_offset_page(row: OffsetList, collection: Collection, path: str,
-                     context: Mapping[str, Any] | None = None) -> tuple[ListResult, dict[str, Any]]:
-    """Read one offset page; ``paging`` is ``{limit, offset, next?, previous?}`` with absolute links."""
+                     keep: Callable[[dict[str, Any]], bool] | None = None) -> tuple[ListResult, dict[str, Any]]:
+    """Read one offset page of the records ``keep`` admits (all by default); ``paging`` is
+    ``{limit, offset, next?, previous?}`` with absolute links."""
     args = query_args()
     raw_sort = _first(args, "sort")
     if raw_sort is not None and raw_sort not in row.sorts:
@@ -168,7 +169,10 @@ def read_offset_page(row: OffsetList, collection: Collection, path: str,
                     default_order=order, default_descending=descending, filters=row.filters)
     mock = ctx()
     core_args = [(k, v) for k, v in args if k != "sort"]
-    query = parse_list_query(spec, core_args, mock.codec, {"brand": brand(), **(context or {})})
+    query = parse_list_query(spec, core_args, mock.codec, {"brand": brand()})
+    if keep is not None:
+        chosen = query.predicate
+        query.predicate = keep if chosen is None else (lambda record: keep(record) and chosen(record))
     result = run_list(spec, collection, query, mock.codec)
     base = mock.settings.public_url or _host()
     paging: dict[str, Any] = {"limit": result.limit, "offset": result.offset}

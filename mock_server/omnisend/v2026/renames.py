@@ -74,6 +74,10 @@ def contact_input(brand: Brand, data: Record, target: str | None) -> Record:
         for key in ("consent", "sendWelcomeMessage"):
             if key in given:
                 ident[key] = clone(given[key])
+        if target is None:
+            # sendWelcomeMessage defaults to true (C-contacts); it counts for a new contact only, so an
+            # update never re-sends the welcome (mock decision).
+            ident.setdefault("sendWelcomeMessage", True)
         idents.append(ident)
     out["identifiers"] = idents
     return out
@@ -81,8 +85,13 @@ def contact_input(brand: Brand, data: Record, target: str | None) -> Record:
 
 def product(record: Record) -> Record:
     """The ``Product`` of a stored product: the v5 mapping, unset and empty strings omitted."""
-    rendered = products_v5.render(record)
-    return _drop_empty(rendered)  # type: ignore[no-any-return]
+    rendered: Record = _drop_empty(products_v5.render(record))
+    for variant in rendered.get("variants", []):
+        # The contract requires a variant url; a variant written through v3 may have none: it shows the
+        # product's (mock decision).
+        if "url" not in variant and "url" in rendered:
+            variant["url"] = rendered["url"]
+    return rendered
 
 
 def _drop_empty(value: Any) -> Any:

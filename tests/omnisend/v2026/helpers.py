@@ -7,8 +7,9 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from mock_server.core.context import MockContext
 from mock_server.omnisend.v2026 import constants as C
-from tests.conftest import OMNISEND_KEY, OMNISEND_READONLY_KEY
+from tests.conftest import OMNISEND_KEY, OMNISEND_READONLY_KEY, snapshot
 from tests.omnisend.v2026.contract import check
 
 API = {"Authorization": f"{C.API_KEY_SCHEME} {OMNISEND_KEY}", C.VERSION_HEADER: C.VERSION}
@@ -48,3 +49,12 @@ def assert_problem(response: TestResponse, expected: dict[str, Any]) -> None:
     assert response.status_code == expected["status"], response.get_data(as_text=True)
     assert response.headers["Content-Type"] == C.CT_JSON
     assert response.get_json() == expected, response.get_data(as_text=True)
+
+
+def assert_refused(client: FlaskClient, mock: MockContext, method: str, path: str, body: Any,
+                   errors: list[tuple[str, str, str]]) -> None:
+    """A 400 validation problem listing exactly ``errors``, and nothing stored changed."""
+    before = snapshot(mock)
+    response = call(client, method, path, json=body)
+    assert_problem(response, invalid(response, *errors))
+    assert snapshot(mock) == before

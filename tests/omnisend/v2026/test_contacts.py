@@ -11,7 +11,7 @@ from mock_server.core.context import MockContext
 from mock_server.omnisend.v2026 import constants as C
 from tests.conftest import snapshot
 from tests.omnisend.catalog import NOW
-from tests.omnisend.v2026.helpers import assert_problem, call, invalid, problem
+from tests.omnisend.v2026.helpers import assert_problem, assert_refused, call, invalid, problem
 
 ANNA = "65b2a0c1d2e3f4a5b6c7d000"
 JONAS = "65b2a0c1d2e3f4a5b6c7d001"
@@ -86,10 +86,7 @@ def test_post_phone_only_contact_starts_non_subscribed(client: FlaskClient) -> N
 ])
 def test_post_validation_reports_every_field(client: FlaskClient, mock: MockContext, payload: dict[str, Any],
                                              errors: list[tuple[str, str, str]]) -> None:
-    before = snapshot(mock)
-    response = call(client, "POST", "/contacts", json=payload)
-    assert_problem(response, invalid(response, *errors))
-    assert snapshot(mock) == before
+    assert_refused(client, mock, "POST", "/contacts", payload, errors)
 
 
 def test_post_whose_only_identifier_belongs_to_someone_else_is_a_400(client: FlaskClient, mock: MockContext) -> None:
@@ -168,3 +165,13 @@ def test_tag_request_errors(client: FlaskClient, mock: MockContext, payload: dic
         response = call(client, method, "/contacts/tags", json=payload)
         assert_problem(response, invalid(response, *errors))
     assert snapshot(mock) == before
+
+
+def test_new_subscribed_contact_gets_the_welcome_unless_told_not_to(client: FlaskClient, mock: MockContext) -> None:
+    call(client, "POST", "/contacts", json=_new("welcome@example.com"))
+    quiet = _new("quiet@example.com")
+    quiet["identifiers"][0]["sendWelcomeMessage"] = False
+    call(client, "POST", "/contacts", json=quiet)
+    call(client, "POST", "/contacts", json=_new("welcome@example.com", firstName="Again"))  # an update
+    outbox = mock.tenant("omnisend", "64a1f0c2e4b0a1b2c3d4e5f6").extra.get("outbox", [])  # type: ignore[union-attr]
+    assert [(e["workflow"], e["email"]) for e in outbox] == [("welcome", "welcome@example.com")]

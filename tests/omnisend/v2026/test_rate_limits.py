@@ -67,3 +67,28 @@ def test_limits_are_adjustable_per_group(client: FlaskClient, mock: MockContext)
         assert call(client, "POST", "/contacts/tags", json=TAGS).status_code == 202
     client.post("/_mock/reset")
     assert client.get(path).get_json()["rateLimits"] is None
+
+
+def test_fixtures_can_preset_a_group_budget(client: FlaskClient) -> None:
+    brand = {"brandID": "bbbbbbbbbbbbbbbbbbbbbbbb", "apiKeys": [{"key": "fixture-key"}],
+             "rateLimits": {"contact-tags": {"limit": 1, "window": 60}}}
+    assert client.post("/_mock/fixtures", json={"omnisend": [{"tenant": brand}]}).status_code == 200
+    headers = {"Authorization": f"{C.API_KEY_SCHEME} fixture-key", C.VERSION_HEADER: C.VERSION}
+    assert call(client, "POST", "/contacts/tags", json=TAGS, headers=headers).status_code == 202
+    assert call(client, "POST", "/contacts/tags", json=TAGS, headers=headers, contract=False).status_code == 429
+    bad = dict(brand, rateLimits={"tagz": {"limit": 1}})
+    refused = client.post("/_mock/fixtures", json={"omnisend": [{"tenant": bad}]})
+    assert refused.status_code == 400 and "rateLimits" in refused.get_data(as_text=True)
+
+
+def test_a_group_with_two_windows_needs_both(client: FlaskClient, mock: MockContext,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # The shape analytics uses (10/min and 55/24 h); here 3 per minute and 5 per hour.
+    monkeypatch.setitem(C.RATE_GROUPS, C.RATE_CONTACT_TAGS, ((3, 60.0), (5, 3600.0)))
+    for _ in range(3):
+        assert call(client, "POST", "/contacts/tags", json=TAGS).status_code == 202
+    _refused(client, "POST", "/contacts/tags", 3, 60)
+    mock.clock.advance(60)
+    for _ in range(2):
+        assert call(client, "POST", "/contacts/tags", json=TAGS).status_code == 202
+    _refused(client, "POST", "/contacts/tags", 5, 3540, "3600 seconds")

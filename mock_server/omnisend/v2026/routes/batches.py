@@ -78,8 +78,9 @@ def register(bp: Blueprint) -> None:
         if endpoint in C.BATCH_ENDPOINTS:
             require_scope(_scope(endpoint, False))
         b = brand()
-        result, paging = read_offset_page(BATCHES, batches.collection(b, VERSION), "/api/batches")
-        items = [batches.render(r) for r in result.items if batches.visible(b, r)]
+        result, paging = read_offset_page(BATCHES, batches.collection(b, VERSION), "/api/batches",
+                                          keep=lambda record: batches.visible(b, record))  # 7-day retention
+        items = [batches.render(r) for r in result.items]
         return json_response({"batches": items, "paging": paging})
 
     @bp.get("/api/batches/<batch_id>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g
 
-from mock_server.core.http import json_response
+from mock_server.core.http import empty_response, json_response
 from mock_server.omnisend.backend import brands
 from mock_server.omnisend.v2026 import constants as C
 from mock_server.omnisend.v2026 import renames
@@ -28,10 +28,10 @@ def register(bp: Blueprint) -> None:
     @bp.post("/api/brands/current")
     @operation("brands.write", body=V2026ConnectBrandSchema, bearer_only=True)
     def api_connect_brand() -> Response:
-        """Connect a store (Bearer only); answers the brand as stored (mock decision)."""
+        """Connect a store (Bearer only); 200 with no body, as the contract declares no content."""
         if g.get("auth_scheme") != C.BEARER_SCHEME:
             # C-brands lists no ApiKeyAuth here; with an API key: 403 (mock decision, §5.6).
             raise Problem(403, C.DETAIL_BEARER_ONLY)
         b = brand()
         brands.connect_store(b, load_body(_connect))
-        return json_response(renames.brand_view(brands.render(b)))
+        return empty_response(200)
