@@ -78,7 +78,8 @@ def test_enabled_automation_refuses_patch(client: FlaskClient) -> None:
 def test_enroll_existing_conflict_problem(client: FlaskClient) -> None:
     response = call(client, "POST", f"/automations/{WELCOME}/enable", json={"enrollExisting": True})
     assert_problem(response, problem(response, 409, M.ERR_AUTOMATION_ENABLE, errors=[
-        ("enrollExisting", M.ERR_ENROLL_CODE, "enrollExisting is not supported for the 'subscribed to marketing' trigger")]))
+        ("enrollExisting", M.ERR_ENROLL_CODE,
+         "enrollExisting is not supported for the 'subscribed to marketing' trigger")]))
 
 
 def test_disable_needs_its_body(client: FlaskClient) -> None:
