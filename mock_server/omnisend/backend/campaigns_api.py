@@ -51,8 +51,12 @@ def find(brand: Brand, campaign_id: str) -> Record:
 
 
 def render(record: Record) -> Record:
-    """The Campaign answer (internal bookkeeping left out, unset fields omitted)."""
-    return {key: clone(record[key]) for key in OUTPUT if record.get(key) is not None}
+    """The Campaign answer (internal bookkeeping left out, unset fields omitted, an undecided A/B test
+    without ``result``)."""
+    out = {key: clone(record[key]) for key in OUTPUT if record.get(key) is not None}
+    if out.get("abTest") and out["abTest"].get("result") is None:
+        out["abTest"].pop("result", None)
+    return out
 
 
 def get(brand: Brand, campaign_id: str) -> Record:

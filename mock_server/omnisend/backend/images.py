@@ -89,8 +89,9 @@ def _jpeg_size(data: bytes) -> tuple[int | None, int | None]:
 
 
 def render(record: Record, base_url: str) -> Record:
-    """The Image answer; an uploaded file's ``url`` is the sandbox's own address for it."""
-    out = {key: record.get(key) for key in OUTPUT}
+    """The Image answer; an uploaded file's ``url`` is the sandbox's own address for it. What the sandbox
+    cannot know about an image registered by URL (it never fetches it: size, dimensions) is omitted."""
+    out = {key: record[key] for key in OUTPUT if record.get(key) is not None}
     if record.get("path"):
         out["url"] = base_url.rstrip("/") + record["path"]
     return out

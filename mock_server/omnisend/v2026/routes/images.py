@@ -46,8 +46,12 @@ def register(bp: Blueprint) -> None:
     def api_upload_image() -> Response:
         """Upload a JPEG, PNG, GIF or WebP file of at most 5 MB as multipart/form-data (201)."""
         given = request.files.get("file")
-        data = given.read() if given is not None else None
-        filename = given.filename if given is not None else None
+        data, filename = None, None
+        if given is not None:
+            try:
+                data, filename = given.read(), given.filename
+            finally:
+                given.close()  # large parts are spooled to a temporary file
         return json_response(rules.upload(brand(), data, filename, request.form.get("name"), _base()), 201)
 
     @bp.get("/api/images/<image_id>")

@@ -66,7 +66,7 @@ def test_create_read_statistics_follow_the_data(client: FlaskClient) -> None:
 
 
 def test_statistics_of_a_fixture_segment(client: FlaskClient) -> None:
-    # Fixture contacts tagged vip and subscribed to email: Anna and Rasa (…d000, …d004).
+    # Fixture contacts tagged vip and subscribed to email: Anna and Marta (…d000, …d004).
     assert call(client, "GET", f"/segments/{VIP}/statistics").get_json() == {"contactsCount": 2}
 
 
