@@ -1,5 +1,8 @@
 """What an enabled automation does (§5.9): triggers, runs, waits on the mock clock, steps in the outbox.
 
+Matching lives in ``automation_matching``; enable / disable (and enrolling existing contacts) in
+``automation_switch``.
+
 A run is one contact inside one flow. Its ``queue`` holds the ids of the blocks still to do; a split or
 A/B block puts its chosen branch in front, so branches rejoin on the blocks after them. A delay sets
 ``dueAt`` (mock seconds) and the run rests until :func:`run_due` finds it due, which the drain, the
@@ -16,14 +19,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mock_server.core.clock import iso_ms
-from mock_server.core.errors import ValidationFailed
 from mock_server.core.store import CollectionSpec, clone
 from mock_server.omnisend import marketing_constants as M
 from mock_server.omnisend.backend import Brand, email_content, register_collection, segments, webhooks
 from mock_server.omnisend.backend import automations as flows
 from mock_server.omnisend.backend import contacts as contact_rules
-from mock_server.omnisend.backend.events import add_event_hook, event_moment, events_of
-from mock_server.omnisend.backend.problems import Conflict
+from mock_server.omnisend.backend.automation_matching import audience_ok, event_filter_ok, event_matches, group_ok
+from mock_server.omnisend.backend.events import add_event_hook, events_of
 
 Record = dict[str, Any]
 RUNS = "automationRuns"
@@ -36,91 +38,6 @@ def _by_contact(record: Record) -> list[Any]:
 
 
 register_collection(RUNS, CollectionSpec(lookups={"contact": _by_contact}))
-
-
-# -- matching ------------------------------------------------------------------------------------------
-def _resolve(data: Any, field: str) -> list[Any]:
-    parts = [p for p in field.split(".") if p]
-    if parts and parts[0] == "properties" and isinstance(data, dict) and "properties" not in data:
-        parts = parts[1:]
-    found = [data]
-    for part in parts:
-        nxt: list[Any] = []
-        for value in found:
-            if part == "[]" and isinstance(value, list):
-                nxt.extend(value)
-            elif isinstance(value, dict) and part in value:
-                nxt.append(value[part])
-        found = nxt
-    return found
-
-
-def _test(op: str, value: Any, want: Any) -> bool:
-    if op in ("eq", "neq"):
-        same = str(value).lower() == str(want).lower() if isinstance(value, str) and isinstance(want, str) \
-            else value == want
-        return same if op == "eq" else not same
-    if op in M.NUMERIC_OPERATORS:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return False
-        return bool({"gt": value > want, "gte": value >= want, "lt": value < want, "lte": value <= want}[op])
-    text, wanted = str(value).lower(), str(want).lower()
-    if op == "contains":
-        return wanted in text if not isinstance(value, list) else want in value
-    if op == "notContains":
-        return wanted not in text if not isinstance(value, list) else want not in value
-    if op == "startsWith":
-        return text.startswith(wanted)
-    if op == "endsWith":
-        return text.endswith(wanted)
-    if op == "in":
-        return isinstance(want, list) and value in want
-    if op == "notIn":
-        return isinstance(want, list) and value not in want
-    return False
-
-
-def event_filter_ok(data: Any, item: Record) -> bool:
-    """One event filter against an event (its properties, or the whole entry for top-level fields)."""
-    values = _resolve(data, item["field"])
-    if item["operator"] == "exists":
-        return bool(values) and values[0] is not None
-    if item["operator"] == "notExists":
-        return not values or values[0] is None
-    return any(_test(item["operator"], v, item.get("value")) for v in values)
-
-
-def group_ok(group: Record | None, test: Any) -> bool:
-    """A ``{logicalOperator, filters}`` group with ``test(filter)``; no group passes."""
-    if not group:
-        return True
-    results = [test(f) for f in group.get("filters") or []]
-    return any(results) if group.get("logicalOperator") == "or" else all(results)
-
-
-def _event_matches(condition: Record, entry: Record) -> bool:
-    if condition.get("event") != entry.get("eventName"):
-        return False
-    if condition.get("origin") and condition["origin"] != entry.get("origin"):
-        return False
-    properties = entry.get("properties") or {}
-    return all(group_ok(g, lambda f: event_filter_ok(properties, f)) for g in condition.get("filterGroups") or [])
-
-
-def audience_ok(brand: Brand, contact: Record, item: Record) -> bool:
-    """One audience (contact) filter: segmentID, tag, dateAdded, name and address fields, gender."""
-    field, op, want = item["field"], item["operator"], item.get("value")
-    if field == "segmentID":
-        inside = contact["contactID"] in segments.members(brand, str(want))
-        return inside if op == "eq" else not inside
-    if field == "tag":
-        has = str(want).lower() in [t.lower() for t in contact.get("tags") or []]
-        return has if op == "eq" else not has
-    if field == "dateAdded":
-        day = str(contact.get("createdAt") or "")[:10]
-        return {"eq": day == want, "neq": day != want, "gt": day > str(want), "lt": day < str(want)}.get(op, False)
-    value = contact.get("countryCode") if field == "country" else contact.get(field)
-    return _test(op, value or "", want)
 
 
 # -- triggers ------------------------------------------------------------------------------------------
@@ -146,11 +63,11 @@ def on_event(brand: Brand, entry: Record) -> None:
     for automation in _enabled(brand):
         for run in _runs_of(brand, contact_id, automation["id"]):
             if run["status"] in ("active", "waiting") and any(
-                    _event_matches({"event": x["event"], "origin": x.get("origin"),
+                    event_matches({"event": x["event"], "origin": x.get("origin"),
                                     "filterGroups": [x["filterGroup"]] if x.get("filterGroup") else []}, entry)
                     for x in automation.get("exitConditions") or []):
-                _finish(brand, run, "exited", reason=f"exit condition: {entry['eventName']}")
-        if _event_matches(automation["trigger"]["condition"], entry):
+                finish(brand, run, "exited", reason=f"exit condition: {entry['eventName']}")
+        if event_matches(automation["trigger"]["condition"], entry):
             enter(brand, automation, contact_id, entry)
     _check_segments(brand, contact_id)
 
@@ -164,7 +81,7 @@ def on_contact(brand: Brand, contact: Record, before: str) -> None:
     _check_segments(brand, contact["contactID"])
 
 
-def _segment_of(automation: Record) -> str | None:
+def segment_of(automation: Record) -> str | None:
     condition = automation["trigger"]["condition"]
     if condition["event"] != M.TRIGGER_ENTERED_SEGMENT:
         return None
@@ -175,7 +92,7 @@ def _segment_of(automation: Record) -> str | None:
     return None
 
 
-def _known_members(brand: Brand) -> dict[str, list[str]]:
+def known_members(brand: Brand) -> dict[str, list[str]]:
     found: dict[str, list[str]] = brand.tenant.extra.setdefault("automationSegmentMembers", {})
     return found
 
@@ -184,9 +101,9 @@ def _check_segments(brand: Brand, contact_id: str) -> None:
     contact = brand.col("contacts").peek(contact_id)
     if contact is None:
         return
-    known = _known_members(brand)
+    known = known_members(brand)
     for automation in _enabled(brand):
-        segment_id = _segment_of(automation)
+        segment_id = segment_of(automation)
         if segment_id is None:
             continue
         members = known.setdefault(automation["id"], [])
@@ -211,7 +128,7 @@ def enter(brand: Brand, automation: Record, contact_id: str, entry: Record | Non
     inactivity = trigger.get("inactivitySettings")
     if inactivity:
         waiting = next((r for r in runs if r["status"] == "waiting"), None)
-        due = brand.now_ts() + _seconds(inactivity["duration"])
+        due = brand.now_ts() + seconds(inactivity["duration"])
         if waiting is not None:
             waiting.update({"dueAt": due, "event": _event_view(entry), "updatedAt": brand.now()})
             brand.col(RUNS).replace(waiting["runID"], waiting)
@@ -223,7 +140,7 @@ def enter(brand: Brand, automation: Record, contact_id: str, entry: Record | Non
                    "dueAt": None, "event": _event_view(entry), "enteredAt": brand.now(),
                    "enteredTs": started_at if started_at is not None else brand.now_ts(), "updatedAt": brand.now()}
     if inactivity:
-        run["dueAt"] = brand.now_ts() + _seconds(inactivity["duration"])
+        run["dueAt"] = brand.now_ts() + seconds(inactivity["duration"])
     brand.col(RUNS).insert(run["runID"], run)
     _record(brand, run, M.OUT_AUTOMATION, {"step": "entered", "trigger": trigger["condition"]["event"],
                                            "eventID": (entry or {}).get("eventID")})
@@ -246,7 +163,7 @@ def _frequency_ok(brand: Brand, automation: Record, runs: list[Record]) -> bool:
     if limiter["mode"] == "once":
         return False
     last = max(float(r.get("enteredTs") or 0) for r in runs)
-    return brand.now_ts() - last >= _seconds({"amount": limiter["duration"]["amount"],
+    return brand.now_ts() - last >= seconds({"amount": limiter["duration"]["amount"],
                                                "units": limiter["duration"]["units"]})
 
 
@@ -265,7 +182,7 @@ def _overlap_ok(brand: Brand, automation: Record, contact_id: str) -> bool:
     return True
 
 
-def _seconds(duration: Record) -> float:
+def seconds(duration: Record) -> float:
     return float(duration["amount"]) * M.DELAY_UNITS[duration["units"]]
 
 
@@ -295,7 +212,7 @@ def _advance(brand: Brand, run: Record) -> int:
     automation = brand.col(flows.COLLECTION).peek(run["automationID"])
     steps = 0
     if automation is None or (not automation["isEnabled"] and run.get("mode") != "keep"):
-        _finish(brand, run, "exited", reason="automation disabled or deleted")
+        finish(brand, run, "exited", reason="automation disabled or deleted")
         return 0
     blocks = _index(automation)
     while run["queue"] and steps < MAX_STEPS:
@@ -308,13 +225,13 @@ def _advance(brand: Brand, run: Record) -> int:
             brand.col(RUNS).replace(run["runID"], run)
             return steps
         if outcome == "stop":
-            _finish(brand, run, "stopped", reason="contact not eligible and skipping not allowed")
+            finish(brand, run, "stopped", reason="contact not eligible and skipping not allowed")
             return steps
-    _finish(brand, run, "completed")
+    finish(brand, run, "completed")
     return steps
 
 
-def _finish(brand: Brand, run: Record, status: str, *, reason: str = "") -> None:
+def finish(brand: Brand, run: Record, status: str, *, reason: str = "") -> None:
     run.update({"status": status, "dueAt": None, "queue": [] if status != "completed" else run["queue"],
                 "updatedAt": brand.now()})
     brand.col(RUNS).replace(run["runID"], run)
@@ -380,7 +297,7 @@ def _delay_until(brand: Brand, delay: Record) -> float | None:
         return None
     zone = _zone(brand)
     if delay["mode"] == "duration":
-        target = datetime.fromtimestamp(now + _seconds(delay["duration"]), zone)
+        target = datetime.fromtimestamp(now + seconds(delay["duration"]), zone)
     else:
         hours, minutes = (int(x) for x in delay["time"].split(":"))
         local = datetime.fromtimestamp(now, zone)
@@ -461,99 +378,6 @@ def _tag(brand: Brand, contact_id: str, tag: str, *, add: bool) -> None:
     record["tags"] = [*tags, tag] if add else tags
     record["updatedAt"] = brand.now()
     brand.col("contacts").replace(contact_id, record)
-
-
-# -- enable / disable ----------------------------------------------------------------------------------
-def enable(brand: Brand, automation_id: str, data: Record | None) -> Record:
-    """POST /automations/{id}/enable: idempotent; ``enrollExisting`` by trigger type or 409."""
-    automation = flows.find(brand, automation_id)
-    enroll = bool((data or {}).get("enrollExisting"))
-    event = automation["trigger"]["condition"]["event"]
-    if enroll:
-        _check_enroll(automation, event)
-    was_enabled = automation["isEnabled"]
-    stored = flows.set_enabled(brand, automation_id, True)
-    segment_id = _segment_of(stored)
-    if segment_id is not None and not was_enabled:
-        current = segments.members(brand, segment_id)
-        _known_members(brand)[automation_id] = [] if enroll else list(current)
-        if enroll:
-            for contact_id in current:
-                _known_members(brand)[automation_id].append(contact_id)
-                enter(brand, stored, contact_id, None)
-    elif enroll and not was_enabled:
-        _enroll_from_events(brand, stored)
-    if enroll:
-        flows.mark_enrolled(brand, automation_id)
-    return flows.get(brand, automation_id)
-
-
-def _check_enroll(automation: Record, event: str) -> None:
-    def refuse(message: str) -> Conflict:
-        return Conflict(M.ERR_AUTOMATION_ENABLE, [("enrollExisting", M.ERR_ENROLL_CODE, message)])
-
-    if event in (M.TRIGGER_BIRTHDAY, M.TRIGGER_BACK_IN_STOCK, M.TRIGGER_SUBSCRIBED):
-        raise refuse(f"enrollExisting is not supported for the {event!r} trigger")
-    if event == M.TRIGGER_ENTERED_SEGMENT:
-        if automation.get("enrolled"):
-            raise refuse("existing segment members are enrolled on the first enable only")
-        return
-    first = automation["blocks"][0]
-    if first["type"] != "delay" or first["delay"]["mode"] != "duration":
-        raise refuse("the workflow must start with a delay block to enroll existing contacts")
-
-
-def _enroll_from_events(brand: Brand, automation: Record) -> None:
-    """Event trigger: contacts whose trigger event lies inside the first delay's window, timed from it."""
-    window = _seconds(automation["blocks"][0]["delay"]["duration"])
-    now = brand.now_ts()
-    for entry in sorted(brand.col("eventLog").values(), key=lambda e: event_moment(e) or 0):
-        moment = event_moment(entry)
-        if moment is None or moment < now - window or not entry.get("contactID"):
-            continue
-        if _event_matches(automation["trigger"]["condition"], entry):
-            run = enter(brand, automation, entry["contactID"], entry, started_at=moment)
-            if run is not None and run["status"] == "active" and run.get("dueAt") is not None:
-                run["dueAt"] = moment + window
-                brand.col(RUNS).replace(run["runID"], run)
-
-
-def disable(brand: Brand, automation_id: str, data: Record) -> Record:
-    """POST /automations/{id}/disable: ``keep`` lets runs finish, ``exit`` ends them now."""
-    mode = (data or {}).get("contactsInWorkflow")
-    if mode not in M.DISABLE_MODES:
-        raise ValidationFailed([(("contactsInWorkflow",), "required, one of: keep, exit")])
-    flows.find(brand, automation_id)
-    flows.set_enabled(brand, automation_id, False)
-    for run in list(brand.col(RUNS).values()):
-        if run["automationID"] != automation_id or run["status"] not in ("active", "waiting"):
-            continue
-        stored = brand.col(RUNS).get(run["runID"])
-        assert stored is not None
-        if mode == "exit":
-            _finish(brand, stored, "exited", reason="automation disabled (exit)")
-        else:
-            stored["mode"] = "keep"
-            brand.col(RUNS).replace(stored["runID"], stored)
-    return flows.get(brand, automation_id)
-
-
-def test_email(brand: Brand, automation_id: str, block_id: str, data: Record) -> None:
-    """POST /automations/{id}/blocks/{blockID}/test-email: one outbox email per recipient."""
-    recipients = (data or {}).get("recipients")
-    if not isinstance(recipients, list) or not 1 <= len(recipients) <= M.TEST_RECIPIENTS_MAX \
-            or not all(isinstance(r, str) and "@" in r for r in recipients):
-        raise ValidationFailed([(("recipients",), "1-5 email addresses are required")])
-    config = flows.email_block(brand, automation_id, block_id)
-    content = email_content.find_content(brand, config["contentID"])
-    for address in recipients:
-        found = contact_rules.find_by_email(brand, address)
-        contact = brand.col("contacts").peek(found) if found else None
-        values = email_content.contact_context(brand, contact)
-        brand.outbox({"kind": M.OUT_EMAIL, "source": "automation", "test": True, "automationID": automation_id,
-                      "blockID": block_id, "messageID": brand.new_id(), "to": address,
-                      "subject": email_content.substitute(config["subject"], values, escape=str),
-                      "html": email_content.render_design(brand, content, contact)})
 
 
 def runs(brand: Brand, automation_id: str | None = None) -> list[Record]:

@@ -10,6 +10,7 @@ from mock_server.omnisend.backend import (  # noqa: F401 - imported for their re
     Brand,
     analytics,
     automation_runs,
+    automation_switch,
     automations,
     campaign_sends,
     campaigns_api,

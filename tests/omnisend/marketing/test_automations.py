@@ -10,7 +10,7 @@ import pytest
 from mock_server.core.context import MockContext
 from mock_server.core.errors import NotFound, Unprocessable, ValidationFailed
 from mock_server.omnisend import marketing_constants as M
-from mock_server.omnisend.backend import Brand, automation_runs, automations, email_content
+from mock_server.omnisend.backend import Brand, automation_runs, automation_switch, automations, email_content
 from mock_server.omnisend.backend import contacts as contact_rules
 from mock_server.omnisend.backend.problems import Conflict
 from tests.omnisend.marketing.conftest import Receiver
@@ -84,20 +84,20 @@ def test_numeric_filter_with_a_string_value_is_a_type_mismatch(brand: Brand) -> 
 
 def test_enabled_automations_refuse_patch_and_block_replace(brand: Brand, template_id: str) -> None:
     created = _flow(brand, _email("e1", template_id))
-    automation_runs.enable(brand, created["id"], None)
+    automation_switch.enable(brand, created["id"], None)
     for call in (lambda: automations.patch(brand, created["id"], {"name": "n"}),
                  lambda: automations.replace_blocks(brand, created["id"], {"blocks": []})):
         with pytest.raises(Conflict) as caught:
             call()
         assert caught.value.message == M.ERR_AUTOMATION_ENABLED
-    automation_runs.disable(brand, created["id"], {"contactsInWorkflow": "keep"})
+    automation_switch.disable(brand, created["id"], {"contactsInWorkflow": "keep"})
     assert automations.patch(brand, created["id"], {"name": "n"})["name"] == "n"
 
 
 def test_enroll_existing_needs_a_leading_delay(brand: Brand, template_id: str) -> None:
     created = _flow(brand, _email("e1", template_id))
     with pytest.raises(Conflict) as caught:
-        automation_runs.enable(brand, created["id"], {"enrollExisting": True})
+        automation_switch.enable(brand, created["id"], {"enrollExisting": True})
     assert caught.value.message == M.ERR_AUTOMATION_ENABLE
     assert caught.value.codes == [("enrollExisting", M.ERR_ENROLL_CODE,
                                    "the workflow must start with a delay block to enroll existing contacts")]
@@ -106,7 +106,7 @@ def test_enroll_existing_needs_a_leading_delay(brand: Brand, template_id: str) -
 
 def test_copy_is_disabled_and_named(brand: Brand, template_id: str) -> None:
     created = _flow(brand, _email("e1", template_id))
-    automation_runs.enable(brand, created["id"], None)
+    automation_switch.enable(brand, created["id"], None)
     copied = automations.copy(brand, created["id"], {})
     assert (copied["name"], copied["isEnabled"]) == ("Copy of: Flow", False)
     assert copied["blocks"][0]["id"] != created["blocks"][0]["id"]
@@ -133,7 +133,7 @@ def test_a_flow_moves_with_the_clock(mock: MockContext, brand: Brand, template_i
     created = _flow(brand, _email("e1", template_id), _delay("d1", 2),
                     {"temporaryID": "t1", "type": "action", "action": {"type": "addTag", "addTag": {"value": "VIP"}}},
                     _email("e2", template_id))
-    automation_runs.enable(brand, created["id"], None)
+    automation_switch.enable(brand, created["id"], None)
     event(brand, "ann@example.com", "started checkout")
     kinds = [e["kind"] for e in outbox(brand) if e.get("automationID") == created["id"]]
     assert kinds == ["automation", "email", "wait"]
@@ -155,7 +155,7 @@ def test_disabled_flows_and_other_events_do_nothing(brand: Brand, template_id: s
     contact(brand, "ann@example.com")
     created = _flow(brand, _email("e1", template_id))
     event(brand, "ann@example.com", "started checkout")
-    automation_runs.enable(brand, created["id"], None)
+    automation_switch.enable(brand, created["id"], None)
     event(brand, "ann@example.com", "viewed product")
     assert outbox(brand, "email") == []
 
@@ -166,7 +166,7 @@ def test_trigger_filters_and_exit_conditions(mock: MockContext, brand: Brand, te
         "event": "placed order", "filterGroups": [{"logicalOperator": "and", "filters": [
             {"field": "totalPrice", "operator": "gte", "value": 50}]}]}},
         exitConditions=[{"event": "refunded order"}])
-    automation_runs.enable(brand, created["id"], None)
+    automation_switch.enable(brand, created["id"], None)
     event(brand, "ann@example.com", "placed order", {"totalPrice": 20})
     assert automation_runs.runs(brand, created["id"]) == []
     event(brand, "ann@example.com", "placed order", {"totalPrice": 80})
@@ -180,7 +180,7 @@ def test_trigger_filters_and_exit_conditions(mock: MockContext, brand: Brand, te
 def test_unsubscribed_contacts_skip_email_steps(brand: Brand, template_id: str) -> None:
     contact(brand, "ann@example.com", status="unsubscribed")
     created = _flow(brand, _email("e1", template_id))
-    automation_runs.enable(brand, created["id"], None)
+    automation_switch.enable(brand, created["id"], None)
     event(brand, "ann@example.com", "started checkout")
     assert outbox(brand, "email")[0]["skipped"] == "contact not eligible for this channel"
 
@@ -190,7 +190,7 @@ def test_inactivity_restarts_the_quiet_timer(mock: MockContext, brand: Brand, te
     created = _flow(brand, _email("e1", template_id), event_name="added product to cart",
                     trigger={"condition": {"event": "added product to cart"},
                              "inactivitySettings": {"duration": {"amount": 30, "units": "m"}}})
-    automation_runs.enable(brand, created["id"], None)
+    automation_switch.enable(brand, created["id"], None)
     event(brand, "ann@example.com", "added product to cart")
     mock.clock.advance(20 * 60)
     event(brand, "ann@example.com", "added product to cart")
@@ -205,7 +205,7 @@ def test_inactivity_restarts_the_quiet_timer(mock: MockContext, brand: Brand, te
 
 def test_subscribing_fires_the_welcome_trigger(brand: Brand, template_id: str) -> None:
     created = _flow(brand, _email("e1", template_id), event_name=M.TRIGGER_SUBSCRIBED)
-    automation_runs.enable(brand, created["id"], None)
+    automation_switch.enable(brand, created["id"], None)
     contact(brand, "new@example.com", firstName="Neil")
     assert outbox(brand, "email")[0]["subject"] == "Hello Neil"
 
@@ -219,7 +219,7 @@ def _webhook_flow(brand: Brand, url: str) -> dict[str, Any]:
 def test_webhook_is_posted_to_a_loopback_receiver(brand: Brand, receiver: Receiver) -> None:
     contact(brand, "ann@example.com")
     created = _webhook_flow(brand, receiver.url + "/hook")
-    automation_runs.enable(brand, created["id"], None)
+    automation_switch.enable(brand, created["id"], None)
     event(brand, "ann@example.com", "started checkout", {"cartID": "c-1"})
     assert len(receiver.requests) == 1
     got = receiver.requests[0]
@@ -234,7 +234,7 @@ def test_webhook_failures_and_redirects_are_recorded_not_followed(brand: Brand, 
                                                                   status: int) -> None:
     receiver.status = status
     contact(brand, "ann@example.com")
-    automation_runs.enable(brand, _webhook_flow(brand, receiver.url + "/hook")["id"], None)
+    automation_switch.enable(brand, _webhook_flow(brand, receiver.url + "/hook")["id"], None)
     event(brand, "ann@example.com", "started checkout")
     assert len(receiver.requests) == 1
     assert (outbox(brand, "webhook")[0]["status"], outbox(brand, "webhook")[0]["delivered"]) == (status, False)
@@ -242,7 +242,7 @@ def test_webhook_failures_and_redirects_are_recorded_not_followed(brand: Brand, 
 
 def test_unreachable_webhook_is_recorded_never_raised(brand: Brand) -> None:
     contact(brand, "ann@example.com")
-    automation_runs.enable(brand, _webhook_flow(brand, "http://127.0.0.1:9/nothing-listens")["id"], None)
+    automation_switch.enable(brand, _webhook_flow(brand, "http://127.0.0.1:9/nothing-listens")["id"], None)
     event(brand, "ann@example.com", "started checkout")
     entry = outbox(brand, "webhook")[0]
     assert entry["delivered"] is False and entry["error"].startswith("ConnectionError")
@@ -251,7 +251,7 @@ def test_unreachable_webhook_is_recorded_never_raised(brand: Brand) -> None:
 def test_no_webhooks_records_without_sending(brand: Brand, receiver: Receiver) -> None:
     brand.ctx.settings.webhooks = False
     contact(brand, "ann@example.com")
-    automation_runs.enable(brand, _webhook_flow(brand, receiver.url + "/hook")["id"], None)
+    automation_switch.enable(brand, _webhook_flow(brand, receiver.url + "/hook")["id"], None)
     event(brand, "ann@example.com", "started checkout")
     assert receiver.requests == []
     assert outbox(brand, "webhook")[0]["skipped"] == "webhooks disabled (--no-webhooks)"
@@ -261,8 +261,48 @@ def test_test_email_needs_an_email_block(brand: Brand, template_id: str) -> None
     created = _flow(brand, _email("e1", template_id),
                     {"temporaryID": "t", "type": "action", "action": {"type": "addTag", "addTag": {"value": "x"}}})
     email_id, tag_id = created["blocks"][0]["id"], created["blocks"][1]["id"]
-    automation_runs.test_email(brand, created["id"], email_id, {"recipients": ["qa@example.com"]})
+    automation_switch.test_email(brand, created["id"], email_id, {"recipients": ["qa@example.com"]})
     assert outbox(brand, "email")[0]["to"] == "qa@example.com" and outbox(brand, "email")[0]["test"] is True
     with pytest.raises(Unprocessable) as caught:
-        automation_runs.test_email(brand, created["id"], tag_id, {"recipients": ["qa@example.com"]})
+        automation_switch.test_email(brand, created["id"], tag_id, {"recipients": ["qa@example.com"]})
     assert caught.value.message == M.ERR_TEST_EMAIL_BLOCK
+
+
+def test_entered_segment_fires_for_new_members_only(brand: Brand, template_id: str) -> None:
+    from mock_server.omnisend.backend import segments_api
+
+    contact(brand, "old@example.com", tags=["gold"])
+    rule = [{"conditions": [{"entity": "contact", "junction": "and",
+                             "filters": [{"property": "tags", "operator": "contains", "value": "gold"}]}]}]
+    segment_id = segments_api.create(brand, {"name": "gold", "conditionGroups": rule})["segmentID"]
+    created = _flow(brand, _email("e1", template_id), trigger={"condition": {
+        "event": M.TRIGGER_ENTERED_SEGMENT, "origin": "omnisend", "filterGroups": [
+            {"logicalOperator": "and", "filters": [{"field": "segment_id", "operator": "eq", "value": segment_id}]}]}})
+    automation_switch.enable(brand, created["id"], None)
+    assert outbox(brand, "email") == []  # already a member when the flow was enabled
+    new_id = contact(brand, "new@example.com", tags=["silver"])
+    assert outbox(brand, "email") == []
+    contact_rules.patch(brand, new_id, {"tags": ["gold"]})
+    assert [e["to"] for e in outbox(brand, "email")] == ["new@example.com"]
+    with pytest.raises(Conflict):  # members are enrolled on the first enable only
+        automation_switch.disable(brand, created["id"], {"contactsInWorkflow": "keep"})
+        automation_switch.enable(brand, created["id"], {"enrollExisting": True})
+        automation_switch.disable(brand, created["id"], {"contactsInWorkflow": "keep"})
+        automation_switch.enable(brand, created["id"], {"enrollExisting": True})
+
+
+def test_enroll_existing_replays_events_inside_the_first_delay(mock: MockContext, brand: Brand,
+                                                               template_id: str) -> None:
+    contact(brand, "early@example.com")
+    contact(brand, "recent@example.com")
+    event(brand, "early@example.com", "started checkout")
+    mock.clock.advance(3 * 3600)
+    event(brand, "recent@example.com", "started checkout")
+    mock.clock.advance(3600)
+    created = _flow(brand, _delay("d1", 2), _email("e1", template_id))
+    automation_switch.enable(brand, created["id"], {"enrollExisting": True})
+    assert [r["contactID"] for r in automation_runs.runs(brand, created["id"])] == [
+        contact_rules.find_by_email(brand, "recent@example.com")]
+    mock.clock.advance(3600)  # two hours after the recent event
+    automation_runs.run_due(brand)
+    assert [e["to"] for e in outbox(brand, "email")] == ["recent@example.com"]

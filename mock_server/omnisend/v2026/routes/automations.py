@@ -6,7 +6,7 @@ from flask import Blueprint, Response
 
 from mock_server.core.filters import FilterSpec
 from mock_server.core.http import empty_response, json_response
-from mock_server.omnisend.backend import automation_runs as engine
+from mock_server.omnisend.backend import automation_switch as switch
 from mock_server.omnisend.backend import automations as rules
 from mock_server.omnisend.v2026.common import CursorList, brand, read_cursor_page
 from mock_server.omnisend.v2026.marketing_common import NAME_CONTAINS, dates, json_object
@@ -72,13 +72,13 @@ def register(bp: Blueprint) -> None:
     @operation("automations.write")
     def api_enable_automation(automation_id: str) -> Response:
         """Enable an automation (idempotent; 409 when enrollExisting does not apply)."""
-        return json_response(engine.enable(brand(), automation_id, json_object(optional=True)))
+        return json_response(switch.enable(brand(), automation_id, json_object(optional=True)))
 
     @bp.post("/api/automations/<automation_id>/disable")
     @operation("automations.write", body=OptionsSchema)
     def api_disable_automation(automation_id: str) -> Response:
         """Disable an automation; contactsInWorkflow keep|exit decides the contacts inside."""
-        return json_response(engine.disable(brand(), automation_id, json_object()))
+        return json_response(switch.disable(brand(), automation_id, json_object()))
 
     @bp.get("/api/automations/<automation_id>/utm")
     @operation("automations.read")
@@ -102,5 +102,5 @@ def register(bp: Blueprint) -> None:
     @operation("automations.write", body=OptionsSchema)
     def api_block_test_email(automation_id: str, block_id: str) -> Response:
         """Send the block's email to 1-5 recipients (204; recorded in the outbox)."""
-        engine.test_email(brand(), automation_id, block_id, json_object())
+        switch.test_email(brand(), automation_id, block_id, json_object())
         return empty_response(204)
