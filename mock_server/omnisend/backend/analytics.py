@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mock_server.core.clock import parse_date, parse_datetime, sort_time
 from mock_server.core.errors import ValidationFailed
@@ -28,12 +27,6 @@ RATES = {"failRate": "failed", "openRate": "openedUnique", "clickRate": "clicked
 
 
 # -- validation ----------------------------------------------------------------------------------------
-def _zone(brand: Brand) -> Any:
-    try:
-        return ZoneInfo(str(brand.config.get("timezone") or "UTC"))
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
 
 def _when(value: Any, zone: Any) -> datetime | None:
     if not isinstance(value, str):
@@ -47,7 +40,7 @@ def _when(value: Any, zone: Any) -> datetime | None:
 
 def _interval(brand: Brand, name: str) -> tuple[datetime, datetime]:
     """A named interval in the brand's timezone, as [from, to)."""
-    zone = _zone(brand)
+    zone = brand.zone()
     today = datetime.fromtimestamp(brand.now_ts(), zone).replace(hour=0, minute=0, second=0, microsecond=0)
     if name == "lastMonth":
         first = today.replace(day=1)
@@ -62,7 +55,7 @@ def _interval(brand: Brand, name: str) -> tuple[datetime, datetime]:
 def _range(brand: Brand, given: Any, *, statistics: bool) -> tuple[datetime, datetime] | str:
     if not isinstance(given, dict):
         return "required"
-    zone = _zone(brand)
+    zone = brand.zone()
     if not statistics and given.get("interval") is not None:
         if given["interval"] not in M.INTERVALS:
             return f"interval must be one of: {', '.join(M.INTERVALS)}"
@@ -227,7 +220,7 @@ def _run(brand: Brand, query: Record, *, statistics: bool) -> Record:
     window = _range(brand, query["dateRange"], statistics=statistics)
     assert not isinstance(window, str)
     start, end = window[0].timestamp(), window[1].timestamp()
-    zone = _zone(brand)
+    zone = brand.zone()
     dimensions = list(query.get("dimensions") or [])
     messages = [m for m in _messages(brand) if _passes(m, query.get("filters") or [])]
     counts: dict[tuple[tuple[str, str], ...], dict[str, float]] = {}

@@ -16,7 +16,6 @@ import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mock_server.core.clock import iso_ms
 from mock_server.core.store import CollectionSpec, clone
@@ -282,12 +281,6 @@ def _split_filter(brand: Brand, run: Record, contact: Record, item: Record) -> b
     return event_filter_ok(run.get("event", {}).get("properties") or {}, item)
 
 
-def _zone(brand: Brand) -> Any:
-    try:
-        return ZoneInfo(str(brand.config.get("timezone") or "UTC"))
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
 
 def _delay_until(brand: Brand, delay: Record) -> float | None:
     """When a delay ends (None for ``immediate``): a duration, or the next HH:MM in the brand's timezone
@@ -295,7 +288,7 @@ def _delay_until(brand: Brand, delay: Record) -> float | None:
     now = brand.now_ts()
     if delay["mode"] == "immediate":
         return None
-    zone = _zone(brand)
+    zone = brand.zone()
     if delay["mode"] == "duration":
         target = datetime.fromtimestamp(now + seconds(delay["duration"]), zone)
     else:
@@ -319,11 +312,7 @@ def _iso(moment: float) -> str:
 
 def _eligible(automation: Record, contact: Record, channel: str) -> bool:
     threshold = automation["settings"]["sendingThresholds"].get(channel, "subscribed")
-    status = None
-    for ident in contact.get("identifiers", []):
-        found = ident.get("channels", {}).get(channel)
-        if found is not None:
-            status = found.get("status")
+    status = contact_rules.channel_status(contact, channel)
     if status is None:
         return False
     if threshold == "subscribed" or (channel == "sms" and str(contact.get("countryCode") or "") == "US"):

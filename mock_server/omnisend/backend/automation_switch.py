@@ -8,7 +8,6 @@ from mock_server.core.errors import ValidationFailed
 from mock_server.omnisend import marketing_constants as M
 from mock_server.omnisend.backend import Brand, email_content, segments
 from mock_server.omnisend.backend import automations as flows
-from mock_server.omnisend.backend import contacts as contact_rules
 from mock_server.omnisend.backend.automation_matching import event_matches
 from mock_server.omnisend.backend.automation_runs import RUNS, enter, finish, known_members, seconds, segment_of
 from mock_server.omnisend.backend.events import event_moment
@@ -93,17 +92,6 @@ def disable(brand: Brand, automation_id: str, data: Record) -> Record:
 
 def test_email(brand: Brand, automation_id: str, block_id: str, data: Record) -> None:
     """POST /automations/{id}/blocks/{blockID}/test-email: one outbox email per recipient."""
-    recipients = (data or {}).get("recipients")
-    if not isinstance(recipients, list) or not 1 <= len(recipients) <= M.TEST_RECIPIENTS_MAX \
-            or not all(isinstance(r, str) and "@" in r for r in recipients):
-        raise ValidationFailed([(("recipients",), "1-5 email addresses are required")])
     config = flows.email_block(brand, automation_id, block_id)
-    content = email_content.find_content(brand, config["contentID"])
-    for address in recipients:
-        found = contact_rules.find_by_email(brand, address)
-        contact = brand.col("contacts").peek(found) if found else None
-        values = email_content.contact_context(brand, contact)
-        brand.outbox({"kind": M.OUT_EMAIL, "source": "automation", "test": True, "automationID": automation_id,
-                      "blockID": block_id, "messageID": brand.new_id(), "to": address,
-                      "subject": email_content.substitute(config["subject"], values, escape=str),
-                      "html": email_content.render_design(brand, content, contact)})
+    email_content.send_test_emails(brand, data, config["subject"], config["contentID"],
+                                   {"source": "automation", "automationID": automation_id, "blockID": block_id})

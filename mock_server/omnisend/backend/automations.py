@@ -21,6 +21,7 @@ from mock_server.omnisend.backend import (
 )
 from mock_server.omnisend.backend import automation_checks as checks
 from mock_server.omnisend.backend.problems import Conflict
+from mock_server.omnisend.backend.seeding import fixture_identity
 
 Record = dict[str, Any]
 COLLECTION = "automations"
@@ -274,10 +275,7 @@ def copy(brand: Brand, automation_id: str, data: Record | None) -> Record:
         block["id"] = brand.new_id()
         if block["type"] == "action" and block["action"]["type"] == "sendEmail":
             config = block["action"]["sendEmail"]
-            original = email_content.find_content(brand, config["contentID"])
-            copied = {**clone(original), "id": brand.new_id(), "locked": False, "createdAt": now, "updatedAt": now}
-            brand.col(email_content.CONTENT).insert(copied["id"], copied)
-            config["contentID"] = copied["id"]
+            config["contentID"] = email_content.duplicate_content(brand, config["contentID"])
     record.update({"id": brand.new_id(), "name": name, "isEnabled": False, "createdAt": now, "updatedAt": now,
                    "enabledAt": None, "disabledAt": None, "utm": {}, "enrolled": False})
     brand.col(COLLECTION).insert(record["id"], record)
@@ -373,11 +371,8 @@ def email_block(brand: Brand, automation_id: str, block_id: str) -> Record:
 
 def _seed(brand: Brand, record: Record) -> None:
     """A fixture automation: the POST body plus ``id``, ``createdAt`` and ``isEnabled``."""
-    data = clone(record)
-    automation_id, created_at = data.pop("id", None), data.pop("createdAt", None)
+    data, automation_id, created_at = fixture_identity(brand, COLLECTION, record)
     enabled = bool(data.pop("isEnabled", False))
-    if automation_id is not None and (not isinstance(automation_id, str) or automation_id in brand.col(COLLECTION)):
-        raise ValidationFailed([(("id",), "must be a unique string")])
     create(brand, data, automation_id=automation_id, created_at=created_at, enabled=enabled)
 
 

@@ -26,14 +26,6 @@ Record = dict[str, Any]
 UNIT_SECONDS = {"h": 3600, "d": 86400}
 
 
-def _status(contact: Record, channel: str) -> str | None:
-    for ident in contact.get("identifiers", []):
-        found = ident.get("channels", {}).get(channel)
-        if found is not None:
-            return str(found.get("status"))
-    return None
-
-
 def recipients(brand: Brand, record: Record) -> list[str]:
     """The contactIDs the campaign goes to now, in contact creation order."""
     channel = "email" if record["channel"] == "email" else "sms"
@@ -42,7 +34,8 @@ def recipients(brand: Brand, record: Record) -> list[str]:
     inside = {cid for seg in included for cid in segments.members(brand, seg)} if included else None
     outside = {cid for seg in audience.get("excludedSegmentIDs") or [] for cid in segments.members(brand, seg)}
     return [key for key, contact in brand.col("contacts").items()
-            if _status(contact, channel) == "subscribed" and (inside is None or key in inside) and key not in outside]
+            if contact_rules.channel_status(contact, channel) == "subscribed"
+            and (inside is None or key in inside) and key not in outside]
 
 
 def _deliver(brand: Brand, record: Record, contact_ids: list[str], *, variant: str | None = None) -> int:
@@ -158,23 +151,11 @@ def cancel(brand: Brand, campaign_id: str) -> None:
 def test_email(brand: Brand, campaign_id: str, data: Record) -> None:
     """POST /campaigns/{id}/test-email: email campaigns only; one outbox email per recipient (204)."""
     record = store.find(brand, campaign_id)
-    addresses = (data or {}).get("recipients")
-    if not isinstance(addresses, list) or not 1 <= len(addresses) <= M.TEST_RECIPIENTS_MAX \
-            or not all(isinstance(a, str) and "@" in a for a in addresses):
-        raise ValidationFailed([(("recipients",), "1-5 email addresses are required")])
     if record["channel"] != "email":
         raise Unprocessable(M.ERR_CAMPAIGN_CHANNEL)
-    variant = "a" if record["type"] == "abTest" else None
-    email = _email_of(record, variant)
-    content = email_content.find_content(brand, email["contentID"])
-    for address in addresses:
-        found = contact_rules.find_by_email(brand, address)
-        contact = brand.col("contacts").peek(found) if found else None
-        values = email_content.contact_context(brand, contact)
-        brand.outbox({"kind": M.OUT_EMAIL, "source": "campaign", "test": True, "campaignID": campaign_id,
-                      "messageID": brand.new_id(), "to": address,
-                      "subject": email_content.substitute(email.get("subject") or "", values, escape=str),
-                      "html": email_content.render_design(brand, content, contact)})
+    email = _email_of(record, "a" if record["type"] == "abTest" else None)
+    email_content.send_test_emails(brand, data, email.get("subject") or "", email["contentID"],
+                                   {"source": "campaign", "campaignID": campaign_id})
 
 
 def _ab(brand: Brand, campaign_id: str) -> Record:

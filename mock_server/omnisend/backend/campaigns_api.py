@@ -23,6 +23,7 @@ from mock_server.omnisend.backend import (
     updated_key,
 )
 from mock_server.omnisend.backend.problems import Conflict
+from mock_server.omnisend.backend.seeding import fixture_identity
 
 Record = dict[str, Any]
 Problems = list[tuple[tuple[str | int, ...], str]]
@@ -329,10 +330,7 @@ def copy(brand: Brand, campaign_id: str) -> Record:
     emails += [v["content"]["email"] for v in (record.get("abTest") or {}).get("variants", {}).values()]
     for email in emails:
         if email and email.get("contentID") in brand.col(email_content.CONTENT):
-            original = email_content.find_content(brand, email["contentID"])
-            copied = {**clone(original), "id": brand.new_id(), "locked": False, "createdAt": now, "updatedAt": now}
-            brand.col(email_content.CONTENT).insert(copied["id"], copied)
-            email["contentID"] = copied["id"]
+            email["contentID"] = email_content.duplicate_content(brand, email["contentID"])
     for variant in (record.get("abTest") or {}).get("variants", {}).values():
         variant["id"] = brand.new_id()
     if record.get("abTest"):
@@ -384,10 +382,7 @@ def set_utm(brand: Brand, campaign_id: str, data: Record) -> Record:
 
 def _seed(brand: Brand, record: Record) -> None:
     """A fixture campaign: the POST body plus ``id`` and ``createdAt`` (seeded as a draft)."""
-    data = clone(record)
-    campaign_id, created_at = data.pop("id", None), data.pop("createdAt", None)
-    if campaign_id is not None and (not isinstance(campaign_id, str) or campaign_id in brand.col(COLLECTION)):
-        raise ValidationFailed([(("id",), "must be a unique string")])
+    data, campaign_id, created_at = fixture_identity(brand, COLLECTION, record)
     create(brand, data, campaign_id=campaign_id, created_at=created_at)
 
 

@@ -89,6 +89,15 @@ def phones_of(record: Record) -> list[str]:
     return [i["id"] for i in record.get("identifiers", []) if i["type"] == "phone"]
 
 
+def channel_status(record: Record, channel: str) -> str | None:
+    """The status of one channel (``email``, ``sms``, ...) on the contact's identifiers, None without it."""
+    for ident in record.get("identifiers", []):
+        found = ident.get("channels", {}).get(channel)
+        if found is not None:
+            return str(found.get("status"))
+    return None
+
+
 def email_status(record: Record) -> str:
     """Return the email channel's current status ("" without an email)."""
     for ident in record.get("identifiers", []):

@@ -18,6 +18,7 @@ from mock_server.omnisend import marketing_constants as M
 from mock_server.omnisend.backend import Brand, created_key, register_collection, register_seeder, updated_key
 from mock_server.omnisend.backend import contacts as contact_rules
 from mock_server.omnisend.backend.problems import Conflict
+from mock_server.omnisend.backend.seeding import fixture_identity
 
 Record = dict[str, Any]
 TEMPLATES = "emailTemplates"
@@ -153,6 +154,32 @@ def copy_to_content(brand: Brand, template_id: str) -> str:
               "sections": clone(template["sections"]), "locked": False, "createdAt": now, "updatedAt": now}
     brand.col(CONTENT).insert(record["id"], record)
     return str(record["id"])
+
+
+def duplicate_content(brand: Brand, content_id: str) -> str:
+    """Copy content for a copied campaign or automation (which owns its own, unlocked); return the new id."""
+    now = brand.now()
+    copied = {**clone(find_content(brand, content_id)), "id": brand.new_id(), "locked": False, "createdAt": now,
+              "updatedAt": now}
+    brand.col(CONTENT).insert(copied["id"], copied)
+    return str(copied["id"])
+
+
+def send_test_emails(brand: Brand, data: Record, subject: str, content_id: str, source: Record) -> None:
+    """A test email: ``data.recipients`` (1-5 addresses) each get one outbox email, personalised when the
+    address is a contact's; ``source`` names the campaign or automation block."""
+    addresses = (data or {}).get("recipients")
+    if not isinstance(addresses, list) or not 1 <= len(addresses) <= M.TEST_RECIPIENTS_MAX \
+            or not all(isinstance(a, str) and "@" in a for a in addresses):
+        raise ValidationFailed([(("recipients",), "1-5 email addresses are required")])
+    content = find_content(brand, content_id)
+    for address in addresses:
+        found = contact_rules.find_by_email(brand, address)
+        contact = brand.col("contacts").peek(found) if found else None
+        values = contact_context(brand, contact)
+        brand.outbox({"kind": M.OUT_EMAIL, **source, "test": True, "messageID": brand.new_id(), "to": address,
+                      "subject": substitute(subject, values, escape=str),
+                      "html": render_design(brand, content, contact)})
 
 
 def find_content(brand: Brand, content_id: str) -> Record:
@@ -350,10 +377,7 @@ def _contact_from(brand: Brand, data: Record) -> Record | None:
 
 def _seed_template(brand: Brand, record: Record) -> None:
     """A fixture template: the POST body plus ``id`` and ``createdAt``."""
-    data = clone(record)
-    template_id, created_at = data.pop("id", None), data.pop("createdAt", None)
-    if template_id is not None and (not isinstance(template_id, str) or template_id in brand.col(TEMPLATES)):
-        raise ValidationFailed([(("id",), "must be a unique string")])
+    data, template_id, created_at = fixture_identity(brand, TEMPLATES, record)
     create_template(brand, data, template_id=template_id, created_at=created_at)
 
 

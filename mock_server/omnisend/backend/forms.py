@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mock_server.core.clock import parse_datetime, sort_time
 from mock_server.core.errors import NotFound, ValidationFailed
@@ -38,12 +37,6 @@ def summary(record: Record) -> Record:
     """A form in the list: ``{id, name, type, status, createdAt}``."""
     return {key: record[key] for key in ("id", "name", "type", "status", "createdAt") if key in record}
 
-
-def _zone(brand: Brand) -> Any:
-    try:
-        return ZoneInfo(str(brand.config.get("timezone") or "UTC"))
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def _range(created_from: str | None, created_to: str | None) -> tuple[float, float]:
@@ -115,7 +108,7 @@ def periodic(brand: Brand, form_id: str, created_from: str | None, created_to: s
     chosen = granularity or default
     if chosen not in M.FORM_GRANULARITIES or chosen not in allowed:
         raise ValidationFailed([(("granularity",), M.ERR_GRANULARITY.format(granularity=chosen))])
-    zone = _zone(brand)
+    zone = brand.zone()
     buckets: dict[str, list[Record]] = {}
     for item in _inside(form, start, end):
         buckets.setdefault(_period(sort_time(item["at"]) or 0.0, chosen, zone), []).append(item)

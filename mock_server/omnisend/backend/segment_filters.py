@@ -233,16 +233,8 @@ def contact_value(brand: Brand, record: Record, item: Record) -> Any:
     if prop == "custom":
         return (record.get("customProperties") or {}).get(item["name"])
     if prop == "subscriptionStatus":
-        return [_channel_status(record, ch) for ch in item["channels"]]
+        return [contact_rules.channel_status(record, ch) for ch in item["channels"]]
     return record.get(prop) or None
-
-
-def _channel_status(record: Record, channel: str) -> str | None:
-    for ident in record.get("identifiers", []):
-        found = ident.get("channels", {}).get(channel)
-        if found is not None:
-            return str(found.get("status"))
-    return None
 
 
 def _contact_filter(brand: Brand, record: Record, item: Record) -> bool:

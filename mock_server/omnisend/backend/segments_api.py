@@ -14,6 +14,7 @@ from mock_server.omnisend import marketing_constants as M
 from mock_server.omnisend.backend import Brand, created_key, register_collection, register_seeder, updated_key
 from mock_server.omnisend.backend import segment_filters as rules
 from mock_server.omnisend.backend.problems import Conflict
+from mock_server.omnisend.backend.seeding import fixture_identity
 
 Record = dict[str, Any]
 COLLECTION = "apiSegments"
@@ -131,10 +132,7 @@ def segments_of(brand: Brand, contact: Record) -> list[str]:
 
 def _seed(brand: Brand, record: Record) -> None:
     """A fixture segment: the POST body plus ``segmentID`` and ``createdAt``; seeded ready."""
-    data = clone(record)
-    segment_id, created_at = data.pop("segmentID", None), data.pop("createdAt", None)
-    if segment_id is not None and (not isinstance(segment_id, str) or segment_id in brand.col(COLLECTION)):
-        raise ValidationFailed([(("segmentID",), "must be a unique string")])
+    data, segment_id, created_at = fixture_identity(brand, COLLECTION, record, "segmentID")
     create(brand, data, segment_id=segment_id, created_at=created_at)
     stored = brand.col(COLLECTION).get(segment_id or "") if segment_id else None
     if stored is not None:
