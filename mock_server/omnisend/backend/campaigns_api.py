@@ -165,6 +165,18 @@ def _ab_problems(brand: Brand, ab: Any) -> Problems:
     return out
 
 
+def _common_problems(brand: Brand, data: Record) -> Problems:
+    """``language``, ``audience`` and ``sendingSettings``, when given (create and PATCH alike)."""
+    out: Problems = []
+    if "language" in data and not (isinstance(data["language"], str) and LANGUAGE.match(data["language"])):
+        out.append((("language",), "invalid_format, expected xx_XX"))
+    if "audience" in data:
+        out.extend(_audience_problems(brand, data["audience"]))
+    if "sendingSettings" in data:
+        out.extend(_sending_problems(brand, data["sendingSettings"]))
+    return out
+
+
 def _check_create(brand: Brand, data: Record) -> None:
     problems: Problems = []
     kind, channel = data.get("type"), data.get("channel")
@@ -174,12 +186,7 @@ def _check_create(brand: Brand, data: Record) -> None:
         problems.append((("channel",), f"required, one of: {', '.join(M.CAMPAIGN_CHANNELS)}"))
     if kind in ("regular", "abTest") and not _text(data.get("name"), M.CAMPAIGN_NAME_MAX):
         problems.append((("name",), "required, at most 250 characters"))
-    if "language" in data and not (isinstance(data["language"], str) and LANGUAGE.match(data["language"])):
-        problems.append((("language",), "invalid_format, expected xx_XX"))
-    if "audience" in data:
-        problems.extend(_audience_problems(brand, data["audience"]))
-    if "sendingSettings" in data:
-        problems.extend(_sending_problems(brand, data["sendingSettings"]))
+    problems.extend(_common_problems(brand, data))
     if kind == "regular" and channel in ("email", "sms"):
         content = data.get("content")
         if not isinstance(content, dict) or not isinstance(content.get(channel), dict):
@@ -268,12 +275,7 @@ def patch(brand: Brand, campaign_id: str, data: Record) -> Record:
     problems: Problems = []
     if "name" in data and not _text(data["name"], M.CAMPAIGN_NAME_MAX):
         problems.append((("name",), "must be 1-250 characters"))
-    if "language" in data and not (isinstance(data["language"], str) and LANGUAGE.match(data["language"])):
-        problems.append((("language",), "invalid_format, expected xx_XX"))
-    if "audience" in data:
-        problems.extend(_audience_problems(brand, data["audience"]))
-    if "sendingSettings" in data:
-        problems.extend(_sending_problems(brand, data["sendingSettings"]))
+    problems.extend(_common_problems(brand, data))
     content = data.get("content")
     if isinstance(content, dict):
         if "email" in content:
