@@ -179,16 +179,20 @@ class Sandbox:
         return result
 
     # -- journal ----------------------------------------------------------------------------------
-    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+    def journal(self, order: str = "desc", **filters: Any) -> list[dict[str, Any]]:
         """Every journalled request matching ``filters`` (vendor, tenant, method, path glob, status,
-        since, until, request_id, batch_item, fault), oldest first."""
+        since, until, request_id, batch_item, fault), newest first as the endpoint lists them, or
+        oldest first with ``order="asc"``."""
+        if order not in ("asc", "desc"):
+            raise ValueError("order must be 'asc' or 'desc'")
         params = {_JOURNAL_PARAMS.get(k, k): v for k, v in filters.items()}
         entries: list[dict[str, Any]] = []
-        while True:
-            found = self.control("GET", "/journal", params={**params, "limit": _PAGE, "offset": len(entries)})
+        while True:  # pages are read in arrival order, so requests arriving meanwhile do not shift them
+            found = self.control("GET", "/journal", params={**params, "order": "asc", "limit": _PAGE,
+                                                            "offset": len(entries)})
             entries.extend(found["items"])
             if not found["items"] or len(entries) >= found["total"]:
-                return entries
+                return entries if order == "asc" else entries[::-1]
 
     def journal_count(self, **filters: Any) -> int:
         """How many journalled requests match ``filters``."""
@@ -201,12 +205,13 @@ class Sandbox:
 
     def assert_called(self, method: str, path: str, times: int | None = None, **filters: Any
                       ) -> list[dict[str, Any]]:
-        """Assert the integration called ``method path`` (glob) ``times`` times (default: at least once);
-        batch items are not client calls and are left out unless ``batch_item`` says otherwise."""
+        """Assert the integration called ``method path`` (glob) ``times`` times (default: at least once)
+        and return those calls in the order they were made (oldest first, like a mock's call list); batch
+        items are not client calls and are left out unless ``batch_item`` says otherwise."""
         filters.setdefault("batch_item", False)
-        calls = self.journal(method=method, path=path, **filters)
+        calls = self.journal(order="asc", method=method, path=path, **filters)
         if (times is None and not calls) or (times is not None and len(calls) != times):
-            seen = [f"{e['method']} {e['path']} -> {e['status']}" for e in self.journal()][-20:]
+            seen = [f"{e['method']} {e['path']} -> {e['status']}" for e in self.journal(order="asc")][-20:]
             wanted = "at least once" if times is None else f"{times} time(s)"
             raise AssertionError(f"expected {method} {path} {wanted}, got {len(calls)}; recent calls: {seen}")
         return calls

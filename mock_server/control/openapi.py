@@ -104,7 +104,7 @@ def build_spec(app: Flask, mock: MockContext) -> dict[str, Any]:
                 "operationId": op_id, "summary": summary(view, rule.endpoint), "tags": [tag],
                 "responses": {"default": {"description": "JSON answer (errors in the vendor's envelope)"}},
             }
-            if vendor is not None and vendor.name in VENDOR_SECURITY:
+            if vendor is not None and vendor.name in VENDOR_SECURITY and not vendor.keyless:
                 operation["security"] = [{VENDOR_SECURITY[vendor.name][0]: []}]
             elif tag == "control":
                 operation["security"] = [{}, {"adminBearer": []}, {"adminHeader": []}]

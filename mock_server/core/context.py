@@ -19,7 +19,7 @@ from mock_server.core.ratelimit import RateLimiter
 from mock_server.core.store import Store, TenantState
 
 if TYPE_CHECKING:
-    from flask import Blueprint, Response
+    from flask import Blueprint, Request, Response
 
     from mock_server.core.errors import MockError
 
@@ -57,14 +57,46 @@ class Settings:
     journal_size: int = DEFAULT_SIZE
     journal_body_limit: int = DEFAULT_BODY_LIMIT
     cors_origins: list[str] = field(default_factory=lambda: list(LOOPBACK_ORIGINS))
+    # Keep state across restarts in this folder (None: in memory only, as without --state-dir).
+    state_dir: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class Vendor(ABC):
-    """One emulated API: its routes, its pipeline order, its envelope and how it seeds a tenant."""
+class PathOwner(ABC):
+    """Whoever answers a set of paths: its pipeline order and its envelope.
+
+    ``paths`` are exact paths claimed before any owner's ``prefixes`` (so Ometria's ``/api/track`` is
+    told apart from Omnisend's ``/api/...``, tracking.md §1).
+    """
 
     name: str
     prefixes: tuple[str, ...]
+    paths: tuple[str, ...] = ()
+    keyless = False  # True: no API key (the browser tracking hosts); the OpenAPI document says so
+
+    def owns(self, path: str) -> bool:
+        """Whether ``path`` is under one of the prefixes."""
+        return any(path == prefix or path.startswith(prefix + "/") for prefix in self.prefixes)
+
+    @abstractmethod
+    def render_error(self, error: MockError) -> Response:
+        """Render any error in this owner's envelope."""
+
+    @abstractmethod
+    def before_request(self, ctx: MockContext) -> None:
+        """Run the pipeline up to the view (auth, limits, routing, body)."""
+
+    def after_request(self, ctx: MockContext, response: Response) -> Response:
+        """Add the owner's response headers."""
+        return response
+
+    def preflight(self, request: Request) -> Response | None:
+        """Answer a CORS preflight this owner answers itself (None: the app's CORS rules do)."""
+        return None
+
+
+class Vendor(PathOwner):
+    """One emulated API: its routes, its pipeline order, its envelope and how it seeds a tenant."""
 
     @abstractmethod
     def blueprint(self) -> Blueprint:
@@ -83,25 +115,13 @@ class Vendor(ABC):
                                None if scopes is None else frozenset(scopes)))
         return keys
 
-    @abstractmethod
-    def render_error(self, error: MockError) -> Response:
-        """Render any error in this vendor's envelope."""
-
-    @abstractmethod
-    def before_request(self, ctx: MockContext) -> None:
-        """Run the vendor's request pipeline up to the view (auth, limits, routing, body)."""
-
-    def after_request(self, ctx: MockContext, response: Response) -> Response:
-        """Add the vendor's response headers."""
-        return response
-
-    def on_reset(self, ctx: MockContext, tenant: TenantState) -> None:  # noqa: B027 - optional hook
+    def on_reset(self, ctx: MockContext, tenant: TenantState) -> None:
         """Clear per-tenant state that lives outside the store (queues, windows)."""
 
-    def on_clock(self, ctx: MockContext) -> None:  # noqa: B027 - optional hook
+    def on_clock(self, ctx: MockContext) -> None:
         """React to a control-plane clock change (work that waited for mock time, e.g. flow delays)."""
 
-    def start_workers(self, ctx: MockContext) -> None:  # noqa: B027 - optional hook
+    def start_workers(self, ctx: MockContext) -> None:
         """Start background processing (async batch / queue modes)."""
 
     def drain(self, ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
@@ -130,18 +150,20 @@ class MockContext:
         self.keyring = KeyRing()
         self.codec = CursorCodec(self.ids.derive("cursor").token_bytes())
         self.vendors: dict[str, Vendor] = {}
+        # Path owners that are not vendors of their own (the browser tracking hosts), asked first.
+        self.surfaces: list[PathOwner] = []
         self.journal = Journal(settings.journal_size, settings.journal_body_limit)
         self.faults = FaultEngine(settings.seed)
         # The Flask app, for work that re-enters it (Omnisend batch items run as internal requests).
         self.app: Any = None
+        # mock_server.core.persistence.Persistence when state is kept in a folder (--state-dir).
+        self.persistence: Any = None
 
-    def vendor_for_path(self, path: str) -> Vendor | None:
-        """Return the vendor whose prefix ``path`` is under."""
-        for vendor in self.vendors.values():
-            for prefix in vendor.prefixes:
-                if path == prefix or path.startswith(prefix + "/"):
-                    return vendor
-        return None
+    def vendor_for_path(self, path: str) -> PathOwner | None:
+        """Return who answers ``path``: an exact ``paths`` claim first, then the first prefix owner."""
+        owners = [*self.surfaces, *self.vendors.values()]
+        return (next((o for o in owners if path in o.paths), None)
+                or next((o for o in owners if o.owns(path)), None))
 
     def tenant(self, vendor: str, tenant_id: str) -> TenantState | None:
         """Return a tenant by vendor and id."""

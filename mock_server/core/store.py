@@ -12,7 +12,7 @@ import pickle
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sortedcontainers import SortedList
 
@@ -27,6 +27,21 @@ Lookup = Callable[[Record], Iterable[Any]]
 Position = tuple[tuple[Any, ...], int]
 
 IID_ORDER = "_iid"
+# A collection's change hook: ("put", key, stored record) | ("delete", key, None) | ("rekey", old, new).
+ChangeHook = Callable[[str, str, Any], None]
+
+
+class StoreObserver(Protocol):
+    """Told of every change to stored state (the persistence layer's one hook into the store)."""
+
+    def record_changed(self, tenant: TenantState, collection: str, op: str, key: str, value: Any) -> None:
+        """A collection of ``tenant`` changed (called under the tenant's lock, after the change)."""
+
+    def tenant_reset(self, tenant: TenantState) -> None:
+        """``tenant`` went back to its seed."""
+
+    def tenants_replaced(self) -> None:
+        """A new set of tenants (and seeds) was swapped in."""
 
 
 def clone(value: Any) -> Any:
@@ -71,8 +86,9 @@ class Collection:
     The internal id is assigned on first insert and kept on replace.
     """
 
-    def __init__(self, spec: CollectionSpec | None = None) -> None:
+    def __init__(self, spec: CollectionSpec | None = None, on_change: ChangeHook | None = None) -> None:
         spec = spec or CollectionSpec()
+        self.on_change = on_change  # called after each insert / replace / delete / rekey (not load)
         self._sort_keys: dict[str, SortKey] = dict(spec.sort_keys)
         self._lookup_funcs: dict[str, Lookup] = dict(spec.lookups)
         self._lookups: dict[str, dict[Any, set[str]]] = {name: {} for name in self._lookup_funcs}
@@ -90,6 +106,8 @@ class Collection:
         iid = self._next_iid
         self._next_iid += 1
         self._put(iid, key, clone(data))
+        if self.on_change is not None:
+            self.on_change("put", key, data)
         return iid
 
     def replace(self, key: str, data: Record) -> int:
@@ -97,6 +115,8 @@ class Collection:
         iid = self._iid_by_key[key]
         self._drop(iid)
         self._put(iid, key, clone(data))
+        if self.on_change is not None:
+            self.on_change("put", key, data)
         return iid
 
     def upsert(self, key: str, data: Record) -> tuple[int, bool]:
@@ -110,6 +130,8 @@ class Collection:
         iid = self._iid_by_key[key]
         _, data = self._records[iid]
         self._drop(iid)
+        if self.on_change is not None:
+            self.on_change("delete", key, None)
         return data
 
     def rekey(self, old: str, new: str) -> None:
@@ -118,6 +140,8 @@ class Collection:
         _, data = self._records[iid]
         self._drop(iid)
         self._put(iid, new, data)
+        if self.on_change is not None:
+            self.on_change("rekey", old, new)
 
     def _put(self, iid: int, key: str, data: Record) -> None:
         self._records[iid] = (key, data)
@@ -321,6 +345,7 @@ class TenantState:
     collections: dict[str, Collection] = field(default_factory=dict)
     # JSON-like state that is not a keyed collection (logs, queues, counters).
     extra: dict[str, Any] = field(default_factory=dict)
+    observer: StoreObserver | None = None
 
     def __post_init__(self) -> None:
         for name, spec in self.collection_specs.items():
@@ -330,8 +355,20 @@ class TenantState:
         """Return the collection ``name`` (created on first use with the vendor's sort keys)."""
         found = self.collections.get(name)
         if found is None:
-            found = self.collections[name] = Collection(self._spec_for(name))
+            found = self.collections[name] = Collection(self._spec_for(name), self._hook(name))
         return found
+
+    def observe(self, observer: StoreObserver | None) -> None:
+        """Tell ``observer`` of every later change to this tenant's collections."""
+        self.observer = observer
+        for name, col in self.collections.items():
+            col.on_change = self._hook(name)
+
+    def _hook(self, name: str) -> ChangeHook | None:
+        observer = self.observer
+        if observer is None:
+            return None
+        return lambda op, key, value: observer.record_changed(self, name, op, key, value)
 
     def _spec_for(self, name: str) -> CollectionSpec | None:
         # "contacts:vip" takes the spec of "contacts": one store collection per sub-collection.
@@ -375,6 +412,14 @@ class Store:
         self.lock = threading.RLock()
         self._tenants: dict[tuple[str, str], TenantState] = {}
         self._seeds: dict[tuple[str, str], dict[str, Any]] = {}
+        self.observer: StoreObserver | None = None
+
+    def observe(self, observer: StoreObserver | None) -> None:
+        """Tell ``observer`` of every later change to stored state (the persistence hook)."""
+        with self.lock:
+            self.observer = observer
+            for tenant in self._tenants.values():
+                tenant.observe(observer)
 
     def add(self, tenant: TenantState) -> None:
         """Register a freshly seeded tenant and remember its seed."""
@@ -382,6 +427,7 @@ class Store:
             key = (tenant.vendor, tenant.tenant_id)
             self._tenants[key] = tenant
             self._seeds[key] = tenant.snapshot()
+            tenant.observe(self.observer)
 
     def replace_all(self, tenants: list[TenantState]) -> None:
         """Swap in a whole new set of seeded tenants at once (fixture reload)."""
@@ -389,6 +435,10 @@ class Store:
         with self.lock:
             self._tenants = {(t.vendor, t.tenant_id): t for t in tenants}
             self._seeds = snaps
+            for tenant in tenants:
+                tenant.observe(self.observer)
+        if self.observer is not None:
+            self.observer.tenants_replaced()
 
     def tenant(self, vendor: str, tenant_id: str) -> TenantState | None:
         """Return a tenant, or None."""
@@ -407,4 +457,6 @@ class Store:
                 if (vendor is None or v == vendor) and (tenant_id is None or t == tenant_id):
                     state.restore(self._seeds[(v, t)])
                     done.append(state)
+                    if self.observer is not None:
+                        self.observer.tenant_reset(state)
         return done

@@ -1,6 +1,7 @@
 """Every Omnisend number, header and message the mock uses, with where it comes from.
 
-Section numbers refer to ../shared/reference/omnisend.md (the binding behaviour reference).
+Section numbers refer to docs/omnisend.md (the behaviour the sandbox follows, in the project's own words;
+Omnisend's public documentation: https://api-docs.omnisend.com/).
 """
 
 from __future__ import annotations

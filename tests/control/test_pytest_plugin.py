@@ -57,6 +57,15 @@ def test_outbox_drain_and_keys(mock_server):
     assert mock_server.journal(vendor="ometria", tenant="live")[0]["status"] == 202
 
 
+def test_journal_is_newest_first_and_assert_called_in_call_order(mock_server):
+    for path in ("/v3/contacts", "/v3/products", "/v3/orders"):
+        requests.get(mock_server.url + path, headers=mock_server.omnisend_headers, timeout=5)
+    newest_first = [e["path"] for e in mock_server.journal()]
+    assert newest_first == ["/v3/orders", "/v3/products", "/v3/contacts"]
+    assert [e["path"] for e in mock_server.journal(order="asc")] == newest_first[::-1]
+    assert [e["path"] for e in mock_server.assert_called("GET", "/v3/*", times=3)] == newest_first[::-1]
+
+
 def test_omnisend_2026_client(mock_server):
     api = mock_server.omnisend_api()
     assert api.session.headers["Omnisend-Version"] == "2026-03-15"
@@ -90,14 +99,14 @@ def test_entry_point_is_registered() -> None:
 def test_user_suite_in_process(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=7)
 
 
 @pytest.mark.slow
 def test_user_suite_in_a_subprocess_through_the_entry_point(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=7)
     assert "mock_server" not in "".join(result.errlines)
 
 

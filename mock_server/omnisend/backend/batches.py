@@ -156,7 +156,7 @@ _PATHS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("v2026", "categories"): ("/api/product-categories", "categoryID"),
 }
 # 2026 has no PUT on categories (PATCH keeps omitted fields) and upserts contacts with POST: a PUT batch
-# item runs as that request (mock decision, reference 2026 §5.7).
+# item runs as that request (mock decision, omnisend-2026.md §5.7).
 _METHOD_AS = {("v2026", "categories", "PUT"): "PATCH", ("v2026", "contacts", "PUT"): "POST"}
 _EVENTS_PATH = {"v5": "/v5/events", "v2026": "/api/events"}
 

@@ -1,7 +1,8 @@
 """Every wire number, header, problem type and message of API version 2026-03-15, with its source.
 
-Section numbers refer to the team's omnisend-2026 behaviour reference (docs/omnisend-2026.md says the
-same in our own words). "(mock decision)" marks a choice no public source settles (its §7.2).
+Section numbers (§) in this package refer to docs/omnisend-2026.md, the version's behaviour in our own
+words, numbered like the team's behaviour reference. "(mock decision)" marks a choice no public source
+settles (omnisend-2026.md §7.2).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The field renames of 2026-03-15 at the edge (reference §6): the backend speaks Python words and v3's
+"""The field renames of 2026-03-15 at the edge (omnisend-2026.md §6): the backend speaks Python words and v3's
 store names; this module turns them into the 2026 wire and back.
 
 | store (v3/v5 wire)                 | 2026 wire                         |

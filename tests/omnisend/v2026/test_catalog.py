@@ -1,4 +1,4 @@
-"""Products and product categories, 2026-03-15 (reference 2026 §5.4, §5.5)."""
+"""Products and product categories, 2026-03-15 (omnisend-2026.md §5.4, §5.5)."""
 
 from __future__ import annotations
 

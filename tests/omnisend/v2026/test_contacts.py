@@ -1,4 +1,4 @@
-"""Contacts, 2026-03-15 (reference 2026 §5.1): every operation's success and documented errors."""
+"""Contacts, 2026-03-15 (omnisend-2026.md §5.1): every operation's success and documented errors."""
 
 from __future__ import annotations
 

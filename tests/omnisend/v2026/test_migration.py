@@ -1,4 +1,4 @@
-"""One brand, three generations (reference 2026 §6): a v3 client and a 2026 client take turns on the same
+"""One brand, three generations (omnisend-2026.md §6): a v3 client and a 2026 client take turns on the same
 contacts, products and categories; the renames are applied at the edge."""
 
 from __future__ import annotations

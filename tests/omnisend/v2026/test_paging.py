@@ -1,4 +1,4 @@
-"""Paging, sorting and filtering of 2026-03-15 (reference 2026 §3): cursors that carry their query and
+"""Paging, sorting and filtering of 2026-03-15 (omnisend-2026.md §3): cursors that carry their query and
 stay valid while the data changes; offset paging where the contracts say so."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Rate limits of 2026-03-15 (reference 2026 §4): per brand and endpoint group, sliding windows on the mock
+"""Rate limits of 2026-03-15 (omnisend-2026.md §4): per brand and endpoint group, sliding windows on the mock
 clock, a 429 problem with ``retryAfter`` and no rate-limit headers, adjustable through /_mock/limits."""
 
 from __future__ import annotations

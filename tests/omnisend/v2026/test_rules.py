@@ -1,4 +1,4 @@
-"""The version's rules (reference 2026 §1, §2): credentials, the version header, scopes, problem bodies."""
+"""The version's rules (omnisend-2026.md §1, §2): credentials, the version header, scopes, problem bodies."""
 
 from __future__ import annotations
 

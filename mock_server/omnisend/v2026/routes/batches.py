@@ -1,4 +1,4 @@
-"""Batches, 2026-03-15 (reference §5.7): 1..100 items run as the single 2026 requests they stand for,
+"""Batches, 2026-03-15 (omnisend-2026.md §5.7): 1..100 items run as the single 2026 requests they stand for,
 on the mock clock (sync mode: before the answer; async: the batch worker or ``/_mock/omnisend/batches/
 drain``). Scopes follow the batch's endpoint (mock decision, §1.4)."""
 

@@ -1,4 +1,4 @@
-"""Brands, 2026-03-15 (reference §5.6): the current brand; connecting a store is OAuth-only."""
+"""Brands, 2026-03-15 (omnisend-2026.md §5.6): the current brand; connecting a store is OAuth-only."""
 
 from __future__ import annotations
 

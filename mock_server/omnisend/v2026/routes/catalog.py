@@ -1,4 +1,4 @@
-"""Products and product categories, 2026-03-15 (reference §5.4, §5.5): the one catalog store of every
+"""Products and product categories, 2026-03-15 (omnisend-2026.md §5.4, §5.5): the one catalog store of every
 generation, with 2026's statuses (201 on create, 409 on a duplicate, 404 for a missing id)."""
 
 from __future__ import annotations

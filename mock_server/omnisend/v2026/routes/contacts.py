@@ -1,4 +1,4 @@
-"""Contacts, 2026-03-15 (reference §5.1): upsert 201/200, read, list, patch by id and email, bulk tags."""
+"""Contacts, 2026-03-15 (omnisend-2026.md §5.1): upsert 201/200, read, list, patch by id and email, bulk tags."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Events and event metadata, 2026-03-15 (reference §5.2, §5.3)."""
+"""Events and event metadata, 2026-03-15 (omnisend-2026.md §5.2, §5.3)."""
 
 from __future__ import annotations
 

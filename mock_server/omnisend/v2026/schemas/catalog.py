@@ -1,4 +1,4 @@
-"""Products and product categories of 2026-03-15 (C-products, C-productcategories; reference §5.4, §5.5).
+"""Products and product categories of 2026-03-15 (C-products, C-productcategories; omnisend-2026.md §5.4, §5.5).
 
 Products keep the v5 field set and bounds (the contracts' ``Product``/``Variant``); at least one
 variant stays required because every generation reads the one product store (mock decision, §5.4).

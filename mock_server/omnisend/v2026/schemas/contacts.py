@@ -1,4 +1,4 @@
-"""Contact input of 2026-03-15 (C-contacts ``ContactRequest``, ``AddTagsRequest``; reference §5.1)."""
+"""Contact input of 2026-03-15 (C-contacts ``ContactRequest``, ``AddTagsRequest``; omnisend-2026.md §5.1)."""
 
 from __future__ import annotations
 

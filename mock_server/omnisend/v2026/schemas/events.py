@@ -1,4 +1,4 @@
-"""Events, event metadata, batches and brand connection input of 2026-03-15 (reference §5.2, §5.3, §5.6,
+"""Events, event metadata, batches and brand connection input of 2026-03-15 (omnisend-2026.md §5.2, §5.3, §5.6,
 §5.7)."""
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ _SCHEMAS: dict[str, Schema] = {"v3": BatchV3Schema(), "v5": BatchV5Schema()}
 def _create(version: str) -> Response:
     raw = body()
     endpoints = batches.methods_for(version)
-    if isinstance(raw, dict) and raw.get("endpoint") in endpoints:
+    if isinstance(raw, dict) and isinstance(raw.get("endpoint"), str) and raw["endpoint"] in endpoints:
         # The scope depends on the body; checked before validation, as scope precedes it (§1.5).
         require_scope(batches.endpoint_area(raw["endpoint"]), True)
     data = load_body(_SCHEMAS[version])
