@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="reproducible ids, and the mock clock starts at 2026-01-01T00:00:00Z "
                             "(default: none, random ids and the real time)")
     serve.add_argument("--no-rate-limit", action="store_true", help="switch rate limiting off (load tests)")
+    serve.add_argument("--no-webhooks", action="store_true",
+                       help="record automation webhooks in the outbox without sending them")
     serve.add_argument("--no-unversioned-alias", action="store_true",
                        help="answer 404 for /contacts etc. instead of serving them as /v3")
     serve.add_argument("--body-cap", type=int, default=DEFAULT_BODY_CAP, metavar="BYTES",
@@ -142,6 +144,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     settings.journal_body_limit = getattr(args, "journal_body_limit", DEFAULT_BODY_LIMIT)
     settings.ometria_queue_delay = args.queue_delay
     settings.ometria_queue_rate = args.queue_rate
+    settings.webhooks = not getattr(args, "no_webhooks", False)
     return settings
 
 

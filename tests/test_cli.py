@@ -58,7 +58,7 @@ def test_serve_on_port_zero_prints_the_url_and_serves_both_apis() -> None:
         assert match and match.group(2) != "0", banner
         url = match.group(1)
         assert "omnisend-demo-key" in banner and "ometria-staging-key" in banner
-        assert re.search(r"\n  Loaded: +3 tenants, 96 records from the packaged demo data set in \d+\.\d s\n",
+        assert re.search(r"\n  Loaded: +3 tenants, 109 records from the packaged demo data set in \d+\.\d s\n",
                          banner), banner
         omnisend = requests.get(f"{url}/v3/contacts?limit=1", headers={"X-API-KEY": "omnisend-demo-key"}, timeout=5)
         assert omnisend.status_code == 200 and omnisend.headers["X-Rate-Limit-Remaining"] == "399"
@@ -178,7 +178,7 @@ def test_load_progress_in_a_log_is_a_line_every_interval(tmp_path: Path) -> None
     with progress.reporting(meter):
         create_app(Settings(fixtures=default_fixtures_dir()))
     lines = stream.getvalue().splitlines()
-    assert meter.records == 96 and 3 <= len(lines) == meter.shown
+    assert meter.records == 109 and 3 <= len(lines) == meter.shown
     assert all(re.fullmatch(r"loading fixtures: \d+ records \((omnisend/demo|ometria/(live|staging)) \w+\), \d+ s",
                             line) for line in lines), lines
     assert meter.elapsed is not None and meter.elapsed > 0.9
@@ -212,4 +212,4 @@ def test_a_load_quicker_than_the_log_interval_prints_nothing() -> None:
 def test_check_fixtures_says_what_it_loaded(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check-fixtures", str(default_fixtures_dir())]) == 0
     out = capsys.readouterr().out
-    assert re.fullmatch(r"ok: 3 tenants, 96 records from \S+ in \d+\.\d s\n", out), out
+    assert re.fullmatch(r"ok: 3 tenants, 109 records from \S+ in \d+\.\d s\n", out), out

@@ -51,6 +51,8 @@ class Settings:
     admin_token: str | None = None
     require_admin_token: bool = False
     freeze_clock: bool = False
+    # False (``serve --no-webhooks``): automation webhooks are recorded in the outbox, never sent.
+    webhooks: bool = True
     # Sandbox plane: journal ring size and body cut-off, browser origins allowed by CORS.
     journal_size: int = DEFAULT_SIZE
     journal_body_limit: int = DEFAULT_BODY_LIMIT
@@ -115,6 +117,9 @@ class Vendor(PathOwner):
 
     def on_reset(self, ctx: MockContext, tenant: TenantState) -> None:
         """Clear per-tenant state that lives outside the store (queues, windows)."""
+
+    def on_clock(self, ctx: MockContext) -> None:
+        """React to a control-plane clock change (work that waited for mock time, e.g. flow delays)."""
 
     def start_workers(self, ctx: MockContext) -> None:
         """Start background processing (async batch / queue modes)."""

@@ -19,7 +19,7 @@ from mock_server.core.store import TenantState
 from mock_server.core.worker import RateBudget, TickWorker
 from mock_server.middleware import ENV_BATCH_ITEM
 from mock_server.omnisend import constants as C
-from mock_server.omnisend.backend import Brand, batches, campaigns
+from mock_server.omnisend.backend import Brand, batches, campaigns, marketing
 from mock_server.omnisend.v3.errors import envelope
 
 # How each generation's internal request authenticates, and renders an item's own 400, by batch version.
@@ -76,6 +76,7 @@ def drain_tenant(ctx: MockContext, tenant: TenantState) -> dict[str, int]:
             done["items"] += batches.process(brand, version, batch_id, run)
             done["batches"] += 1
         done["campaigns"] = campaigns.complete_started(brand)
+        done.update(marketing.run_due(brand))
     return done
 
 
@@ -107,6 +108,7 @@ class BatchWorker(TickWorker):
             brand = Brand(ctx, tenant)
             with tenant.lock:
                 campaigns.complete_started(brand)
+                marketing.run_due(brand)
             while self.budget.available >= 1.0 and not self.stopping:
                 with tenant.lock:
                     queue = batches.pending(brand)

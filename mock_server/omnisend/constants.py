@@ -56,7 +56,9 @@ MAX_TAGS = 100
 CUSTOM_PROPERTY_NAME = r"^[a-zA-Z0-9_]{1,128}$"
 
 # §1.3 scope areas
-SCOPE_AREAS = ("contacts", "products", "orders", "carts", "events", "campaigns", "brands")
+SCOPE_AREAS = ("contacts", "products", "orders", "carts", "events", "campaigns", "brands",
+               # 2026-03-15 marketing resources (omnisend-2026 §1.4)
+               "segments", "automations", "email-templates", "images", "analytics", "forms")
 
 # §6.7 workflows enabled by default
 DEFAULT_WORKFLOWS = ("order confirmation", "welcome")

@@ -13,7 +13,13 @@ from mock_server.core.errors import ValidationFailed
 from mock_server.core.fixtures import api_key_schema, load_tenant_config, seed_resources
 from mock_server.core.store import TenantState
 from mock_server.omnisend import constants as C
-from mock_server.omnisend.backend import COLLECTIONS, Brand, register_seeder, seeders
+from mock_server.omnisend.backend import (
+    COLLECTIONS,
+    Brand,
+    marketing,  # noqa: F401 - registers the 2026 marketing resources
+    register_seeder,
+    seeders,
+)
 from mock_server.omnisend.backend import contacts as contact_rules
 from mock_server.omnisend.backend import segments as segment_rules
 from mock_server.omnisend.v3.schemas.contacts import ContactCreateSchema

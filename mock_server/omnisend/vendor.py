@@ -120,6 +120,14 @@ class Omnisend(Vendor):
         ctx.app.extensions["omnisend_batch_worker"] = worker
         worker.start()
 
+    def on_clock(self, ctx: MockContext) -> None:
+        """After a clock change: move automation runs and send campaigns the new time has made due."""
+        from mock_server.omnisend.backend import Brand, marketing
+
+        for tenant in ctx.store.tenants(C.VENDOR):
+            with tenant.lock:
+                marketing.run_due(Brand(ctx, tenant))
+
     def drain(self, ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
         """Finish every pending batch and started campaign now (all brands, or one)."""
         from mock_server.omnisend.batch_runner import drain

@@ -6,6 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server.core.context import MockContext
+from mock_server.omnisend.v2026 import constants as C2026
 from tests.conftest import BRAND_ID, OMNISEND, STAGING
 
 CONTACT = [{"@type": "contact", "id": "c-9", "email": "x@y.com", "@collection": "default"}]
@@ -14,7 +15,7 @@ CONTACT = [{"@type": "contact", "id": "c-9", "email": "x@y.com", "@collection": 
 def test_read_defaults(client: FlaskClient) -> None:
     assert client.get(f"/_mock/limits/omnisend/{BRAND_ID}").get_json() == {
         "vendor": "omnisend", "tenant": BRAND_ID, "rateLimitsEnabled": True, "rateLimit": None,
-        "rateLimits": None, "groups": ["contact-tags", "default"]}  # rateLimits: the 2026 (/api) groups
+        "rateLimits": None, "groups": sorted(C2026.RATE_GROUPS)}  # rateLimits: the 2026 (/api) groups
     body = client.get("/_mock/limits/ometria/staging").get_json()
     assert body["rateLimits"] is None and body["queueCap"] is None
     assert {"data", "push"} <= set(body["groups"])
@@ -55,7 +56,7 @@ def test_reset_restores_fixture_limits(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize("url, body, field", [
     (f"/_mock/limits/omnisend/{BRAND_ID}", {"rateLimits": {"data": {"limit": 1}}},
-     "rateLimits.data: unknown group (one of contact-tags, default)"),
+     f"rateLimits.data: unknown group (one of {', '.join(sorted(C2026.RATE_GROUPS))})"),
     (f"/_mock/limits/omnisend/{BRAND_ID}", {"queueCap": 1},
      "queueCap: not a omnisend setting (use rateLimit, rateLimits)"),
     ("/_mock/limits/ometria/staging", {"rateLimit": {"limit": 1}},

@@ -14,6 +14,9 @@ from mock_server.omnisend.batch_runner import BatchWorker
 from tests.conftest import BRAND_ID, OMNISEND, OMNISEND_READONLY_KEY, snapshot
 from tests.omnisend.contract import BATCH_OUTPUT, PAGING_NULL_LINKS, check, within
 
+# The drain also reports the marketing work the clock made due (automation steps, 2026 campaign sends).
+IDLE = {"automationSteps": 0, "campaignsSent": 0}
+
 TRAIL_REVIEW = "66a0e0f0a1b2c3d4e5f60002"  # rating: integer, required
 BAD_PARAMS = "Bad Request - invalid parameters, fields or filters"
 
@@ -419,17 +422,17 @@ class TestAsync:
         first = _create(client, [_contact("d1@example.com"), BAD_CONTACT])
         second = _create(client, [_contact("d2@example.com")], version="v5")
         result = mock.vendors["omnisend"].drain(mock, BRAND_ID)
-        assert result == {BRAND_ID: {"batches": 2, "items": 3, "campaigns": 0}}
+        assert result == {BRAND_ID: {"batches": 2, "items": 3, "campaigns": 0, **IDLE}}
         for version, batch_id in (("v3", first), ("v5", second)):
             assert client.get(f"/{version}/batches/{batch_id}", headers=OMNISEND).get_json()["status"] == "finished"
-        assert mock.vendors["omnisend"].drain(mock) == {BRAND_ID: {"batches": 0, "items": 0, "campaigns": 0}}
+        assert mock.vendors["omnisend"].drain(mock) == {BRAND_ID: {"batches": 0, "items": 0, "campaigns": 0, **IDLE}}
 
     def test_drain_control_route(self, client: FlaskClient) -> None:
         batch_id = _create(client, [_contact("c1@example.com")])
         response = client.post("/_mock/omnisend/batches/drain")
         assert response.status_code == 200
         assert response.get_json() == {"vendor": "omnisend", "tenant": None,
-                                       "drained": {BRAND_ID: {"batches": 1, "items": 1, "campaigns": 0}}}
+                                       "drained": {BRAND_ID: {"batches": 1, "items": 1, "campaigns": 0, **IDLE}}}
         assert client.get(f"/v3/batches/{batch_id}", headers=OMNISEND).get_json()["status"] == "finished"
         unknown = client.post("/_mock/omnisend/batches/drain?tenant=nope")
         assert unknown.status_code == 404

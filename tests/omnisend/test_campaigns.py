@@ -232,8 +232,9 @@ def test_read_only_key(client: FlaskClient, mock: MockContext) -> None:
     assert snapshot(mock) == before
 
 
-def test_not_served_on_v5(client: FlaskClient) -> None:
-    assert client.get("/v5/campaigns", headers=OMNISEND).status_code == 404
+def test_v5_lists_the_2026_campaigns_not_the_v3_rows(client: FlaskClient) -> None:
+    body = client.get("/v5/campaigns", headers=OMNISEND).get_json()
+    assert "6650a1b2c3d4e5f6a7b8c001" not in [c["id"] for c in body["campaigns"]]  # a v3 fixture campaign
 
 
 class TestAsync:
@@ -249,7 +250,8 @@ class TestAsync:
         # In progress: neither deletable nor startable again.
         assert client.delete(f"/v3/campaigns/{DRAFT}", headers=OMNISEND).status_code == 422
         mock.clock.advance(30)
-        assert mock.vendors["omnisend"].drain(mock) == {BRAND_ID: {"batches": 0, "items": 0, "campaigns": 1}}
+        assert mock.vendors["omnisend"].drain(mock) == {BRAND_ID: {
+            "batches": 0, "items": 0, "campaigns": 1, "automationSteps": 0, "campaignsSent": 0}}
         sent = client.get(f"/v3/campaigns/{DRAFT}", headers=OMNISEND).get_json()
         assert (sent["status"], sent["sent"], sent["endDate"]) == ("sent", 2, "2026-01-01T00:00:30.000Z")
 

@@ -73,12 +73,17 @@ def test_segment_filter_paging_follows_links(client: FlaskClient) -> None:
     assert seen == [D + "9", D + "5", D + "1"]
 
 
+# The default brand's 2026 API segments (fixtures/omnisend/demo/apiSegments.json) are the brand's segments
+# too: VIP email subscribers, shoppers in Lithuania, bought in the last 90 days.
+API_VIP, API_LT, API_BUYERS = (f"6720a000000000000000000{n}" for n in "123")
+
+
 def test_contact_output_lists_segments_in_fixture_order(client: FlaskClient) -> None:
     jonas = client.get(f"/v3/contacts/{D}1", headers=OMNISEND).get_json()
-    assert jonas["segments"] == ["seg-loyal", "seg-recent-buyers"]
+    assert jonas["segments"] == ["seg-loyal", "seg-recent-buyers", API_LT, API_BUYERS]
     anna = client.get(f"/v3/contacts/{D}0", headers=OMNISEND).get_json()
-    assert anna["segments"] == ["seg-vip"]
-    assert client.get(f"/v3/contacts/{D}2", headers=OMNISEND).get_json()["segments"] == []
+    assert anna["segments"] == ["seg-vip", API_VIP, API_LT]
+    assert client.get(f"/v3/contacts/{D}2", headers=OMNISEND).get_json()["segments"] == [API_LT]
 
 
 def test_within_days_follows_the_mock_clock(client: FlaskClient, mock: MockContext) -> None:
@@ -94,7 +99,8 @@ def test_v5_event_makes_a_contact_a_member(client: FlaskClient) -> None:
              "contact": {"email": "greta.jankute@example.com"}, "properties": {"orderID": "o-9"}}
     assert client.post("/v5/events", json=event, headers=OMNISEND).status_code == 202
     assert _ids(client, "segmentID=seg-recent-buyers") == [D + "9", D + "2", D + "1"]
-    assert client.get(f"/v3/contacts/{D}2", headers=OMNISEND).get_json()["segments"] == ["seg-recent-buyers"]
+    assert client.get(f"/v3/contacts/{D}2", headers=OMNISEND).get_json()["segments"] == [
+        "seg-recent-buyers", API_LT, API_BUYERS]
 
 
 def test_v3_custom_event_triggers_count(client: FlaskClient, mock: MockContext) -> None:

@@ -80,4 +80,7 @@ def register(bp: Blueprint) -> None:
     def clock_action() -> Response:
         """Freeze (optionally at ``at``), advance (``seconds`` or ``by``), resume, or set (``at``) the clock."""
         apply(load(_clock, json_body()))
-        return json_response(clock_state(ctx()))
+        mock = ctx()
+        for vendor in mock.vendors.values():
+            vendor.on_clock(mock)  # what waited for mock time happens now, as the clock says
+        return json_response(clock_state(mock))

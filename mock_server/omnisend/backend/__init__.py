@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mock_server.core.clock import sort_time
 from mock_server.core.resources import ResourceRegistry
@@ -32,6 +33,13 @@ class Brand(TenantView):
     def new_id(self) -> str:
         """Return a new 24-hex object id (reproducible under --seed)."""
         return self.tenant.ids.hex(24)
+
+    def zone(self) -> ZoneInfo:
+        """The brand's timezone (``tenant.json`` ``timezone``; UTC when absent or unknown)."""
+        try:
+            return ZoneInfo(str(self.config.get("timezone") or "UTC"))
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
 
     def workflow_enabled(self, name: str) -> bool:
         """Whether the brand's fixtures enable workflow ``name``."""

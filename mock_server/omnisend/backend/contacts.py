@@ -27,6 +27,24 @@ SegmentResolver = Callable[[Brand, Record], list[str]]
 _segment_resolver: list[SegmentResolver] = []
 
 
+# Reactions to a contact write (automation triggers such as "subscribed to marketing"), installed by
+# those modules at import: hook(brand, stored record, email status before the write ("" = new contact)).
+ChangeHook = Callable[[Brand, Record, str], None]
+_change_hooks: list[ChangeHook] = []
+
+
+def add_change_hook(hook: ChangeHook) -> None:
+    """Call ``hook`` after every contact create or patch."""
+    if hook not in _change_hooks:
+        _change_hooks.append(hook)
+
+
+def changed(brand: Brand, record: Record, before: str) -> None:
+    """Tell the change hooks that ``record`` was written (``before``: its email status until now)."""
+    for hook in _change_hooks:
+        hook(brand, record, before)
+
+
 def set_segment_resolver(resolver: SegmentResolver) -> None:
     """Install the function that lists the segments a contact matches."""
     _segment_resolver[:] = [resolver]
@@ -69,6 +87,15 @@ def email_of(record: Record) -> str | None:
 def phones_of(record: Record) -> list[str]:
     """Return the contact's phone identifiers."""
     return [i["id"] for i in record.get("identifiers", []) if i["type"] == "phone"]
+
+
+def channel_status(record: Record, channel: str) -> str | None:
+    """The status of one channel (``email``, ``sms``, ...) on the contact's identifiers, None without it."""
+    for ident in record.get("identifiers", []):
+        found = ident.get("channels", {}).get(channel)
+        if found is not None:
+            return str(found.get("status"))
+    return None
 
 
 def email_status(record: Record) -> str:
@@ -234,6 +261,7 @@ def create(brand: Brand, data: Record, warn: Warn = _no_warn, *, contact_id: str
     record["updatedAt"] = brand.now()
     brand.col("contacts").insert(record["contactID"], record)
     _welcome(brand, record, data)
+    changed(brand, record, "")
     return record
 
 
@@ -243,6 +271,7 @@ def patch(brand: Brand, contact_id: str, data: Record, warn: Warn = _no_warn) ->
     record = contacts.get(contact_id)
     if record is None:
         raise NotFound(C.ERR_CONTACT_NOT_FOUND.format(id=contact_id))
+    before = email_status(record)
     for index, given in enumerate(data.get("identifiers") or []):
         kind, value = given["type"], given["id"]
         channel = _channel(kind)
@@ -264,6 +293,7 @@ def patch(brand: Brand, contact_id: str, data: Record, warn: Warn = _no_warn) ->
     record["updatedAt"] = brand.now()
     contacts.replace(contact_id, record)
     _welcome(brand, record, data)
+    changed(brand, record, before)
     return record
 
 

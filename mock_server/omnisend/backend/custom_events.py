@@ -10,7 +10,7 @@ from mock_server.core.schema import sort_problems, type_message
 from mock_server.core.store import CollectionSpec, clone
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import Brand, created_key, register_collection, register_seeder
-from mock_server.omnisend.backend.events import log_event, upsert_contact
+from mock_server.omnisend.backend.events import log_event, notify, upsert_contact
 
 Record = dict[str, Any]
 Warn = Callable[[str, str], None]
@@ -122,10 +122,11 @@ def _field(name: str, value: Any) -> Record:
 def _fire(brand: Brand, definition: Record, data: Record, values: Record, warn: Warn) -> None:
     """Upsert the contact by email, then phone, and log the trigger under the event's name."""
     contact_id = upsert_contact(brand, data.get("email") or None, data.get("phone") or None, None, {}, warn)
-    log_event(brand, {"eventID": brand.new_uuid(), "eventName": definition["name"], "eventVersion": None,
-                      "origin": "api", "eventTime": brand.now(), "contactID": contact_id,
-                      "properties": clone(values), "source": "v3", "customEventID": definition["eventID"],
-                      "systemName": definition["systemName"], "warnings": []})
+    entry = log_event(brand, {"eventID": brand.new_uuid(), "eventName": definition["name"], "eventVersion": None,
+                              "origin": "api", "eventTime": brand.now(), "contactID": contact_id,
+                              "properties": clone(values), "source": "v3", "customEventID": definition["eventID"],
+                              "systemName": definition["systemName"], "warnings": []})
+    notify(brand, entry)
 
 
 def _seed(brand: Brand, record: Record) -> None:

@@ -36,6 +36,23 @@ def _by_identity(record: Record) -> Iterable[Any]:
 
 register_collection(LOG, CollectionSpec(lookups={"contact": _by_contact, "identity": _by_identity}))
 
+# What else reacts to an accepted event (automation triggers): installed by those modules at import, so
+# this module does not import them. Seeded log rows are history and notify nobody.
+EventHook = Callable[[Brand, Record], None]
+_event_hooks: list[EventHook] = []
+
+
+def add_event_hook(hook: EventHook) -> None:
+    """Call ``hook(brand, entry)`` after every accepted event (v3 custom events, v5 and 2026 events)."""
+    if hook not in _event_hooks:
+        _event_hooks.append(hook)
+
+
+def notify(brand: Brand, entry: Record) -> None:
+    """Run the event hooks for one accepted, logged event."""
+    for hook in _event_hooks:
+        hook(brand, entry)
+
 
 def event_moment(record: Record) -> float | None:
     """When a logged event happened (its ``eventTime``, else when it was received), POSIX seconds."""
@@ -140,6 +157,7 @@ def apply_opt_changes(brand: Brand, contact_id: str, contact: Record, warn: Warn
     col = brand.col("contacts")
     record = col.get(contact_id)
     assert record is not None
+    before = contact_rules.email_status(record)
     for name, status in changes:
         for index, opt in enumerate(contact.get(name) or []):
             channel = opt["channel"]
@@ -150,6 +168,7 @@ def apply_opt_changes(brand: Brand, contact_id: str, contact: Record, warn: Warn
                 continue
             contact_rules.write_status(brand, record, ident, channel, status, opt.get("createdAt"))
     col.replace(contact_id, record)
+    contact_rules.changed(brand, record, before)
 
 
 # -- v5 POST /events ---------------------------------------------------------------------------------
@@ -199,6 +218,7 @@ def accept_v5_event(brand: Brand, data: Record, warn: Warn) -> Record | None:
         "warnings": [f"{p}: {m}" for p, m in sorted(warnings)]})
     if name == C.PAID_FOR_ORDER and contact_id is not None:
         order_confirmation(brand, entry)
+    notify(brand, entry)
     return entry
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from mock_server.core.errors import ValidationFailed
 from mock_server.omnisend import constants as C
-from mock_server.omnisend.backend import Brand
+from mock_server.omnisend.backend import Brand, segment_filters, segments_api
 from mock_server.omnisend.backend import contacts as contact_rules
 from mock_server.omnisend.backend.events import event_moment, events_of
 
@@ -100,8 +100,9 @@ def matches(brand: Brand, record: Record, segment: Record) -> bool:
 
 
 def segments_for(brand: Brand, record: Record) -> list[str]:
-    """IDs of the segments the contact matches, in fixture order (the contacts resolver)."""
-    return [s["segmentID"] for s in definitions(brand) if matches(brand, record, s)]
+    """IDs of the segments the contact matches: fixture rules first, then API segments (the contacts resolver)."""
+    return [*(s["segmentID"] for s in definitions(brand) if matches(brand, record, s)),
+            *segments_api.segments_of(brand, record)]
 
 
 def find(brand: Brand, segment_id: str) -> Record | None:
@@ -113,16 +114,22 @@ def member_predicate(brand: Brand, segment_id: str) -> Callable[[Record], bool]:
     """A contact predicate for the ``segmentID`` filter; an unknown segment matches nobody."""
     segment = find(brand, segment_id)
     if segment is None:
-        return lambda record: False
+        api = brand.col(segments_api.COLLECTION).peek(segment_id)
+        if api is None:
+            return lambda record: False
+        return lambda record: segment_filters.matches(brand, record, api["conditionGroups"])
     return lambda record: matches(brand, record, segment)
+
+
+def members_known(brand: Brand, segment_id: str) -> bool:
+    """Whether ``segment_id`` names a fixture rule segment or an API segment of the brand."""
+    return find(brand, segment_id) is not None or segment_id in brand.col(segments_api.COLLECTION)
 
 
 def members(brand: Brand, segment_id: str) -> list[str]:
     """The contactIDs of a segment's members, in creation order ([] for an unknown segment)."""
-    segment = find(brand, segment_id)
-    if segment is None:
-        return []
-    return [key for key, record in brand.col("contacts").items() if matches(brand, record, segment)]
+    test = member_predicate(brand, segment_id)
+    return [key for key, record in brand.col("contacts").items() if test(record)]
 
 
 def describe(brand: Brand) -> list[Record]:

@@ -77,6 +77,7 @@ CODE_VALUE = "invalid_value"
 CODE_LENGTH = "invalid_length"
 CODE_UNKNOWN = "unknown_parameter"
 CODE_CONFLICT = "conflict"
+CODE_TYPE_MISMATCH = "type-mismatch"  # §2.2: wrong JSON type in an automation event filter
 MSG_REQUIRED = "is required"
 MSG_UNKNOWN_PARAMETER = "unknown query parameter"
 MSG_VERSION_FORMAT = "must be a date in YYYY-MM-DD form, e.g. 2026-03-15"
@@ -100,9 +101,17 @@ RATE_DEFAULT = "default"
 RATE_CONTACT_TAGS = "contact-tags"
 MINUTE = 60.0
 DAY = 24 * 3600.0
+RATE_SEGMENTS = "segments"
+RATE_SEGMENTS_WRITE = "segments-write"
+RATE_RENDER = "email-render"
+RATE_ANALYTICS = "analytics"
 RATE_GROUPS: dict[str, tuple[tuple[int, float], ...]] = {
     RATE_DEFAULT: ((400, MINUTE),),
     RATE_CONTACT_TAGS: ((60, MINUTE),),
+    RATE_SEGMENTS: ((100, MINUTE),),  # GET and DELETE /segments... (D-RATE)
+    RATE_SEGMENTS_WRITE: ((15, MINUTE),),  # POST and PUT /segments... (D-RATE)
+    RATE_RENDER: ((40, MINUTE),),  # both /render POSTs (D-RATE); one shared budget (mock decision)
+    RATE_ANALYTICS: ((10, MINUTE), (55, DAY)),  # reports + statistics share it (§4, inferred)
 }
 # Limiter buckets are named apart from v3's "api" window: /api budgets are counted on their own (mock
 # decision, §4: the 2026 gateway's per-endpoint budgets).

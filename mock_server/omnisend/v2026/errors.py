@@ -15,6 +15,7 @@ from flask import Response, g
 from mock_server.core import errors as E
 from mock_server.core.http import json_response
 from mock_server.core.schema import REQUIRED
+from mock_server.omnisend.backend.problems import Conflict as StateConflict
 from mock_server.omnisend.v2026 import constants as C
 
 FieldError = tuple[str, str, str]  # (field, code, message)
@@ -70,11 +71,13 @@ def field_name(path: Sequence[str | int]) -> str:
 
 def code_for(message: str) -> str:
     """The ``errors[].code`` for a message of the shared validation vocabulary (mock decision)."""
+    if message.startswith("type-mismatch"):
+        return C.CODE_TYPE_MISMATCH
     if message == REQUIRED or "required" in message:
         return C.CODE_REQUIRED
     if message.startswith("invalid type"):
         return C.CODE_TYPE
-    if message.startswith("invalid format"):
+    if message.startswith(("invalid format", "invalid_format")):
         return C.CODE_FORMAT
     if message.startswith(("length must", "must contain")):
         return C.CODE_LENGTH
@@ -129,6 +132,9 @@ def problem(error: E.MockError) -> dict[str, Any]:
         errors = field_errors(error)
         if errors:
             body["errors"] = [{"field": f, "code": c, "message": m} for f, c, m in errors]
+    if isinstance(error, StateConflict) and error.codes:
+        # ConflictProblem (automations enable): the reasons as errors[] items (§7.2 q15, mock decision).
+        body["errors"] = [{"field": f, "code": c, "message": m} for f, c, m in error.codes]
     if isinstance(error, RateLimitExceeded):
         body["retryAfter"] = error.retry_after
     return body

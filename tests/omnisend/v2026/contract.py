@@ -24,7 +24,10 @@ CONTRACTS = Path(__file__).resolve().parents[2] / "contracts" / "omnisend-2026-0
 BASE = "http://localhost/api"
 # Which file defines which first path segment.
 FILES = {"contacts": "contacts", "events": "events", "event-metadata": "event-metadata", "products": "products",
-         "product-categories": "productcategories", "brands": "brands", "batches": "batches"}
+         "product-categories": "productcategories", "brands": "brands", "batches": "batches",
+         "segments": "segments", "automations": "automations", "campaigns": "campaigns",
+         "email-templates": "emailtemplates", "email-content": "emailtemplates",
+         "email-universal-layouts": "emailtemplates", "images": "images", "analytics": "analytics"}
 
 
 @cache

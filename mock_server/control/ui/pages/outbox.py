@@ -27,6 +27,17 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "campaign_trigger": ("Campaign triggers", (("Event type", "event_type"), ("Event", "event_id"),
                                                ("Profile", "profile_id"), ("Email", "identity_email"))),
     "sms_double_optin": ("SMS double opt-ins", (("Phone", "phone_number"), ("Contact", "contact_id"))),
+    # Omnisend marketing (2026 automations and campaigns): one entry per step a flow or campaign carried out.
+    "email": ("Emails", (("To", "to"), ("Subject", "subject"), ("From", "source"), ("Campaign", "campaignID"),
+                         ("Automation", "automationID"), ("Skipped", "skipped"))),
+    "sms": ("SMS", (("To", "to"), ("Message", "message"), ("From", "source"), ("Skipped", "skipped"))),
+    "webhook": ("Webhooks", (("URL", "url"), ("Status", "status"), ("Delivered", "delivered"),
+                             ("Error", "error"), ("Contact", "email"))),
+    "automation": ("Automation runs", (("Automation", "automationID"), ("Step", "step"), ("Contact", "email"),
+                                       ("Reason", "reason"))),
+    "wait": ("Automation waits", (("Automation", "automationID"), ("Until", "until"), ("Contact", "email"))),
+    "tag": ("Automation tags", (("Action", "action"), ("Tag", "tag"), ("Contact", "email"))),
+    "split": ("Automation splits", (("Automation", "automationID"), ("Branch", "branch"), ("Contact", "email"))),
 }
 
 
