@@ -18,9 +18,10 @@ from mock_server.core import fixtures
 from mock_server.core.context import MockContext, Settings, Vendor
 from mock_server.core.errors import InternalError, MethodNotAllowed, MockError, RouteNotFound
 from mock_server.core.faults import CustomFault
-from mock_server.core.http import dumps, json_response
+from mock_server.core.http import REQUEST_ID_HEADER, WARNINGS_HEADER, dumps, json_response
 from mock_server.core.request import ctx as current_ctx
 from mock_server.core.request import warnings_header
+from mock_server.fastlane import FastLane
 from mock_server.middleware import ENV_BATCH_ITEM, PathNormalizer, SandboxWsgi
 
 log = logging.getLogger("mock_server")
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for vendor in ctx.vendors.values():
         vendor.start_workers(ctx)
 
-    request_ids = ctx.ids.derive("request-ids")
+    request_ids = ctx.request_ids
 
     @app.before_request
     def _pipeline() -> Response | None:
@@ -79,8 +80,8 @@ def create_app(settings: Settings | None = None) -> Flask:
             response = vendor.after_request(ctx, response)
             warnings = warnings_header()
             if warnings:
-                response.headers["X-Mock-Warnings"] = warnings
-        response.headers["X-Mock-Request-Id"] = g.get("request_id", "")
+                response.headers[WARNINGS_HEADER] = warnings
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
         cors.decorate(request, response, ctx.settings.cors_origins)
         recorder.record(ctx, response, warnings)
         return response
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _error(exc: Exception) -> Response:
         return render_error(exc)
 
+    FastLane.install(app, ctx)
     PathNormalizer.install(app, ctx)
     SandboxWsgi.install(app, ctx)
     return app

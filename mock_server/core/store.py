@@ -17,6 +17,8 @@ from typing import Any
 from sortedcontainers import SortedList
 
 from mock_server.core.ids import IdGenerator
+from mock_server.core.locking import TenantLock
+from mock_server.core.pagecache import Generations, LocalGenerations
 
 Record = dict[str, Any]
 SortKey = Callable[[Record], Any]
@@ -317,7 +319,8 @@ class TenantState:
     config: dict[str, Any]
     ids: IdGenerator
     collection_specs: Mapping[str, CollectionSpec]
-    lock: threading.RLock = field(default_factory=threading.RLock)
+    # Every write happens under this lock; its release bumps the tenant's generation (see core.locking).
+    lock: TenantLock = field(default_factory=TenantLock)
     collections: dict[str, Collection] = field(default_factory=dict)
     # JSON-like state that is not a keyed collection (logs, queues, counters).
     extra: dict[str, Any] = field(default_factory=dict)
@@ -371,10 +374,15 @@ class TenantState:
 class Store:
     """All tenants of all vendors, with the seed snapshots that ``reset`` returns to."""
 
-    def __init__(self) -> None:
+    def __init__(self, generations: Generations | None = None) -> None:
         self.lock = threading.RLock()
         self._tenants: dict[tuple[str, str], TenantState] = {}
         self._seeds: dict[tuple[str, str], dict[str, Any]] = {}
+        self.generations: Generations = generations or LocalGenerations()
+
+    def _track(self, tenant: TenantState) -> None:
+        key = (tenant.vendor, tenant.tenant_id)
+        tenant.lock.on_write = lambda: self.generations.bump(key)
 
     def add(self, tenant: TenantState) -> None:
         """Register a freshly seeded tenant and remember its seed."""
@@ -382,6 +390,8 @@ class Store:
             key = (tenant.vendor, tenant.tenant_id)
             self._tenants[key] = tenant
             self._seeds[key] = tenant.snapshot()
+            self._track(tenant)
+            self.generations.bump(key)
 
     def replace_all(self, tenants: list[TenantState]) -> None:
         """Swap in a whole new set of seeded tenants at once (fixture reload)."""
@@ -389,6 +399,9 @@ class Store:
         with self.lock:
             self._tenants = {(t.vendor, t.tenant_id): t for t in tenants}
             self._seeds = snaps
+            for tenant in tenants:
+                self._track(tenant)
+            self.generations.bump_all()
 
     def tenant(self, vendor: str, tenant_id: str) -> TenantState | None:
         """Return a tenant, or None."""

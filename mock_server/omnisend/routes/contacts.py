@@ -36,7 +36,7 @@ def register(bp: Blueprint) -> None:
     """Attach the contact routes."""
 
     @bp.get("/v3/contacts")
-    @route(scope="contacts")
+    @route(scope="contacts", cache=True)
     def v3_list_contacts() -> Response:
         return _list("v3")
 
@@ -51,7 +51,7 @@ def register(bp: Blueprint) -> None:
         return _patch_by_email()
 
     @bp.get("/v3/contacts/<contact_id>")
-    @route(scope="contacts")
+    @route(scope="contacts", cache=True)
     def v3_get_contact(contact_id: str) -> Response:
         return json_response(contacts.get(brand(), contact_id))
 
@@ -62,7 +62,7 @@ def register(bp: Blueprint) -> None:
         return json_response(contacts.patch_answer(contacts.patch(brand(), contact_id, data, warn)))
 
     @bp.get("/v5/contacts")
-    @route(scope="contacts")
+    @route(scope="contacts", cache=True)
     def v5_list_contacts() -> Response:
         return _list("v5")
 
@@ -77,7 +77,7 @@ def register(bp: Blueprint) -> None:
         return _patch_by_email()
 
     @bp.get("/v5/contacts/<contact_id>")
-    @route(scope="contacts")
+    @route(scope="contacts", cache=True)
     def v5_get_contact(contact_id: str) -> Response:
         return json_response(contacts.get(brand(), contact_id))
 
