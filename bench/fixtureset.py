@@ -46,8 +46,9 @@ def _write_array(path: Path, size: int, make: Any) -> None:
         out.write("]")
 
 
-def generate(size: int, target: Path) -> Path:
-    """Copy the default fixtures into ``target`` and give both benchmark tenants ``size`` contacts."""
+def generate(size: int, target: Path, *, ometria: bool = True) -> Path:
+    """Copy the default fixtures into ``target`` and give the demo brand (and, with ``ometria``, the live
+    account) ``size`` contacts."""
     from mock_server.core.fixtures import default_fixtures_dir
 
     shutil.copytree(default_fixtures_dir(), target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
@@ -59,6 +60,8 @@ def generate(size: int, target: Path) -> Path:
         if extra.name not in ("tenant.json", "contacts.json"):
             extra.unlink()  # the brand holds contacts only: the measurement is about contacts
     _write_array(demo / "contacts.json", size, omnisend_contact)
+    if not ometria:
+        return target
     live = target / "ometria" / "live"
     account = json.loads((live / "tenant.json").read_text(encoding="utf-8"))
     account["rateLimits"] = {group: {"limit": HIGH_LIMIT, "window": 1} for group in ("data", "push")}

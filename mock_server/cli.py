@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--public-url", default=None, help="base of absolute paging links")
     serve.add_argument("--seed", type=int, default=None, help="reproducible ids and timestamps")
     serve.add_argument("--no-rate-limit", action="store_true", help="switch rate limiting off (load tests)")
+    serve.add_argument("--no-page-cache", action="store_true",
+                       help="answer every read through the full pipeline (no answer cache; same bytes, slower)")
     serve.add_argument("--no-unversioned-alias", action="store_true", help="answer 404 for /contacts etc.")
     serve.add_argument("--body-cap", type=int, default=None, help="request body cap in bytes (default 10 MiB)")
     serve.add_argument("--batch-mode", choices=("sync", "async"), default="async",
@@ -69,7 +71,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     """Turn parsed arguments into :class:`Settings`."""
     settings = Settings(fixtures=args.fixtures, public_url=args.public_url, seed=args.seed,
                         rate_limits=not args.no_rate_limit, unversioned_alias=not args.no_unversioned_alias,
-                        omnisend_batch_mode=args.batch_mode, ometria_queue_mode=args.queue_mode)
+                        omnisend_batch_mode=args.batch_mode, ometria_queue_mode=args.queue_mode,
+                        page_cache=not args.no_page_cache)
     if args.body_cap is not None:
         settings.body_cap = args.body_cap
     host = getattr(args, "host", "127.0.0.1")

@@ -13,7 +13,7 @@ from flask import Response, g, request
 from mock_server.core.clock import iso_ms
 from mock_server.core.context import MockContext
 from mock_server.core.faults import ENV_DROP
-from mock_server.core.journal import lazy_body, mask_headers
+from mock_server.core.journal import Deferred, lazy_body, mask_headers
 from mock_server.core.limits import json_size
 from mock_server.middleware import ENV_CAPTURE, ENV_OVERRIDDEN, CapturingInput
 
@@ -74,7 +74,7 @@ def journal_entry(*, mock_time: float, request_id: str | None, vendor: str | Non
     """One journal entry (both lanes build theirs here, so they cannot drift apart)."""
     shown, body_cut, body_size = body
     return {
-        "time": iso_ms(datetime.fromtimestamp(mock_time, UTC)),
+        "time": Deferred(_iso, mock_time),
         "epoch": mock_time,
         "requestId": request_id,
         "vendor": vendor,
@@ -83,12 +83,12 @@ def journal_entry(*, mock_time: float, request_id: str | None, vendor: str | Non
         "originalMethod": original_method,
         "path": path,
         "query": query,
-        "headers": mask_headers(headers),
+        "headers": Deferred(mask_headers, list(headers)),
         "body": shown,
         "bodyTruncated": body_cut,
         "bodySize": body_size,
         "status": status,
-        "responseHeaders": None if response_headers is None else mask_headers(response_headers),
+        "responseHeaders": None if response_headers is None else Deferred(mask_headers, list(response_headers)),
         "responseBody": answer[0],
         "responseTruncated": answer[1],
         "durationMs": round((time.perf_counter() - started) * 1000, 3),
@@ -97,6 +97,10 @@ def journal_entry(*, mock_time: float, request_id: str | None, vendor: str | Non
         "fault": fault,
         "dropped": dropped,
     }
+
+
+def _iso(mock_time: float) -> str:
+    return iso_ms(datetime.fromtimestamp(mock_time, UTC))
 
 
 def _tenant_id() -> str | None:

@@ -55,10 +55,24 @@ def capture_body(data: bytes, limit: int, size: int | None = None) -> tuple[Any,
     return data.decode("utf-8", "replace"), truncated, total
 
 
-class LazyBody:
+class Deferred:
+    """A journal value computed when the journal is read, not on the request path (most entries never are)."""
+
+    __slots__ = ("_args", "_func")
+
+    def __init__(self, func: Any, *args: Any) -> None:
+        self._func = func
+        self._args = args
+
+    def value(self) -> Any:
+        """Compute the value."""
+        return self._func(*self._args)
+
+
+class LazyBody(Deferred):
     """A body kept as bytes (cut one byte past the limit) and parsed only when the journal is read.
 
-    Parsing every answer on the request path cost as much as rendering it; most entries are never read.
+    Parsing every answer on the request path cost as much as rendering it.
     """
 
     __slots__ = ("_data", "_limit", "_size")
@@ -82,9 +96,8 @@ def lazy_body(data: bytes, limit: int, size: int | None = None) -> tuple[Any, bo
 
 
 def _materialise(entry: dict[str, Any]) -> dict[str, Any]:
-    for name in ("body", "responseBody"):
-        value = entry.get(name)
-        if isinstance(value, LazyBody):
+    for name, value in entry.items():
+        if isinstance(value, Deferred):
             entry[name] = value.value()
     return entry
 
