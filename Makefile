@@ -34,9 +34,11 @@ browser:
 test: $(VENV)/.installed-dev browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# scripts/lint-js lints the browser tracking stand-ins with ESLint from npm (skipped, saying why, without npm).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check mock_server tests bench
 	$(BIN)/mypy
+	scripts/lint-js
 
 typecheck: lint
 
@@ -47,4 +49,4 @@ check-fixtures: $(VENV)/.installed-run
 	$(BIN)/mock-server check-fixtures fixtures
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .cache

@@ -8,6 +8,7 @@ its answer exists (errors included), with the teardown hook as a safety net.
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, g, request
@@ -16,19 +17,28 @@ from werkzeug.exceptions import HTTPException
 from mock_server.control import auth, cors, recorder
 from mock_server.core import fixtures
 from mock_server.core.context import MockContext, Settings, Vendor
-from mock_server.core.errors import InternalError, MethodNotAllowed, MockError, RouteNotFound
+from mock_server.core.errors import (
+    BodyTooLarge,
+    HeaderFieldsTooLarge,
+    InternalError,
+    MalformedRequest,
+    MethodNotAllowed,
+    MockError,
+    RouteNotFound,
+)
 from mock_server.core.faults import CustomFault
 from mock_server.core.http import REQUEST_ID_HEADER, WARNINGS_HEADER, dumps, json_response
+from mock_server.core.request import check_route, warnings_header
 from mock_server.core.request import ctx as current_ctx
-from mock_server.core.request import warnings_header
 from mock_server.fastlane import FastLane
-from mock_server.middleware import ENV_BATCH_ITEM, PathNormalizer, SandboxWsgi
+from mock_server.middleware import ENV_BATCH_ITEM, ENV_TRANSPORT_ERROR, PathNormalizer, SandboxWsgi
 
 log = logging.getLogger("mock_server")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build a fully seeded app; raise FixtureError (changing nothing) if the fixtures are bad."""
+    from mock_server import tracking
     from mock_server.control.routes import build_blueprint as control_blueprint
     from mock_server.control.ui import build_blueprint as dashboard_blueprint
     from mock_server.ometria.vendor import Ometria
@@ -50,9 +60,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     for vendor in (Omnisend(), Ometria()):
         ctx.vendors[vendor.name] = vendor
         app.register_blueprint(vendor.blueprint())
+    tracking.install(app, ctx)
     app.register_blueprint(control_blueprint())
     app.register_blueprint(dashboard_blueprint())
     fixtures.load_folder(ctx, settings.fixtures or fixtures.default_fixtures_dir())
+    if settings.state_dir is not None:
+        from mock_server.core.persistence import Persistence
+
+        # Before any worker or request: the saved state replaces the seed (StateError refuses start-up).
+        ctx.persistence = Persistence(ctx, settings.state_dir / "store")
+        ctx.persistence.open()
     for vendor in ctx.vendors.values():
         vendor.start_workers(ctx)
 
@@ -63,13 +80,22 @@ def create_app(settings: Settings | None = None) -> Flask:
         g.request_id = request_ids.uuid4()
         g.batch_item = bool(request.environ.get(ENV_BATCH_ITEM))
         recorder.start(ctx)
+        refused = request.environ.get(ENV_TRANSPORT_ERROR)
+        if refused is not None:
+            raise transport_error(refused, ctx.settings.body_cap)
         if cors.is_preflight(request):
             g.preflight = True
-            return cors.preflight(request, ctx.settings.cors_origins)
+            owner = ctx.vendor_for_path(request.path)
+            answer = owner.preflight(request) if owner is not None else None
+            return answer or cors.preflight(request, ctx.settings.cors_origins)
         vendor = ctx.vendor_for_path(request.path)
         if vendor is not None:
             g.vendor = vendor
             vendor.before_request(ctx)
+        elif request.method == "OPTIONS":
+            # Flask would answer a plain OPTIONS with an empty text/html 200: the control plane answers
+            # it as any method a path does not serve (JSON 405, or 404 for an unknown path).
+            check_route()
         return None
 
     @app.after_request
@@ -99,6 +125,19 @@ def create_app(settings: Settings | None = None) -> Flask:
     PathNormalizer.install(app, ctx)
     SandboxWsgi.install(app, ctx)
     return app
+
+
+def transport_error(status: int, body_cap: int) -> MockError:
+    """The error for a request the HTTP server refused with ``status`` before the app read it."""
+    if status == 413:
+        return BodyTooLarge(body_cap)
+    if status == 431:
+        return HeaderFieldsTooLarge()
+    if status == 400:
+        return MalformedRequest("Bad Request - malformed HTTP request")  # mock decision: no vendor text known
+    if status == 500:
+        return InternalError()
+    return MockError(HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error", status=status)
 
 
 def to_mock_error(exc: Exception) -> MockError:

@@ -41,6 +41,63 @@ def _query_value(value: Any) -> str:
     return str(value)
 
 
+OMNISEND_API_VERSION = "2026-03-15"
+
+
+class OmnisendApi:
+    """A small client of Omnisend's header-versioned API: every request carries ``Authorization:
+    Omnisend-API-Key <key>`` and ``Omnisend-Version``; paths are relative to ``/api``."""
+
+    def __init__(self, base_url: str, headers: Mapping[str, str], timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
+        self.session.headers.update(headers)
+        self.timeout = timeout
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """Send ``method path`` (``path`` like ``/contacts``); returns the raw response."""
+        kwargs.setdefault("timeout", self.timeout)
+        return self.session.request(method, self.base_url + "/" + path.lstrip("/"), **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        """GET ``path``."""
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        """POST ``path``."""
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> requests.Response:
+        """PUT ``path``."""
+        return self.request("PUT", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> requests.Response:
+        """PATCH ``path``."""
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        """DELETE ``path``."""
+        return self.request("DELETE", path, **kwargs)
+
+    def pages(self, path: str, key: str, **params: Any) -> list[Any]:
+        """Every item of a cursor-paged list, following ``paging.cursors.after`` until ``hasMore`` is false."""
+        items: list[Any] = []
+        query: dict[str, Any] = dict(params)
+        while True:
+            response = self.get(path, params=query)
+            response.raise_for_status()
+            body = response.json()
+            items.extend(body[key])
+            after = body["paging"]["cursors"]["after"]
+            if not body["paging"]["hasMore"] or after is None:
+                return items
+            query = {"after": after, **({"limit": params["limit"]} if "limit" in params else {})}
+
+    def close(self) -> None:
+        """Close the HTTP session."""
+        self.session.close()
+
+
 class Sandbox:
     """URL, demo keys and control-plane helpers of one sandbox server."""
 
@@ -62,6 +119,14 @@ class Sandbox:
     def omnisend_headers(self) -> dict[str, str]:
         """Headers of the demo Omnisend brand."""
         return {"X-API-KEY": self.omnisend_key}
+
+    def omnisend_api_headers(self, key: str | None = None, version: str = OMNISEND_API_VERSION) -> dict[str, str]:
+        """Headers of Omnisend API version 2026-03-15 (under /api) for the demo brand (or ``key``)."""
+        return {"Authorization": f"Omnisend-API-Key {key or self.omnisend_key}", "Omnisend-Version": version}
+
+    def omnisend_api(self, key: str | None = None, version: str = OMNISEND_API_VERSION) -> OmnisendApi:
+        """A client of Omnisend API version 2026-03-15 on this server (base URL ``<url>/api``)."""
+        return OmnisendApi(self.url + "/api", self.omnisend_api_headers(key, version), self.timeout)
 
     def ometria_headers(self, live: bool = False) -> dict[str, str]:
         """Headers of the staging (default) or live Ometria account."""
@@ -114,16 +179,20 @@ class Sandbox:
         return result
 
     # -- journal ----------------------------------------------------------------------------------
-    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+    def journal(self, order: str = "desc", **filters: Any) -> list[dict[str, Any]]:
         """Every journalled request matching ``filters`` (vendor, tenant, method, path glob, status,
-        since, until, request_id, batch_item, fault), oldest first."""
+        since, until, request_id, batch_item, fault), newest first as the endpoint lists them, or
+        oldest first with ``order="asc"``."""
+        if order not in ("asc", "desc"):
+            raise ValueError("order must be 'asc' or 'desc'")
         params = {_JOURNAL_PARAMS.get(k, k): v for k, v in filters.items()}
         entries: list[dict[str, Any]] = []
-        while True:
-            found = self.control("GET", "/journal", params={**params, "limit": _PAGE, "offset": len(entries)})
+        while True:  # pages are read in arrival order, so requests arriving meanwhile do not shift them
+            found = self.control("GET", "/journal", params={**params, "order": "asc", "limit": _PAGE,
+                                                            "offset": len(entries)})
             entries.extend(found["items"])
             if not found["items"] or len(entries) >= found["total"]:
-                return entries
+                return entries if order == "asc" else entries[::-1]
 
     def journal_count(self, **filters: Any) -> int:
         """How many journalled requests match ``filters``."""
@@ -136,12 +205,13 @@ class Sandbox:
 
     def assert_called(self, method: str, path: str, times: int | None = None, **filters: Any
                       ) -> list[dict[str, Any]]:
-        """Assert the integration called ``method path`` (glob) ``times`` times (default: at least once);
-        batch items are not client calls and are left out unless ``batch_item`` says otherwise."""
+        """Assert the integration called ``method path`` (glob) ``times`` times (default: at least once)
+        and return those calls in the order they were made (oldest first, like a mock's call list); batch
+        items are not client calls and are left out unless ``batch_item`` says otherwise."""
         filters.setdefault("batch_item", False)
-        calls = self.journal(method=method, path=path, **filters)
+        calls = self.journal(order="asc", method=method, path=path, **filters)
         if (times is None and not calls) or (times is not None and len(calls) != times):
-            seen = [f"{e['method']} {e['path']} -> {e['status']}" for e in self.journal()][-20:]
+            seen = [f"{e['method']} {e['path']} -> {e['status']}" for e in self.journal(order="asc")][-20:]
             wanted = "at least once" if times is None else f"{times} time(s)"
             raise AssertionError(f"expected {method} {path} {wanted}, got {len(calls)}; recent calls: {seen}")
         return calls

@@ -14,6 +14,7 @@ lock bumps the generation (core.locking), and the control plane's changes bump e
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -32,7 +33,15 @@ from mock_server.core.pagecache import CachedAnswer
 from mock_server.core.ratelimit import Decision
 from mock_server.core.request import ENV_CACHEABLE, ENV_RATE_DECISION
 from mock_server.core.store import TenantState
-from mock_server.middleware import ENV_ALIAS, ENV_BAD_OVERRIDE, ENV_BATCH_ITEM, Middleware, StartResponse
+from mock_server.middleware import (
+    ENV_ALIAS,
+    ENV_BAD_OVERRIDE,
+    ENV_BATCH_ITEM,
+    ENV_TRANSPORT_ERROR,
+    Middleware,
+    StartResponse,
+    WsgiApp,
+)
 
 CONTROL_PREFIX = "/_mock"
 # The parts of the environ an answer may depend on besides the tenant's state: the request line and what
@@ -40,6 +49,8 @@ CONTROL_PREFIX = "/_mock"
 KEY_ENVIRON = ("PATH_INFO", "QUERY_STRING", "wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT",
                "SCRIPT_NAME")
 _ANY_DECISION = Decision(True, 0, 0, 0)
+# How long an identical request waits for the one computing a missing answer before going its own way.
+MISS_WAIT = 10.0
 
 
 @dataclass
@@ -54,6 +65,11 @@ class Plan:
 
 class FastLane(Middleware):
     """Answer cached reads; keep the answers of cacheable reads; note writes."""
+
+    def __init__(self, app: WsgiApp, ctx: MockContext) -> None:
+        super().__init__(app, ctx)
+        self._inflight: dict[Hashable, threading.Event] = {}
+        self._inflight_lock = threading.Lock()
 
     @classmethod
     def install(cls, app: Flask, ctx: MockContext) -> None:
@@ -75,7 +91,26 @@ class FastLane(Middleware):
             return self.app(environ, start_response)
         answer = self.ctx.answers.get(plan.key)
         if answer is None:
-            return self._keep(environ, start_response, plan)
+            return self._miss(environ, start_response, plan)
+        return self._answer(environ, start_response, plan, answer)
+
+    def _miss(self, environ: dict[str, Any], start_response: StartResponse, plan: Plan) -> Iterable[bytes]:
+        """One request computes a missing answer; identical requests meanwhile wait for it (a burst of
+        clients after a write would otherwise render the same page once each)."""
+        with self._inflight_lock:
+            running = self._inflight.get(plan.key)
+            if running is None:
+                self._inflight[plan.key] = threading.Event()
+        if running is None:
+            try:
+                return self._keep(environ, start_response, plan)
+            finally:
+                with self._inflight_lock:
+                    self._inflight.pop(plan.key).set()
+        running.wait(MISS_WAIT)
+        answer = self.ctx.answers.get(plan.key)
+        if answer is None:
+            return self.app(environ, start_response)  # not cacheable after all: the full pipeline
         return self._answer(environ, start_response, plan, answer)
 
     def _note_write(self, environ: dict[str, Any]) -> None:
@@ -85,7 +120,7 @@ class FastLane(Middleware):
             self.ctx.generations.bump_all()  # reset, fixtures, clock, limits, drains ...
             return
         vendor = self.ctx.vendor_for_path(path)
-        if vendor is None or not vendor.auth_environ:
+        if not isinstance(vendor, Vendor) or not vendor.auth_environ:
             return
         key = self.ctx.keyring.lookup(vendor.name, environ.get(vendor.auth_environ))
         if key is not None:
@@ -95,11 +130,12 @@ class FastLane(Middleware):
         ctx = self.ctx
         path: str = environ.get("PATH_INFO") or "/"
         if (environ.get(ENV_ALIAS) or environ.get(ENV_BAD_OVERRIDE) is not None or environ.get(ENV_BATCH_ITEM)
+                or environ.get(ENV_TRANSPORT_ERROR) is not None
                 or "HTTP_ORIGIN" in environ or environ.get("CONTENT_LENGTH") not in (None, "", "0")
                 or "HTTP_TRANSFER_ENCODING" in environ or not path.isascii() or not ctx.faults.idle()):
             return None
         vendor = ctx.vendor_for_path(path)
-        if vendor is None or not vendor.auth_environ:
+        if not isinstance(vendor, Vendor) or not vendor.auth_environ:
             return None
         api_key = ctx.keyring.lookup(vendor.name, environ.get(vendor.auth_environ))
         if api_key is None:
@@ -162,10 +198,13 @@ class FastLane(Middleware):
                    if value is not None or name in fill]
         start_response(answer.status, headers)
         ctx.journal.record(journal_entry(
-            mock_time=mock_time, request_id=request_id, vendor=vendor.name, tenant=tenant.tenant_id,
+            mock_time=mock_time, request_id=request_id, vendor=vendor.name,
+            api_version=vendor.api_version(environ["PATH_INFO"]), tenant=tenant.tenant_id,
             method="GET", original_method=None, path="/" + environ["PATH_INFO"].lstrip("/"),
             query=environ.get("QUERY_STRING", ""),
             headers=EnvironHeaders(environ).items(), body=(None, False, 0), status=int(answer.status[:3]),
             response_headers=headers, answer=lazy_body(answer.body, ctx.journal.body_limit)[:2], started=started,
             warnings=None, batch_item=False, fault=None, dropped=False))
+        for hook in ctx.answer_hooks:
+            hook()
         return [answer.body]

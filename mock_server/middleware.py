@@ -4,8 +4,10 @@ and around the app: body capture for the journal and dropped connections for fau
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, NoReturn
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask
 
@@ -25,6 +27,9 @@ ENV_OVERRIDDEN = "mock.overridden_from"
 ENV_BATCH_ITEM = "mock.batch_item"
 # The capturing wrapper around wsgi.input (the journal reads the first bytes of the body from it).
 ENV_CAPTURE = "mock.capture"
+# The HTTP status of a request the HTTP server refused before the application saw it (headers too large,
+# body over the cap, malformed framing): the app answers it in the envelope of the path's vendor.
+ENV_TRANSPORT_ERROR = "mock.transport_error"
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -51,7 +56,7 @@ class PathNormalizer(Middleware):
     """Rewrite ``PATH_INFO`` / ``REQUEST_METHOD`` so that routing sees the canonical request."""
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        path: str = environ.get("PATH_INFO") or "/"
+        path: str = encoded_slash_path(environ) or environ.get("PATH_INFO") or "/"
         # Because the vendors never redirect: /v3/contacts/ answers like /v3/contacts.
         while len(path) > 1 and path.endswith("/"):
             path = path[:-1]
@@ -70,6 +75,23 @@ class PathNormalizer(Middleware):
                 else:
                     environ[ENV_BAD_OVERRIDE] = override
         return self.app(environ, start_response)
+
+
+def encoded_slash_path(environ: dict[str, Any]) -> str | None:
+    """The path with every ``%2F`` kept encoded, or None when the request line has none.
+
+    Because an encoded slash belongs to a path segment (an id), never separates segments: the server
+    decodes it into ``PATH_INFO``, which would make ``/v3/contacts/%2F`` the list ``/v3/contacts/``.
+    Kept as the text ``%2F`` it names a record no route matches as a separator: the vendor's 404.
+    """
+    raw: str = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
+    if "%2f" not in raw.lower():
+        return None
+    target = raw.split("?", 1)[0].split("#", 1)[0]
+    if "://" in target:  # absolute-form request target
+        target = "/" + target.split("://", 1)[1].partition("/")[2]
+    pieces = re.split("%2[fF]", target)
+    return "%2F".join(unquote_to_bytes(piece).decode("latin-1") for piece in pieces)
 
 
 class CapturingInput:
@@ -152,3 +174,32 @@ def drop_connection(environ: dict[str, Any]) -> NoReturn:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
     raise ConnectionDropped("connection dropped by a fault rule")
+
+
+def transport_error_answer(app: WsgiApp, method: str, target: str, status: int, *,
+                           remote_addr: str = "127.0.0.1") -> tuple[str, list[tuple[str, str]], bytes]:
+    """Run ``app`` for a request the HTTP server refused with ``status``: the vendor's answer.
+
+    Only the method and the path are known (the headers or the body were never read), which is all the
+    envelope depends on; the app raises the error first thing, before authentication, as the vendors'
+    front ends refuse such requests before their API code runs.
+    """
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    if "://" in path:
+        path = "/" + path.split("://", 1)[1].partition("/")[2]
+    try:
+        environ = EnvironBuilder(path=path if path.startswith("/") else "/", method=method or "GET").get_environ()
+    except Exception:  # an unparseable target: the answer still needs an envelope
+        environ = EnvironBuilder(path="/", method="GET").get_environ()
+    environ[ENV_TRANSPORT_ERROR] = status
+    environ["REMOTE_ADDR"] = remote_addr
+    body, status_line, headers = run_wsgi_app(app, environ)
+    try:
+        data = b"".join(body)
+    finally:
+        close = getattr(body, "close", None)
+        if callable(close):
+            close()
+    return status_line, [(k, v) for k, v in headers.items() if k.lower() not in ("content-length", "connection")], data

@@ -62,21 +62,28 @@ class RunningServer:
 
 
 def _vendor_header_channel() -> type:
-    """A waitress channel whose tasks keep the application's header spelling and reason phrases.
+    """A waitress channel whose tasks keep the application's header spelling and reason phrases, and
+    whose transport errors (431, 413, 400) are answered by the application in the vendor's envelope.
 
     waitress rewrites ``X-QueueSize-Limit`` as ``X-Queuesize-Limit`` and passes werkzeug's upper-case
     reason phrases (``429 TOO MANY REQUESTS``) through; the vendors' docs spell the headers their way
-    and clients that compare names literally must see that spelling.
+    and clients that compare names literally must see that spelling. waitress answers requests it
+    refuses itself (headers over its limit, a body over ``max_request_body_size``) in plain text; every
+    answer of the sandbox is the vendor's JSON, so those go through the app too.
     """
     from http import HTTPStatus
 
     from waitress.channel import HTTPChannel
-    from waitress.task import WSGITask
+    from waitress.task import ErrorTask, WSGITask
 
-    class VendorCaseTask(WSGITask):  # type: ignore[misc]
+    from mock_server.middleware import transport_error_answer
+
+    class VendorCase:
+        response_headers: list[tuple[str, str]]
+
         def build_response_header(self) -> bytes:
             spelled = {name.lower(): name for name, _ in self.response_headers}
-            raw: bytes = super().build_response_header()
+            raw: bytes = super().build_response_header()  # type: ignore[misc]
             head = raw[:-4].decode("latin-1").split("\r\n")
             version, code, *_ = head[0].split(" ", 2)
             with contextlib.suppress(ValueError):  # an unknown code keeps the application's phrase
@@ -86,10 +93,42 @@ def _vendor_header_channel() -> type:
                 head[i] = f"{spelled.get(name.lower(), name)}:{value}"
             return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
 
+    class VendorCaseTask(VendorCase, WSGITask):  # type: ignore[misc]
+        pass
+
+    class VendorErrorTask(VendorCase, ErrorTask):  # type: ignore[misc]
+        def execute(self) -> None:
+            method, target = _request_line(self.request)
+            try:
+                status, headers, body = transport_error_answer(
+                    self.channel.server.application, method, target, int(self.request.error.code),
+                    remote_addr=str(self.channel.addr[0]) if self.channel.addr else "127.0.0.1")
+            except Exception:  # waitress's own plain answer rather than none at all
+                super().execute()
+                return
+            self.status = status
+            self.response_headers.extend(headers)
+            self.set_close_on_finish()
+            self.content_length = len(body)
+            self.write(body)
+
     class VendorCaseChannel(HTTPChannel):  # type: ignore[misc]
         task_class = VendorCaseTask
+        error_task_class = VendorErrorTask
 
     return VendorCaseChannel
+
+
+def _request_line(request: Any) -> tuple[str, str]:
+    """Method and target of a request waitress refused (from the raw bytes when it gave up early)."""
+    raw: bytes = getattr(request, "header_plus", b"") or b""
+    if raw:
+        parts = raw.lstrip().split(b"\r\n", 1)[0].split(b" ")
+        if len(parts) >= 2:
+            return parts[0].decode("latin-1"), parts[1].decode("latin-1")
+    path = getattr(request, "path", None) or "/"
+    query = getattr(request, "query", "") or ""
+    return getattr(request, "command", None) or "GET", path + ("?" + query if query else "")
 
 
 def make_server(app: Flask, host: str, port: int, threads: int = 8, tls: TlsFiles | None = None) -> Any:
@@ -98,8 +137,13 @@ def make_server(app: Flask, host: str, port: int, threads: int = 8, tls: TlsFile
         return TlsServer(app, host, port, tls)
     from waitress.server import create_server
 
+    # waitress buffers a whole body before the app runs: its own cap is the sandbox's (+1 because it
+    # refuses at >=), so a Content-Length over the cap is refused before any byte of the body is read
+    # and a chunked body as soon as it passes the cap; the answer is the app's (see the channel).
+    body_cap = app.extensions["mock"].settings.body_cap
     server = create_server(app, host=host, port=port, threads=threads, ident="mock-server",
-                           clear_untrusted_proxy_headers=True, channel_timeout=30)
+                           clear_untrusted_proxy_headers=True, channel_timeout=30,
+                           max_request_body_size=body_cap + 1)
     server.channel_class = _vendor_header_channel()
     return server
 

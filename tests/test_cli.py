@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
 import os
 import re
@@ -10,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 
 from mock_server.cli import build_parser, main
@@ -55,6 +58,8 @@ def test_serve_on_port_zero_prints_the_url_and_serves_both_apis() -> None:
         assert match and match.group(2) != "0", banner
         url = match.group(1)
         assert "omnisend-demo-key" in banner and "ometria-staging-key" in banner
+        assert re.search(r"\n  Loaded: +3 tenants, 96 records from the packaged demo data set in \d+\.\d s\n",
+                         banner), banner
         omnisend = requests.get(f"{url}/v3/contacts?limit=1", headers={"X-API-KEY": "omnisend-demo-key"}, timeout=5)
         assert omnisend.status_code == 200 and omnisend.headers["X-Rate-Limit-Remaining"] == "399"
         assert omnisend.json()["paging"]["next"].startswith(f"{url}/v3/contacts?limit=1&after=")
@@ -91,3 +96,110 @@ def test_served_headers_keep_the_vendor_spelling_and_reason_phrases() -> None:
         assert many.status_code == 401 and many.reason == "Unauthorized"
     finally:
         running.stop()
+
+
+# -- version, help, load progress --------------------------------------------------------------------------
+
+def test_version_long_and_short(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    from mock_server import __version__
+
+    for flag in ("--version", "-V"):
+        with pytest.raises(SystemExit) as done:
+            main([flag])
+        assert done.value.code == 0
+        assert capsys.readouterr().out == f"mock-server {__version__}\n"
+    assert version("ecommerce-marketing-mock") == __version__  # setup.cfg and the package agree
+
+
+def _subparsers() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    found = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {"": parser, **found.choices}
+
+
+@pytest.mark.parametrize("command", ["", "serve", "check-fixtures"])
+def test_help_shows_every_default_and_examples(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    parser = _subparsers()[command]
+    helper = parser._get_formatter()
+    for action in parser._actions:
+        if action.option_strings and not isinstance(action, argparse._HelpAction | argparse._VersionAction):
+            assert "(default: " in (helper._get_help_string(action) or ""), action.option_strings
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"] if command else ["--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    examples = text.split("\nexamples:\n", 1)[1].splitlines()
+    assert len(examples) >= 2 and all(line.startswith("  mock-server ") for line in examples if line)
+
+
+def test_serve_help_names_the_real_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    text = " ".join(capsys.readouterr().out.split())  # undo the help's line wrapping
+    for expected in ("address to bind (default: 127.0.0.1)", "0 picks a free port (default: 8080)",
+                     "request body cap in bytes (default: 10485760)", "(default: the packaged demo data set)",
+                     "request journal ring size (default: 1000)", "switch rate limiting off (load tests) "
+                     "(default: off)", "takes it (default: 1.0)", "(default: 1000.0)"):
+        assert expected in text
+
+
+def test_the_parsed_defaults_are_the_settings_defaults() -> None:
+    from mock_server.cli import settings_from
+    from mock_server.core.context import Settings
+
+    settings, plain = settings_from(build_parser().parse_args(["serve"])), Settings()
+    assert (settings.body_cap, settings.ometria_queue_delay, settings.ometria_queue_rate) == (
+        plain.body_cap, plain.ometria_queue_delay, plain.ometria_queue_rate)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        self.now += 0.01  # every look at the clock takes 10 ms
+        return self.now
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_load_progress_in_a_log_is_a_line_every_interval(tmp_path: Path) -> None:
+    from mock_server.app import create_app
+    from mock_server.core import progress
+    from mock_server.core.context import Settings
+
+    stream = io.StringIO()
+    meter = progress.LoadMeter(stream, interval=0.2, clock=FakeClock())
+    with progress.reporting(meter):
+        create_app(Settings(fixtures=default_fixtures_dir()))
+    lines = stream.getvalue().splitlines()
+    assert meter.records == 96 and 3 <= len(lines) == meter.shown
+    assert all(re.fullmatch(r"loading fixtures: \d+ records \((omnisend/demo|ometria/(live|staging)) \w+\), \d+ s",
+                            line) for line in lines), lines
+    assert meter.elapsed is not None and meter.elapsed > 0.9
+
+
+def test_load_progress_on_a_terminal_rewrites_one_line_and_clears_it() -> None:
+    from mock_server.core import progress
+
+    stream = Terminal()
+    clock = FakeClock()
+    with progress.reporting(progress.LoadMeter(stream, clock=clock)) as meter:
+        for _ in range(60):
+            meter.seeded("omnisend/demo contacts")
+    assert meter.interval == progress.TTY_INTERVAL
+    out = stream.getvalue()
+    assert "\n" not in out and out.startswith("\rloading fixtures: ") and out.endswith("\r\x1b[K")
+    assert out.count("\r") == meter.shown + 1 and meter.shown >= 2
+
+
+def test_a_quick_load_in_a_log_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-fixtures", str(default_fixtures_dir())]) == 0
+    out, err = capfd.readouterr()
+    assert err == ""
+    assert re.fullmatch(r"ok: 3 tenants, 96 records from \S+ in \d+\.\d s\n", out), out

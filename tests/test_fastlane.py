@@ -140,3 +140,25 @@ def test_rate_limit_still_counts_every_cached_read(page_cache: bool) -> None:
                           json={"rateLimit": {"limit": 3, "window": 60}})
     statuses = [_answer(app, ("GET", "/v3/contacts?limit=1", OMNISEND, None))[0] for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429]
+
+
+def test_a_burst_of_identical_cold_reads_renders_the_page_once() -> None:
+    import threading
+
+    app = _app(True)
+    _answer(app, ("POST", "/v3/contacts", OMNISEND, CONTACT))  # a write: the next read is cold
+    before = app.extensions["dispatches"][0]
+    bodies: list[bytes] = []
+    gate = threading.Barrier(6)
+
+    def read() -> None:
+        gate.wait()
+        bodies.append(_answer(app, ("GET", "/v3/contacts?limit=3", OMNISEND, None))[2])
+
+    threads = [threading.Thread(target=read) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(bodies)) == 1 and len(bodies) == 6
+    assert app.extensions["dispatches"][0] - before < 6  # the others waited for the first one's answer

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -13,6 +12,7 @@ from marshmallow import ValidationError as MarshmallowError
 
 from mock_server.core.context import MockContext
 from mock_server.core.errors import MockError
+from mock_server.core.limits import loads_strict
 from mock_server.core.store import TenantState
 
 DEFAULT_LIMIT = 50
@@ -43,9 +43,11 @@ def json_body(*, required: bool = True) -> Any:
             raise bad_request("a JSON body is required")
         return None
     try:
-        return json.loads(data.decode("utf-8"))
+        return loads_strict(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise bad_request(f"invalid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise bad_request("invalid JSON: nested too deeply") from exc
 
 
 def load(schema: Schema, data: Any) -> Any:

@@ -54,6 +54,8 @@ def decorate(request: Request, response: Response, patterns: Iterable[str]) -> N
     origin = request.headers.get("Origin")
     if origin is None or not origin_allowed(origin, patterns):
         return
+    if response.headers.get("Access-Control-Allow-Origin") == "*":
+        return  # a public answer (the browser tracking hosts): any origin already reads it
     response.headers["Access-Control-Allow-Origin"] = origin
     response.headers["Access-Control-Expose-Headers"] = EXPOSE_HEADERS
     response.headers.add("Vary", "Origin")

@@ -30,6 +30,12 @@ VENDOR_SECURITY = {
     "omnisend": ("omnisendApiKey", {"type": "apiKey", "in": "header", "name": "X-API-KEY"}),
     "ometria": ("ometriaApiKey", {"type": "apiKey", "in": "header", "name": "X-Ometria-Auth"}),
 }
+# Schemes a route names through its ``mock_doc`` (Omnisend 2026-03-15 under /api).
+EXTRA_SECURITY = {
+    "omnisend2026ApiKey": {"type": "apiKey", "in": "header", "name": "Authorization",
+                           "description": "Omnisend-API-Key <key>"},
+    "omnisend2026Bearer": {"type": "http", "scheme": "bearer"},
+}
 # Request bodies of control endpoints, by endpoint.
 CONTROL_BODIES: dict[str, type[Schema]] = {
     "control.add_fault": schemas.FaultRuleSchema,
@@ -71,9 +77,9 @@ def build_spec(app: Flask, mock: MockContext) -> dict[str, Any]:
     """Return the OpenAPI 3 document of every route of ``app`` (except those :func:`documented` leaves out)."""
     spec = APISpec(title="Omnisend + Ometria sandbox", version=__version__, openapi_version=OPENAPI_VERSION,
                    plugins=[MarshmallowPlugin()],
-                   info={"description": "Omnisend REST API v3/v5 and Ometria Data API v2 emulation, with "
-                                        "the /_mock sandbox plane."})
-    for scheme, definition in VENDOR_SECURITY.values():
+                   info={"description": "Omnisend REST API v3/v5 and 2026-03-15 (/api) and Ometria Data API v2 "
+                                        "emulation, with the /_mock sandbox plane."})
+    for scheme, definition in [*VENDOR_SECURITY.values(), *EXTRA_SECURITY.items()]:
         spec.components.security_scheme(scheme, definition)
     spec.components.security_scheme("adminBearer", {"type": "http", "scheme": "bearer"})
     spec.components.security_scheme("adminHeader", {"type": "apiKey", "in": "header", "name": TOKEN_HEADER})
@@ -98,13 +104,17 @@ def build_spec(app: Flask, mock: MockContext) -> dict[str, Any]:
                 "operationId": op_id, "summary": summary(view, rule.endpoint), "tags": [tag],
                 "responses": {"default": {"description": "JSON answer (errors in the vendor's envelope)"}},
             }
-            if vendor is not None and vendor.name in VENDOR_SECURITY:
+            if vendor is not None and vendor.name in VENDOR_SECURITY and not vendor.keyless:
                 operation["security"] = [{VENDOR_SECURITY[vendor.name][0]: []}]
             elif tag == "control":
                 operation["security"] = [{}, {"adminBearer": []}, {"adminHeader": []}]
             body = CONTROL_BODIES.get(rule.endpoint)
             if body is not None and method in ("POST", "PUT"):
                 operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+            # A view may describe itself (parameters, request body, security): see omnisend.v2026.policy.
+            described = getattr(view, "mock_doc", None)
+            if described:
+                operation.update(described)
             operations[method.lower()] = operation
     for path, (parameters, operations) in paths.items():
         spec.path(path=path, operations=operations, parameters=parameters or None)

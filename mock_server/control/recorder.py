@@ -48,6 +48,7 @@ def record(ctx: MockContext, response: Response | None, warnings: str | None = N
         mock_time=g.get("mock_time", ctx.clock.time()),
         request_id=g.get("request_id"),
         vendor=vendor.name if vendor is not None else None,
+        api_version=g.get("api_version"),
         tenant=_tenant_id(),
         method=request.method,
         original_method=request.environ.get(ENV_OVERRIDDEN),
@@ -66,7 +67,8 @@ def record(ctx: MockContext, response: Response | None, warnings: str | None = N
     ))
 
 
-def journal_entry(*, mock_time: float, request_id: str | None, vendor: str | None, tenant: str | None,
+def journal_entry(*, mock_time: float, request_id: str | None, vendor: str | None, api_version: str | None,
+                  tenant: str | None,
                   method: str, original_method: str | None, path: str, query: str,
                   headers: Iterable[tuple[str, str]], body: tuple[Any, bool, int], status: int | None,
                   response_headers: Iterable[tuple[str, str]] | None, answer: tuple[Any, bool], started: float,
@@ -78,6 +80,7 @@ def journal_entry(*, mock_time: float, request_id: str | None, vendor: str | Non
         "epoch": mock_time,
         "requestId": request_id,
         "vendor": vendor,
+        "apiVersion": api_version,
         "tenant": tenant,
         "method": method,
         "originalMethod": original_method,

@@ -102,7 +102,8 @@ class TenantLimitsSchema(Schema):
     rateLimit = fields.Nested(RateRuleSchema, allow_none=True,
                               metadata={"description": "Omnisend: the brand's one limit"})
     rateLimits = fields.Dict(keys=fields.String(), values=fields.Nested(RateRuleSchema, allow_none=True),
-                             allow_none=True, metadata={"description": "Ometria: per limit group"})
+                             allow_none=True,
+                             metadata={"description": "Ometria, and Omnisend 2026-03-15 (/api): per limit group"})
     queueCap = fields.Integer(strict=True, allow_none=True, validate=Range(min=0),
                               metadata={"description": "Ometria: push queue cap"})
 

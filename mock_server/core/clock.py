@@ -8,6 +8,20 @@ from datetime import UTC, datetime, timedelta
 
 # Where a seeded clock starts (mock decision: a fixed instant makes timestamps reproducible).
 SEEDED_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+# The range mock time may be moved within (mock decision): every timestamp the mock renders, plus the
+# retention periods it adds to them, stays a valid datetime, so one bad control call cannot break reads.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC).timestamp()
+LATEST = datetime(9000, 1, 1, tzinfo=UTC).timestamp()
+
+
+class ClockRangeError(ValueError):
+    """A clock move would leave the supported range (the clock is left as it was)."""
+
+
+def _checked(value: float) -> float:
+    if not EARLIEST <= value <= LATEST:  # also refuses NaN
+        raise ClockRangeError("the mock clock stays between 1970-01-01 and 9000-01-01")
+    return value
 
 
 class Clock:
@@ -42,7 +56,7 @@ class Clock:
 
     def freeze(self, at: datetime | None = None) -> None:
         """Stop the clock at ``at`` (default: the current mock time)."""
-        value = at.timestamp() if at is not None else self.time()
+        value = _checked(at.timestamp()) if at is not None else self.time()
         with self._lock:
             self._frozen_at = value
 
@@ -61,12 +75,14 @@ class Clock:
             raise ValueError("the clock only moves forward")
         with self._lock:
             if self._frozen_at is not None:
-                self._frozen_at += seconds
+                self._frozen_at = _checked(self._frozen_at + seconds)
             else:
+                _checked(self._base + (time.monotonic() - self._mono0) + seconds)
                 self._base += seconds
 
     def set(self, at: datetime) -> None:
         """Jump to ``at``, keeping the frozen/running state."""
+        _checked(at.timestamp())
         with self._lock:
             if self._frozen_at is not None:
                 self._frozen_at = at.timestamp()

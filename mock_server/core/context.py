@@ -20,7 +20,7 @@ from mock_server.core.ratelimit import Decision, LimitRule, RateLimiter
 from mock_server.core.store import Store, TenantState
 
 if TYPE_CHECKING:
-    from flask import Blueprint, Response
+    from flask import Blueprint, Request, Response
 
     from mock_server.core.errors import MockError
     from mock_server.core.request import RouteMeta
@@ -60,14 +60,46 @@ class Settings:
     # Answer repeated reads of unchanged data from the answer cache (the fast lane). Off = every request
     # takes the full pipeline; the answers are the same bytes either way (tests/test_fastlane.py).
     page_cache: bool = True
+    # Keep state across restarts in this folder (None: in memory only, as without --state-dir).
+    state_dir: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class Vendor(ABC):
-    """One emulated API: its routes, its pipeline order, its envelope and how it seeds a tenant."""
+class PathOwner(ABC):
+    """Whoever answers a set of paths: its pipeline order and its envelope.
+
+    ``paths`` are exact paths claimed before any owner's ``prefixes`` (so Ometria's ``/api/track`` is
+    told apart from Omnisend's ``/api/...``, tracking.md §1).
+    """
 
     name: str
     prefixes: tuple[str, ...]
+    paths: tuple[str, ...] = ()
+    keyless = False  # True: no API key (the browser tracking hosts); the OpenAPI document says so
+
+    def owns(self, path: str) -> bool:
+        """Whether ``path`` is under one of the prefixes."""
+        return any(path == prefix or path.startswith(prefix + "/") for prefix in self.prefixes)
+
+    @abstractmethod
+    def render_error(self, error: MockError) -> Response:
+        """Render any error in this owner's envelope."""
+
+    @abstractmethod
+    def before_request(self, ctx: MockContext) -> None:
+        """Run the pipeline up to the view (auth, limits, routing, body)."""
+
+    def after_request(self, ctx: MockContext, response: Response) -> Response:
+        """Add the owner's response headers."""
+        return response
+
+    def preflight(self, request: Request) -> Response | None:
+        """Answer a CORS preflight this owner answers itself (None: the app's CORS rules do)."""
+        return None
+
+
+class Vendor(PathOwner):
+    """One emulated API: its routes, its pipeline order, its envelope and how it seeds a tenant."""
 
     @abstractmethod
     def blueprint(self) -> Blueprint:
@@ -86,18 +118,6 @@ class Vendor(ABC):
                                None if scopes is None else frozenset(scopes)))
         return keys
 
-    @abstractmethod
-    def render_error(self, error: MockError) -> Response:
-        """Render any error in this vendor's envelope."""
-
-    @abstractmethod
-    def before_request(self, ctx: MockContext) -> None:
-        """Run the vendor's request pipeline up to the view (auth, limits, routing, body)."""
-
-    def after_request(self, ctx: MockContext, response: Response) -> Response:
-        """Add the vendor's response headers."""
-        return response
-
     # -- the fast lane (mock_server/fastlane.py): what it needs to answer a cached read itself ------------
     # The WSGI environ key of the header that carries the API key ("" = this vendor has no fast lane).
     auth_environ: str = ""
@@ -114,14 +134,18 @@ class Vendor(ABC):
         """The rate-limit headers an allowed request's answer carries (in the order after_request sets them)."""
         return []
 
+    def api_version(self, path: str) -> str | None:
+        """The journal's ``apiVersion`` of a cached read on ``path``."""
+        return None
+
     def cache_variant(self, ctx: MockContext, tenant: TenantState) -> tuple[Hashable, ...] | None:
         """What, besides the tenant's writes, reads of this tenant depend on (None = do not cache them)."""
         return ()
 
-    def on_reset(self, ctx: MockContext, tenant: TenantState) -> None:  # noqa: B027 - optional hook
+    def on_reset(self, ctx: MockContext, tenant: TenantState) -> None:
         """Clear per-tenant state that lives outside the store (queues, windows)."""
 
-    def start_workers(self, ctx: MockContext) -> None:  # noqa: B027 - optional hook
+    def start_workers(self, ctx: MockContext) -> None:
         """Start background processing (async batch / queue modes)."""
 
     def drain(self, ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
@@ -150,23 +174,28 @@ class MockContext:
         self.keyring = KeyRing()
         self.codec = CursorCodec(self.ids.derive("cursor").token_bytes())
         self.vendors: dict[str, Vendor] = {}
+        # Path owners that are not vendors of their own (the browser tracking hosts), asked first.
+        self.surfaces: list[PathOwner] = []
         self.journal = Journal(settings.journal_size, settings.journal_body_limit)
         self.faults = FaultEngine(settings.seed)
         # The fast lane: tenant write generations (kept by the store) and the answers cached under them.
         self.generations = self.store.generations
         self.answers = LocalAnswerCache()
+        # Called after every answer the fast lane gives itself, as the app's after-request hooks are after
+        # the pipeline's (the dashboard's sampler).
+        self.answer_hooks: list[Callable[[], None]] = []
         # X-Mock-Request-Id values, one per request (create_app sets it; both lanes draw from it).
         self.request_ids = self.ids.derive("request-ids")
         # The Flask app, for work that re-enters it (Omnisend batch items run as internal requests).
         self.app: Any = None
+        # mock_server.core.persistence.Persistence when state is kept in a folder (--state-dir).
+        self.persistence: Any = None
 
-    def vendor_for_path(self, path: str) -> Vendor | None:
-        """Return the vendor whose prefix ``path`` is under."""
-        for vendor in self.vendors.values():
-            for prefix in vendor.prefixes:
-                if path == prefix or path.startswith(prefix + "/"):
-                    return vendor
-        return None
+    def vendor_for_path(self, path: str) -> PathOwner | None:
+        """Return who answers ``path``: an exact ``paths`` claim first, then the first prefix owner."""
+        owners = [*self.surfaces, *self.vendors.values()]
+        return (next((o for o in owners if path in o.paths), None)
+                or next((o for o in owners if o.owns(path)), None))
 
     def tenant(self, vendor: str, tenant_id: str) -> TenantState | None:
         """Return a tenant by vendor and id."""

@@ -81,6 +81,24 @@ class BodyTooLarge(MockError):
         self.cap = cap
 
 
+class HeaderFieldsTooLarge(MockError):
+    """The request line and headers are larger than the HTTP server accepts (refused before routing)."""
+
+    status = 431
+    kind = "header_fields_too_large"
+
+    def __init__(self) -> None:
+        # Mock decision: the references name no text; each vendor renders the standard reason phrase.
+        super().__init__("Request Header Fields Too Large")
+
+
+class MalformedRequest(MockError):
+    """The HTTP server could not parse the request (bad chunked encoding, unknown transfer coding)."""
+
+    status = 400
+    kind = "malformed_request"
+
+
 class InvalidJson(MockError):
     """The body is not UTF-8 JSON (or is empty where one is required)."""
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from marshmallow import RAISE, Schema
 
+from mock_server.core import progress
 from mock_server.core import schema as S
 from mock_server.core.errors import MockError, ValidationFailed
 from mock_server.core.jsonstream import STREAM_FROM_BYTES, JsonArrayFile, JsonStreamError
@@ -107,8 +108,11 @@ def seed_resources(document: Mapping[str, Any], origin: str,
         file = _file(origin, resource)
         if not isinstance(records, (list, JsonArrayFile)):
             raise FixtureError(file, "$", "must be a JSON array of records")
+        meter, where = progress.current(), f"{'/'.join(Path(origin).parts[-2:])} {resource}"
         try:
             for index, record in enumerate(records):
+                if meter is not None:
+                    meter.seeded(where)
                 try:
                     seeder(target, record)
                 except ValidationFailed as exc:
@@ -126,11 +130,10 @@ def seed_resources(document: Mapping[str, Any], origin: str,
 
 
 def default_fixtures_dir() -> Path:
-    """Return the folder of the packaged default fixtures."""
-    import importlib
-
-    package = importlib.import_module("mock_server_fixtures")
-    return Path(str(package.__file__)).parent
+    """Return the default fixtures: the wheel's ``default_fixtures`` copy, else the clone's ``fixtures/``."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "default_fixtures"
+    return installed if installed.is_dir() else package.parent / "fixtures"
 
 
 def read_folder(root: Path) -> dict[str, list[tuple[str, dict[str, Any]]]]:

@@ -2,14 +2,13 @@
 
 ``json.loads`` of a whole file holds its text and every record at once (gigabytes for a million
 contacts); here each element is decoded by the standard library's C decoder from a sliding window of
-the file and handed on, so memory holds one chunk and one record. Progress goes to stderr.
+the file and handed on, so memory holds one chunk and one record (the loader's progress meter counts them).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ from typing import Any
 CHUNK = 1 << 20
 # Files at least this big are streamed (smaller ones are read whole, as before).
 STREAM_FROM_BYTES = 16 << 20
-PROGRESS_EVERY = 100_000
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -43,15 +41,11 @@ class JsonArrayFile:
         with self.path.open(encoding="utf-8") as stream:
             window = _Window(stream)
             window.expect("[", "must be a JSON array of records")
-            count = 0
             if window.peek() == "]":
                 window.pos += 1
             else:
                 while True:
                     yield window.decode(decoder)
-                    count += 1
-                    if count % PROGRESS_EVERY == 0:
-                        print(f"loading {self.label}: {count:,} records", file=sys.stderr, flush=True)
                     if window.peek() == ",":
                         window.pos += 1
                         continue
@@ -59,8 +53,6 @@ class JsonArrayFile:
                     break
             if window.peek() != "":
                 raise window.error("Extra data")
-            if count >= PROGRESS_EVERY:
-                print(f"loaded {self.label}: {count:,} records", file=sys.stderr, flush=True)
 
 
 class _Window:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import IO, Any
 
 from mock_server.core.errors import BodyTooLarge, InvalidJson
@@ -39,12 +40,40 @@ def read_body(stream: IO[bytes], content_length: int | None, cap: int) -> bytes:
     return b"".join(parts)
 
 
+# The largest magnitude a JSON number may have here: both vendors parse numbers as IEEE doubles, and a
+# literal beyond the double range (1e400) is a parse error there, never Infinity (mock decision: 400 as
+# invalid JSON). Integers are bounded the same way so every stored number can be written back as JSON.
+MAX_NUMBER = 1.7976931348623157e308
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:32]} is out of range")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > 310:  # more digits than any double holds (and than int() may parse: 4300)
+        raise ValueError("number is out of range")
+    value = int(text)
+    if abs(value) > MAX_NUMBER:
+        raise ValueError("number is out of range")
+    return value
+
+
+def loads_strict(text: str) -> Any:
+    """``json.loads`` that refuses NaN, Infinity and numbers beyond the double range (ValueError)."""
+    return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
+                      parse_int=_bounded_int)
+
+
 def parse_json(data: bytes) -> Any:
-    """Decode UTF-8 JSON strictly: no BOM-less garbage, no NaN/Infinity, no lone surrogates."""
+    """Decode UTF-8 JSON strictly: no NaN/Infinity, no number beyond the double range, no lone surrogates."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -52,7 +81,7 @@ def parse_json(data: bytes) -> Any:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = loads_strict(text)
     except (ValueError, RecursionError) as exc:
         raise InvalidJson("body is not valid JSON") from exc
     # A JSON escape may spell a lone surrogate, which is not Unicode and could not be stored or echoed.

@@ -21,6 +21,9 @@ from mock_server.core.store import IID_ORDER, Collection, Page, Position, Record
 
 QueryArgs = Sequence[tuple[str, str]]
 _UINT = re.compile(r"^[0-9]+$")
+# The largest value of an open-ended integer parameter (offset): the vendors' services hold it in a
+# signed 64-bit integer and answer 400 beyond it (mock decision; past it Python's islice overflows).
+MAX_OFFSET = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,10 @@ def parse_int(args: QueryArgs, name: str, default: int, minimum: int, maximum: i
     raw = _first(args, name)
     if raw is None:
         return default
-    value = int(raw) if _UINT.match(raw) else None
+    # int() refuses more than 4,300 digits (and is slow on a megabyte of them): longer is not a number.
+    value = int(raw) if len(raw) <= 4000 and _UINT.match(raw) else None
+    if value is not None and maximum is None and value > MAX_OFFSET:
+        raise InvalidParameters(fields=[(name, f"must be an integer between {minimum} and {MAX_OFFSET}")])
     if value is None or value < minimum or (maximum is not None and value > maximum):
         if maximum is None:
             reason = f"must be an integer >= {minimum}"

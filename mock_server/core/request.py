@@ -102,6 +102,12 @@ def tenant() -> TenantState:
     return cast(TenantState, g.tenant)
 
 
+def request_id() -> str:
+    """Return the request's one id: ``X-Mock-Request-Id``, the journal's ``requestId`` and any
+    ``request_id`` a vendor body carries."""
+    return cast(str, g.request_id)
+
+
 def body() -> Any:
     """Return the parsed JSON body (the pipeline has read it)."""
     return g.get("body")

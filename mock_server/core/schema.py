@@ -159,7 +159,7 @@ class DateStr(_Formatted):
         return parse_date(value) is not None
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")  # no control characters (NUL)
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$")
 
 
@@ -284,7 +284,9 @@ def flatten(messages: Any, prefix: Path = ()) -> list[tuple[Path, str]]:
             if key == "_schema":
                 out.extend(flatten(value, prefix))
                 continue
-            part: str | int = int(key) if isinstance(key, int) or (isinstance(key, str) and key.isdigit()) else key
+            # ASCII digits only: "¹".isdigit() is true, but int("¹") fails (a custom-property name).
+            digits = isinstance(key, str) and key.isascii() and key.isdigit()
+            part: str | int = int(key) if isinstance(key, int) or digits else key
             out.extend(flatten(value, (*prefix, part)))
     return out
 

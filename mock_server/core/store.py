@@ -14,7 +14,7 @@ import pickle
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sortedcontainers import SortedList
 
@@ -31,6 +31,21 @@ Lookup = Callable[[Record], Iterable[Any]]
 Position = tuple[tuple[Any, ...], int]
 
 IID_ORDER = "_iid"
+# A collection's change hook: ("put", key, stored record) | ("delete", key, None) | ("rekey", old, new).
+ChangeHook = Callable[[str, str, Any], None]
+
+
+class StoreObserver(Protocol):
+    """Told of every change to stored state (the persistence layer's one hook into the store)."""
+
+    def record_changed(self, tenant: TenantState, collection: str, op: str, key: str, value: Any) -> None:
+        """A collection of ``tenant`` changed (called under the tenant's lock, after the change)."""
+
+    def tenant_reset(self, tenant: TenantState) -> None:
+        """``tenant`` went back to its seed."""
+
+    def tenants_replaced(self) -> None:
+        """A new set of tenants (and seeds) was swapped in."""
 
 
 def clone(value: Any) -> Any:
@@ -82,8 +97,9 @@ class Collection:
     The internal id is assigned on first insert and kept on replace.
     """
 
-    def __init__(self, spec: CollectionSpec | None = None) -> None:
+    def __init__(self, spec: CollectionSpec | None = None, on_change: ChangeHook | None = None) -> None:
         spec = spec or CollectionSpec()
+        self.on_change = on_change  # called after each insert / replace / delete / rekey (not load)
         self._sort_keys: dict[str, SortKey] = dict(spec.sort_keys)
         self._lookup_funcs: dict[str, Lookup] = dict(spec.lookups)
         # value -> the key owning it, or the set of keys when several do (one string is far smaller).
@@ -102,6 +118,8 @@ class Collection:
         iid = self._next_iid
         self._next_iid += 1
         self._put(iid, key, data, _encode(data))
+        if self.on_change is not None:
+            self.on_change("put", key, data)
         return iid
 
     def replace(self, key: str, data: Record) -> int:
@@ -109,6 +127,8 @@ class Collection:
         iid = self._iid_by_key[key]
         self._drop(iid)
         self._put(iid, key, data, _encode(data))
+        if self.on_change is not None:
+            self.on_change("put", key, data)
         return iid
 
     def upsert(self, key: str, data: Record) -> tuple[int, bool]:
@@ -120,7 +140,10 @@ class Collection:
     def delete(self, key: str) -> Record:
         """Remove the record under ``key`` and return it."""
         iid = self._iid_by_key[key]
-        return self._drop(iid)
+        data = self._drop(iid)
+        if self.on_change is not None:
+            self.on_change("delete", key, None)
+        return data
 
     def rekey(self, old: str, new: str) -> None:
         """Give a record a new external key, keeping its internal id and position."""
@@ -128,6 +151,8 @@ class Collection:
         blob = self._records[iid][1]
         data = self._drop(iid)
         self._put(iid, new, data, blob)
+        if self.on_change is not None:
+            self.on_change("rekey", old, new)
 
     def _put(self, iid: int, key: str, data: Record, blob: bytes) -> None:
         """Index ``data`` and store its encoding ``blob``."""
@@ -351,6 +376,7 @@ class TenantState:
     collections: dict[str, Collection] = field(default_factory=dict)
     # JSON-like state that is not a keyed collection (logs, queues, counters).
     extra: dict[str, Any] = field(default_factory=dict)
+    observer: StoreObserver | None = None
 
     def __post_init__(self) -> None:
         for name, spec in self.collection_specs.items():
@@ -360,8 +386,20 @@ class TenantState:
         """Return the collection ``name`` (created on first use with the vendor's sort keys)."""
         found = self.collections.get(name)
         if found is None:
-            found = self.collections[name] = Collection(self._spec_for(name))
+            found = self.collections[name] = Collection(self._spec_for(name), self._hook(name))
         return found
+
+    def observe(self, observer: StoreObserver | None) -> None:
+        """Tell ``observer`` of every later change to this tenant's collections."""
+        self.observer = observer
+        for name, col in self.collections.items():
+            col.on_change = self._hook(name)
+
+    def _hook(self, name: str) -> ChangeHook | None:
+        observer = self.observer
+        if observer is None:
+            return None
+        return lambda op, key, value: observer.record_changed(self, name, op, key, value)
 
     def _spec_for(self, name: str) -> CollectionSpec | None:
         # "contacts:vip" takes the spec of "contacts": one store collection per sub-collection.
@@ -406,10 +444,18 @@ class Store:
         self._tenants: dict[tuple[str, str], TenantState] = {}
         self._seeds: dict[tuple[str, str], dict[str, Any]] = {}
         self.generations: Generations = generations or LocalGenerations()
+        self.observer: StoreObserver | None = None
 
     def _track(self, tenant: TenantState) -> None:
         key = (tenant.vendor, tenant.tenant_id)
         tenant.lock.on_write = lambda: self.generations.bump(key)
+
+    def observe(self, observer: StoreObserver | None) -> None:
+        """Tell ``observer`` of every later change to stored state (the persistence hook)."""
+        with self.lock:
+            self.observer = observer
+            for tenant in self._tenants.values():
+                tenant.observe(observer)
 
     def add(self, tenant: TenantState) -> None:
         """Register a freshly seeded tenant and remember its seed."""
@@ -419,6 +465,7 @@ class Store:
             self._seeds[key] = tenant.snapshot()
             self._track(tenant)
             self.generations.bump(key)
+            tenant.observe(self.observer)
 
     def replace_all(self, tenants: list[TenantState]) -> None:
         """Swap in a whole new set of seeded tenants at once (fixture reload)."""
@@ -428,7 +475,10 @@ class Store:
             self._seeds = snaps
             for tenant in tenants:
                 self._track(tenant)
+                tenant.observe(self.observer)
             self.generations.bump_all()
+        if self.observer is not None:
+            self.observer.tenants_replaced()
 
     def tenant(self, vendor: str, tenant_id: str) -> TenantState | None:
         """Return a tenant, or None."""
@@ -447,4 +497,6 @@ class Store:
                 if (vendor is None or v == vendor) and (tenant_id is None or t == tenant_id):
                     state.restore(self._seeds[(v, t)])
                     done.append(state)
+                    if self.observer is not None:
+                        self.observer.tenant_reset(state)
         return done

@@ -1,6 +1,7 @@
 """Every Ometria number, header and message the mock uses, with where it comes from.
 
-Section numbers refer to ../shared/reference/ometria.md (the binding behaviour reference).
+Section numbers refer to docs/ometria.md (the behaviour the sandbox follows, in the project's own words;
+Ometria's public documentation: https://docs.ometria.com/ and https://support.ometria.com/).
 """
 
 from __future__ import annotations

@@ -68,6 +68,8 @@ class AccountSchema(S.BaseSchema):
     sender = S.Obj()
     customEventTriggers = S.List(S.Str())
     settings = S.Obj()
+    # Optional hash naming the account in tag URLs, like the vendor's 16-hex tag hashes (tracking.md §1).
+    tagHash = S.Str(validate=S.matches(r"^[0-9a-f]{16}$"))
 
 
 def _seed_contact(account: Account, record: dict[str, Any]) -> None:

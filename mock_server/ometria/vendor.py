@@ -16,7 +16,7 @@ from mock_server.core import errors as E
 from mock_server.core import faults
 from mock_server.core.context import MockContext, Vendor
 from mock_server.core.ratelimit import LimitRule
-from mock_server.core.request import RouteMeta, check_route, count_request, current_meta, read_json_body
+from mock_server.core.request import RouteMeta, check_route, count_request, current_meta, read_json_body, request_id
 from mock_server.core.store import TenantState
 from mock_server.ometria import constants as C
 from mock_server.ometria import errors as ometria_errors
@@ -79,7 +79,7 @@ class Ometria(Vendor):
         g.api_key = key
         g.tenant = tenant
         if meta is not None and meta.group == "push":
-            g.push_request_id = tenant.ids.uuid4()
+            g.push_request_id = request_id()  # one id per request: header, journal and body agree
         if meta is not None and meta.group is not None:
             rule = rate_rule(tenant, meta.group)
             if rule is not None:

@@ -10,6 +10,7 @@ any resource module; it is isolated here so the backends stay Flask-free.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from mock_server.core.context import MockContext
@@ -19,7 +20,21 @@ from mock_server.core.worker import RateBudget, TickWorker
 from mock_server.middleware import ENV_BATCH_ITEM
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import Brand, batches, campaigns
-from mock_server.omnisend.errors import envelope
+from mock_server.omnisend.v3.errors import envelope
+
+# How each generation's internal request authenticates, and renders an item's own 400, by batch version.
+# Generations other than v3/v5 add themselves with :func:`register_generation`.
+AuthHeaders = Callable[[str], dict[str, str]]
+Envelope = Callable[[ValidationFailed], tuple[int, Any]]
+GENERATIONS: dict[str, tuple[AuthHeaders, Envelope]] = {
+    "v3": (lambda key: {C.API_KEY_HEADER: key}, envelope),
+    "v5": (lambda key: {C.API_KEY_HEADER: key}, envelope),
+}
+
+
+def register_generation(version: str, headers: AuthHeaders, render: Envelope) -> None:
+    """Say how batch items of ``version`` authenticate and how a bad item is answered."""
+    GENERATIONS[version] = (headers, render)
 
 log = logging.getLogger("mock_server.omnisend.batches")
 TICK_SECONDS = 0.05
@@ -29,15 +44,16 @@ def executor(ctx: MockContext) -> batches.Executor:
     """Return a function that runs one item as the single request it stands for."""
 
     def run(record: dict[str, Any], item: dict[str, Any]) -> tuple[int, Any]:
+        headers, render = GENERATIONS[record["version"]]
         try:
             method, path = batches.target(record, item)
         except ValidationFailed as exc:
-            return envelope(exc)
+            return render(exc)
         # A fresh app context, so flask.g (tenant, body, warnings) is not shared with an outer request.
         with ctx.app.app_context():
             response = ctx.app.test_client().open(
                 path, method=method, json=item["request"],
-                headers={C.API_KEY_HEADER: record["apiKey"]},
+                headers=headers(record["apiKey"]),
                 environ_overrides={ENV_BATCH_ITEM: True})
         body = response.get_json(silent=True)
         return response.status_code, ({} if body is None else body)

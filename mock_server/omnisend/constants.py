@@ -1,12 +1,13 @@
 """Every Omnisend number, header and message the mock uses, with where it comes from.
 
-Section numbers refer to ../shared/reference/omnisend.md (the binding behaviour reference).
+Section numbers refer to docs/omnisend.md (the behaviour the sandbox follows, in the project's own words;
+Omnisend's public documentation: https://api-docs.omnisend.com/).
 """
 
 from __future__ import annotations
 
 VENDOR = "omnisend"
-PREFIXES = ("/v3", "/v5")
+PREFIXES = ("/v3", "/v5", "/api")  # /api: version 2026-03-15 (mock_server/omnisend/v2026)
 API_KEY_HEADER = "X-API-KEY"  # OAS3 securitySchemes.X-API-KEY; matched case-insensitively (§1.2)
 
 # §1.4 rate limit: 400 requests per 60 s per brand (vendor docs); sliding window (mock decision).
@@ -192,3 +193,14 @@ ERR_CART_NOT_FOUND = "Cart with '{id}' cartID not found"  # recorded (§7 #9)
 ERR_CART_PRODUCT_EXISTS = " *Product with cartProductID {id} already exists in the Cart; "
 ERR_CART_PRODUCT_NOT_FOUND = "Product with cartProductID {id} not found in the Cart"  # mock decision (§3.5)
 CART_IDENTITY_REQUIRED = "email or contactID is required"  # §3.5: phone alone is not enough
+
+# ---------------------------------------------------------------------------------------------------
+# Shared by the backend for API version 2026-03-15 (omnisend-2026.md); wire constants live in
+# mock_server/omnisend/v2026/constants.py.
+# §5.7 batches: POST or PUT on four endpoints (the contract's CreateBatchRequest enums).
+BATCH_METHODS_V2026 = {"products": ("POST", "PUT"), "contacts": ("POST", "PUT"), "events": ("POST",),
+                       "categories": ("POST", "PUT")}
+# §5.3 event metadata (mock decisions for the wording)
+ERR_METADATA_EXISTS = "Event '{name}' with origin '{origin}' already exists or collides with a global lexicon event."
+ERR_METADATA_NOT_FOUND = "Event '{name}' with origin '{origin}' does not exist."
+ERR_METADATA_TYPE = "Property '{name}' is already defined with type '{type}'."

@@ -17,7 +17,8 @@ from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import COLLECTIONS, Brand, register_seeder, seeders
 from mock_server.omnisend.backend import contacts as contact_rules
 from mock_server.omnisend.backend import segments as segment_rules
-from mock_server.omnisend.schemas.contacts import ContactCreateSchema, plain_create
+from mock_server.omnisend.v3.schemas.contacts import ContactCreateSchema, plain_create
+from mock_server.omnisend.v2026.constants import RATE_GROUPS
 
 SCOPE_PATTERN = r"^(" + "|".join(C.SCOPE_AREAS) + r")\.(read|write)$"
 
@@ -54,6 +55,8 @@ class BrandSchema(S.BaseSchema):
     updatedAt = S.DateTimeStr()
     apiKeys = S.List(S.Nested(ApiKeySchema), required=True, validate=S.length(1, None, items=True))
     rateLimit = S.Nested(RateLimitSchema)
+    # Version 2026-03-15 (/api): budgets per endpoint group, as /_mock/limits sets them.
+    rateLimits = S.Map(keys=S.Str(validate=S.one_of(tuple(RATE_GROUPS))), values=S.Nested(RateLimitSchema))
     workflows = S.List(S.Str())
     segments = S.List(S.Obj())
     settings = S.Obj()

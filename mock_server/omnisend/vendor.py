@@ -17,12 +17,15 @@ from mock_server.core import faults
 from mock_server.core.auth import ApiKey
 from mock_server.core.context import MockContext, Vendor
 from mock_server.core.ratelimit import Decision, LimitRule
+from mock_server.core.registry import register_modules
 from mock_server.core.request import RouteMeta, check_route, count_request, current_meta, read_json_body, warn
 from mock_server.core.store import TenantState
 from mock_server.middleware import ENV_ALIAS, ENV_BAD_OVERRIDE, ENV_BATCH_ITEM
 from mock_server.omnisend import constants as C
-from mock_server.omnisend import errors as omnisend_errors
 from mock_server.omnisend.fixtures import seed_brand
+from mock_server.omnisend.v3 import errors as omnisend_errors
+from mock_server.omnisend.v2026 import errors as problems
+from mock_server.omnisend.v2026 import policy as api2026
 
 
 def rate_rule(tenant: TenantState) -> LimitRule | None:
@@ -42,7 +45,7 @@ def require_scope(area: str, write: bool) -> None:
 
 
 class Omnisend(Vendor):
-    """Omnisend v3 + v5 on one brand store."""
+    """Omnisend v3, v5 and 2026-03-15 on one brand store; each generation brings its own pipeline."""
 
     name = C.VENDOR
     prefixes = C.PREFIXES
@@ -52,23 +55,34 @@ class Omnisend(Vendor):
         self._changes: dict[tuple[str, str], tuple[Hashable, list[float]]] = {}
 
     def blueprint(self) -> Blueprint:
-        """Return the blueprint with every Omnisend route."""
-        from mock_server.omnisend.routes import build_blueprint
+        """Return one blueprint with the routes of every generation (one route package each)."""
+        from mock_server.omnisend.v3 import routes as v3_routes
+        from mock_server.omnisend.v5 import routes as v5_routes
+        from mock_server.omnisend.v2026 import routes as v2026_routes
 
-        return build_blueprint()
+        bp = Blueprint("omnisend", __name__)
+        for package in (v3_routes, v5_routes, v2026_routes):
+            register_modules(bp, package)
+        return bp
 
     def seed_tenant(self, ctx: MockContext, document: Mapping[str, Any], origin: str) -> TenantState:
         """Build a brand from its fixture document."""
         return seed_brand(ctx, document, origin)
 
     def render_error(self, error: E.MockError) -> Response:
-        """Render in the ``{"error", "fields"}`` envelope."""
+        """Render in the generation's envelope: RFC 9457 problems under /api, else ``{"error", "fields"}``."""
+        if api2026.is_api_path(request.path):
+            return problems.render(error)
         meta = current_meta()
         content_type = (meta.content_type if meta and meta.content_type else C.CT_JSON)
         return omnisend_errors.render(error, content_type)
 
     def before_request(self, ctx: MockContext) -> None:
-        """Authenticate, count, route, check scope and read the body."""
+        """Authenticate, count, route, check scope and read the body (the 2026 pipeline under /api)."""
+        if api2026.is_api_path(request.path):
+            api2026.before_request(ctx)
+            return
+        g.api_version = request.path.split("/", 2)[1]
         if request.environ.get(ENV_ALIAS):
             warn(*C.ALIAS_WARNING)
         key = ctx.keyring.lookup(C.VENDOR, request.headers.get(C.API_KEY_HEADER))
@@ -124,7 +138,10 @@ class Omnisend(Vendor):
         return {"segments": lambda: segments.describe(Brand(ctx, tenant))}
 
     def after_request(self, ctx: MockContext, response: Response) -> Response:
-        """Add the three rate-limit headers to every answer that was counted (errors too)."""
+        """Add the three rate-limit headers to every v3/v5 answer that was counted (errors too); 2026 sends
+        none (2026 §4)."""
+        if api2026.is_api_path(request.path):
+            return response
         decision = g.get("rate")
         if decision is not None:
             for name, value in self.rate_headers(decision):
@@ -132,6 +149,10 @@ class Omnisend(Vendor):
         return response
 
     auth_environ = "HTTP_" + C.API_KEY_HEADER.upper().replace("-", "_")
+
+    def api_version(self, path: str) -> str | None:
+        """``v3`` / ``v5``: the first path segment, as before_request notes it."""
+        return path.split("/", 2)[1]
 
     def read_scope(self, meta: RouteMeta) -> str | None:
         """``<area>.read``, as :func:`require_scope` checks it."""

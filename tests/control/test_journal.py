@@ -40,7 +40,7 @@ def test_a_vendor_request_is_journalled_with_its_answer(client: FlaskClient) -> 
 def test_api_keys_are_masked(client: FlaskClient) -> None:
     client.get("/v3/contacts", headers=OMNISEND)
     client.get("/v2/contacts", headers={**STAGING, "Authorization": "Bearer secret-token"})
-    first, second = entries(client)
+    second, first = entries(client)  # newest first
     assert first["headers"]["X-Api-Key"] == "omni***"
     assert second["headers"]["X-Ometria-Auth"] == "omet***"
     assert second["headers"]["Authorization"] == "Bear***"
@@ -57,7 +57,7 @@ def test_errors_are_journalled_too(client: FlaskClient) -> None:
     client.get("/v3/nowhere", headers=OMNISEND)  # 404 in the vendor envelope
     client.get("/v2/nowhere", headers=STAGING)
     client.get("/v4/anything")
-    statuses = [(e["path"], e["status"], e["tenant"]) for e in entries(client)]
+    statuses = [(e["path"], e["status"], e["tenant"]) for e in entries(client, "?order=asc")]
     assert statuses == [("/v3/contacts", 401, None), ("/v3/nowhere", 404, BRAND_ID),
                         ("/v2/nowhere", 404, "staging"), ("/v4/anything", 404, None)]
 
@@ -124,7 +124,7 @@ def test_ring_bound_through_http(client: FlaskClient, mock: MockContext) -> None
         client.get("/v3/contacts?limit=1", headers=OMNISEND)
     found = client.get("/_mock/journal").get_json()
     assert found["total"] == 5
-    assert [e["id"] for e in found["items"]] == [4, 5, 6, 7, 8]
+    assert [e["id"] for e in found["items"]] == [8, 7, 6, 5, 4]
 
 
 def test_ring_size_comes_from_settings() -> None:
@@ -149,18 +149,49 @@ def _fill(client: FlaskClient) -> None:
     client.get("/v2/contacts", headers=STAGING)
 
 
+def test_journal_lists_newest_first_by_default(client: FlaskClient) -> None:
+    _fill(client)
+    newest_first = [("GET", "/v2/contacts"), ("POST", "/v3/contacts"), ("GET", "/v3/contacts/nope"),
+                    ("GET", "/v3/contacts")]
+    assert [(e["method"], e["path"]) for e in entries(client)] == newest_first
+    assert [(e["method"], e["path"]) for e in entries(client, "?order=desc")] == newest_first
+    assert [(e["method"], e["path"]) for e in entries(client, "?order=asc")] == newest_first[::-1]
+    assert [e["id"] for e in entries(client)] == [4, 3, 2, 1]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("?order=desc&limit=2", [4, 3]), ("?order=desc&limit=2&offset=2", [2, 1]),
+    ("?order=asc&limit=2", [1, 2]), ("?order=asc&limit=2&offset=2", [3, 4]),
+    ("?order=asc&vendor=omnisend&status=4xx", [2, 3]), ("?vendor=omnisend&status=4xx", [3, 2]),
+])
+def test_order_applies_before_paging_and_after_filters(client: FlaskClient, query: str,
+                                                       expected: list[int]) -> None:
+    _fill(client)
+    assert [e["id"] for e in entries(client, query)] == expected
+
+
+@pytest.mark.parametrize("order", ["ASC", "newest", "1", "asc,desc"])
+def test_an_unknown_order_is_400(client: FlaskClient, order: str) -> None:
+    _fill(client)
+    response = client.get(f"/_mock/journal?order={order}")
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "order must be asc or desc", "fields": ["order: must be asc or desc"]}
+    assert response.headers["Content-Type"] == "application/json"
+
+
 @pytest.mark.parametrize("query, expected", [
     ("?vendor=ometria", [("GET", "/v2/contacts")]),
     ("?tenant=staging", [("GET", "/v2/contacts")]),
     ("?method=post", [("POST", "/v3/contacts")]),
     ("?path=/v3/contacts/*", [("GET", "/v3/contacts/nope")]),
-    ("?status=4xx", [("GET", "/v3/contacts/nope"), ("POST", "/v3/contacts")]),
+    ("?status=4xx", [("POST", "/v3/contacts"), ("GET", "/v3/contacts/nope")]),
     ("?status=200&vendor=omnisend", [("GET", "/v3/contacts")]),
     ("?batchItem=true", []),
     ("?since=2026-01-01T00:00:00Z&until=2026-01-01T00:00:00Z", [
-        ("GET", "/v3/contacts"), ("GET", "/v3/contacts/nope"), ("POST", "/v3/contacts"), ("GET", "/v2/contacts")]),
+        ("GET", "/v2/contacts"), ("POST", "/v3/contacts"), ("GET", "/v3/contacts/nope"), ("GET", "/v3/contacts")]),
     ("?since=2026-01-01T00:00:01Z", []),
-    ("?limit=1&offset=1", [("GET", "/v3/contacts/nope")]),
+    ("?limit=1&offset=1", [("POST", "/v3/contacts")]),
+    ("?limit=1&offset=1&order=asc", [("GET", "/v3/contacts/nope")]),
 ])
 def test_journal_filters(client: FlaskClient, query: str, expected: list[tuple[str, str]]) -> None:
     _fill(client)

@@ -13,7 +13,8 @@ CONTACT = [{"@type": "contact", "id": "c-9", "email": "x@y.com", "@collection": 
 
 def test_read_defaults(client: FlaskClient) -> None:
     assert client.get(f"/_mock/limits/omnisend/{BRAND_ID}").get_json() == {
-        "vendor": "omnisend", "tenant": BRAND_ID, "rateLimitsEnabled": True, "rateLimit": None}
+        "vendor": "omnisend", "tenant": BRAND_ID, "rateLimitsEnabled": True, "rateLimit": None,
+        "rateLimits": None, "groups": ["contact-tags", "default"]}  # rateLimits: the 2026 (/api) groups
     body = client.get("/_mock/limits/ometria/staging").get_json()
     assert body["rateLimits"] is None and body["queueCap"] is None
     assert {"data", "push"} <= set(body["groups"])
@@ -54,7 +55,9 @@ def test_reset_restores_fixture_limits(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize("url, body, field", [
     (f"/_mock/limits/omnisend/{BRAND_ID}", {"rateLimits": {"data": {"limit": 1}}},
-     "rateLimits: not a omnisend setting (use rateLimit)"),
+     "rateLimits.data: unknown group (one of contact-tags, default)"),
+    (f"/_mock/limits/omnisend/{BRAND_ID}", {"queueCap": 1},
+     "queueCap: not a omnisend setting (use rateLimit, rateLimits)"),
     ("/_mock/limits/ometria/staging", {"rateLimit": {"limit": 1}},
      "rateLimit: not a ometria setting (use rateLimits, queueCap)"),
     ("/_mock/limits/ometria/staging", {"rateLimits": {"pussh": {"limit": 1}}}, "rateLimits.pussh: unknown group"),

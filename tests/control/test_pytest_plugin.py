@@ -57,6 +57,29 @@ def test_outbox_drain_and_keys(mock_server):
     assert mock_server.journal(vendor="ometria", tenant="live")[0]["status"] == 202
 
 
+def test_journal_is_newest_first_and_assert_called_in_call_order(mock_server):
+    for path in ("/v3/contacts", "/v3/products", "/v3/orders"):
+        requests.get(mock_server.url + path, headers=mock_server.omnisend_headers, timeout=5)
+    newest_first = [e["path"] for e in mock_server.journal()]
+    assert newest_first == ["/v3/orders", "/v3/products", "/v3/contacts"]
+    assert [e["path"] for e in mock_server.journal(order="asc")] == newest_first[::-1]
+    assert [e["path"] for e in mock_server.assert_called("GET", "/v3/*", times=3)] == newest_first[::-1]
+
+
+def test_omnisend_2026_client(mock_server):
+    api = mock_server.omnisend_api()
+    assert api.session.headers["Omnisend-Version"] == "2026-03-15"
+    created = api.post("/contacts", json={"identifiers": [{"type": "email", "id": "n@example.com"}]})
+    assert created.status_code == 201
+    emails = [c.get("email") for c in api.pages("/contacts", "contacts", limit=5)]
+    assert "n@example.com" in emails and len(emails) == 13
+    mock_server.assert_called("POST", "/api/contacts", times=1)
+    assert {e["apiVersion"] for e in mock_server.journal(vendor="omnisend")} == {"2026-03-15"}
+    old_version = mock_server.omnisend_api_headers(version="2024-06")
+    refused = requests.get(mock_server.url + "/api/contacts", headers=old_version, timeout=5)
+    assert refused.json()["errors"][0]["code"] == "invalid_format"
+
+
 def test_assert_called_reports_what_it_saw(mock_server):
     requests.get(mock_server.url + "/v2/contacts", headers=mock_server.ometria_headers(), timeout=5)
     try:
@@ -76,14 +99,14 @@ def test_entry_point_is_registered() -> None:
 def test_user_suite_in_process(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=7)
 
 
 @pytest.mark.slow
 def test_user_suite_in_a_subprocess_through_the_entry_point(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=7)
     assert "mock_server" not in "".join(result.errlines)
 
 

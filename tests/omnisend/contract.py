@@ -1,7 +1,8 @@
 """Check Omnisend answers against Omnisend's own v3 OpenAPI definitions (openapi-core).
 
 ``check(response, "GET", "/contacts")`` validates one test-client response against the operation in
-../shared/contracts/omnisend-v3/<file>.json and returns the set of deviations found, each written
+tests/contracts/omnisend-v3/<file>.json (the in-repository structural extract of Omnisend's published
+definitions, written by scripts/extract_contracts.py) and returns the set of deviations found, each written
 ``"<json path>: <validator>"`` (``"paging.previous: type"``). Tests compare that set with the
 deviations omnisend.md §8 lists for the operation, so a deviation is asserted, never silenced.
 """
@@ -9,7 +10,6 @@ deviations omnisend.md §8 lists for the operation, so a deviation is asserted, 
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,9 +19,7 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAP
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-# The binding copy lives in ../shared beside the repository (as in CI); MOCK_CONTRACTS_DIR overrides it.
-CONTRACTS = Path(os.environ.get("MOCK_CONTRACTS_DIR")
-                 or Path(__file__).resolve().parents[2].parent / "shared" / "contracts" / "omnisend-v3")
+CONTRACTS = Path(__file__).resolve().parents[1] / "contracts" / "omnisend-v3"
 # Which file defines which first path segment.
 FILES = {"contacts": "contacts", "products": "products", "categories": "categories", "orders": "orders",
          "carts": "carts", "events": "events", "batches": "batches", "campaigns": "campaigns"}
@@ -32,14 +30,7 @@ def spec_for(name: str) -> OpenAPI:
     """Load one contract with its server pointed at the test client's host."""
     document = json.loads((CONTRACTS / f"{name}.json").read_text(encoding="utf-8"))
     document["servers"] = [{"url": "http://localhost/v3"}]
-    # The export carries readme.io bookkeeping (``_id``) at the top level, which OpenAPI 3.0 forbids;
-    # drop it so the definitions themselves can be checked and used unchanged.
-    for key in [k for k in document if k not in _OPENAPI_KEYS and not k.startswith("x-")]:
-        del document[key]
     return OpenAPI.from_dict(document)
-
-
-_OPENAPI_KEYS = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs"}
 
 
 def _errors(exc: BaseException) -> list[Any]:
@@ -90,9 +81,6 @@ def _normalise(name: str) -> str:
 def check(response: Any, method: str, path: str, *, query: str = "", contract: str | None = None) -> set[str]:
     """Validate ``response`` (a Flask test-client response) for ``method path``; return the deviations."""
     name = contract or FILES[path.strip("/").split("/")[0]]
-    if not (CONTRACTS / f"{name}.json").is_file():
-        raise FileNotFoundError(f"Omnisend contract {name}.json not found in {CONTRACTS}: check out shared/ beside "
-                                "the repository or set MOCK_CONTRACTS_DIR")
     spec = spec_for(name)
     environ = EnvironBuilder(method=method, base_url="http://localhost/v3", path=path,
                              query_string=query).get_environ()

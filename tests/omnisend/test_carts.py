@@ -229,13 +229,30 @@ def test_add_product_answers_the_recorded_keys_and_touches_updated_at(client: Fl
     assert got["cartSum"] == 22900  # the client's number, never recomputed
 
 
+def test_add_product_without_currency_is_accepted_then_a_repeat_is_422(client: FlaskClient,
+                                                                      mock: MockContext) -> None:
+    # Recorded: the live API took a body without ``currency`` (the vendor's definition marks it required),
+    # and a second POST of the same cartProductID answered 422 with this exact text (omnisend.md §3.5, §7 #10).
+    first = client.post("/v3/carts/cart-2001/products", json=cart_product("cp-2"), headers=OMNISEND)
+    assert (first.status_code, first.get_json()) == (200, {
+        "cartID": "cart-2001", "cartProductID": "cp-2", "productID": "prod-titan-stove", "variantID": "titan-stove"})
+    assert check(first, "POST", "/carts/cart-2001/products") == set()
+    assert _get(client, "cart-2001")["currency"] == "EUR"  # the cart keeps its own currency
+    before = snapshot(mock)
+    repeat = client.post("/v3/carts/cart-2001/products", json=cart_product("cp-2"), headers=OMNISEND)
+    assert repeat.status_code == 422
+    assert repeat.get_json() == {"error": " *Product with cartProductID cp-2 already exists in the Cart; "}
+    assert repeat.headers["Content-Type"] == "application/json"
+    assert snapshot(mock) == before
+
+
 @pytest.mark.parametrize(("path", "body", "status", "expected"), [
     ("/v3/carts/cart-2001/products", {"currency": "EUR", **cart_product("cp-1")}, 422,
      error(" *Product with cartProductID cp-1 already exists in the Cart; ")),
     ("/v3/carts/cart-404/products", {"currency": "EUR", **cart_product("cp-1")}, 404,
      error("Cart with 'cart-404' cartID not found")),
-    ("/v3/carts/cart-2001/products", cart_product("cp-2"), 400,
-     invalid_body("currency: field required but not found in Json")),
+    ("/v3/carts/cart-2001/products", {"currency": "EURO", **cart_product("cp-2")}, 400,
+     invalid_body("currency: length must be between 3 and 3")),
     ("/v3/carts/cart-2001/products", {"currency": "EUR"}, 400,
      invalid_body("cartProductID: field required but not found in Json",
                   "price: field required but not found in Json", "productID: field required but not found in Json",

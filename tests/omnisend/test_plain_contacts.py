@@ -12,7 +12,7 @@ import pytest
 from mock_server.core import schema as S
 from mock_server.core.errors import ValidationFailed
 from mock_server.core.fixtures import default_fixtures_dir
-from mock_server.omnisend.schemas.contacts import ContactCreateSchema, plain_create
+from mock_server.omnisend.v3.schemas.contacts import ContactCreateSchema, plain_create
 
 BASE: dict[str, Any] = {
     "identifiers": [{"type": "email", "id": "a@example.com", "channels": {"email": {"status": "subscribed"}}}],

@@ -8,6 +8,7 @@ a browser fails loudly instead of skipping.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,8 +25,11 @@ CHROMIUM = Path(os.environ.get("MOCK_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
                  "--disable-extensions", "--mute-audio"]
-WIDE = {"width": 1280, "height": 900}
+WIDE = {"width": 1280, "height": 800}  # the laptop window the dashboard is made for
+SMALL = {"width": 1024, "height": 768}  # still usable here
 NARROW = {"width": 400, "height": 800}
+# Screenshots a person can look at: one folder per test (git-ignored), kept after the run.
+SCREENSHOTS = Path(os.environ.get("MOCK_SCREENSHOTS", Path(__file__).resolve().parent / "screenshots"))
 # Auto-waiting assertions wait this long (the journal refreshes every second; a busy CI machine is slow).
 expect.set_options(timeout=10_000)
 
@@ -63,20 +67,31 @@ def server(ui_settings: Settings) -> Iterator[RunningServer]:
 
 
 @pytest.fixture
-def page(browser: Browser, tmp_path: Path) -> Iterator[Page]:
-    """A fresh browser context and page at 1280 px (cookies never leak between tests); the page the test
-    ends on is saved as ``final.png`` under its tmp_path, pass or fail."""
+def shots(request: pytest.FixtureRequest) -> Path:
+    """This test's screenshot folder (emptied first): ``tests/ui/screenshots/<test>/``."""
+    folder = SCREENSHOTS / re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
+    if folder.exists():
+        for old in folder.glob("*.png"):
+            old.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def page(browser: Browser, shots: Path) -> Iterator[Page]:
+    """A fresh browser context and page at 1280x800 (cookies never leak between tests); the page the test
+    ends on is saved as ``final.png`` in its screenshot folder, pass or fail."""
     context = browser.new_context(viewport=WIDE)  # type: ignore[arg-type]
     context.set_default_timeout(10_000)
     opened = context.new_page()
     yield opened
     if opened.url.startswith("http"):
-        shot(opened, tmp_path, "final")
+        shot(opened, shots, "final")
     context.close()
 
 
-def shot(page: Page, tmp_path: Path, name: str) -> Path:
-    """Save a full-page screenshot under the test's tmp_path (looked at when a test fails)."""
-    target = tmp_path / f"{name}.png"
+def shot(page: Page, folder: Path, name: str) -> Path:
+    """Save a full-page screenshot in the test's screenshot folder."""
+    target = folder / f"{name}.png"
     page.screenshot(path=str(target), full_page=True)
     return target

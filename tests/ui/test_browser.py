@@ -17,9 +17,10 @@ from tests.ui.conftest import NARROW, shot
 pytestmark = pytest.mark.browser
 
 
-def test_a_request_appears_in_the_live_journal(page: Page, server: RunningServer, tmp_path: Path) -> None:
+def test_a_request_appears_in_the_live_journal(page: Page, server: RunningServer, shots: Path) -> None:
     page.goto(f"{server.url}/_mock/ui/journal")
-    expect(page.get_by_role("button", name="Pause auto-refresh")).to_be_visible()
+    expect(page.get_by_role("button", name="Pause live updates")).to_be_visible()
+    expect(page.locator("#live-badge")).to_have_text("Live")
     expect(page.locator("#journal-rows")).to_contain_text("No requests yet")
 
     requests.get(f"{server.url}/v3/contacts?limit=2", headers=OMNISEND, timeout=10)
@@ -27,23 +28,27 @@ def test_a_request_appears_in_the_live_journal(page: Page, server: RunningServer
     row = page.locator("#journal-rows tr").first
     expect(row).to_contain_text("GET /v3/contacts?limit=2")  # arrives through the auto-refresh
     expect(row).to_contain_text("200")
-    shot(page, tmp_path, "journal")
+    shot(page, shots, "journal")
     row.get_by_role("link", name="GET /v3/contacts?limit=2").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("GET /v3/contacts?limit=2")
     expect(page.get_by_role("row", name=re.compile("X-API-KEY", re.IGNORECASE))).to_contain_text("omni***")
     expect(page.get_by_label("Response body")).to_contain_text('"paging"')
-    shot(page, tmp_path, "journal-entry")
+    shot(page, shots, "journal-entry")
 
 
 def test_pausing_stops_the_refresh(page: Page, server: RunningServer) -> None:
+    page.clock.install()  # the page's timers run only when the test says: no waiting on the wall clock
     page.goto(f"{server.url}/_mock/ui/journal")
     toggle = page.locator("#live-toggle")
-    expect(toggle).to_have_text("Pause auto-refresh")
+    expect(toggle).to_have_text("Pause live updates")
     toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "true")
-    expect(page.locator("#live-status")).to_have_text("Auto-refresh paused")
+    expect(page.locator("#live-status")).to_have_text("Live updates paused")
+    expect(page.locator("#live-badge")).to_have_text("Paused")
     requests.get(f"{server.url}/v3/contacts?limit=1", headers=OMNISEND, timeout=10)
-    expect(toggle).to_have_text("Resume auto-refresh")
+    page.clock.run_for(10_000)  # five refresh periods pass while paused
+    expect(page.locator("#journal-rows")).to_contain_text("No requests yet")
+    expect(toggle).to_have_text("Resume live updates")
     toggle.click()
     expect(page.locator("#journal-rows tr").first).to_contain_text("GET /v3/contacts?limit=1")
 
@@ -59,7 +64,7 @@ def test_journal_filters_by_status_class(page: Page, server: RunningServer) -> N
     expect(rows.first).to_contain_text("401")
 
 
-def test_a_paid_for_order_event_shows_in_the_outbox(page: Page, server: RunningServer, tmp_path: Path) -> None:
+def test_a_paid_for_order_event_shows_in_the_outbox(page: Page, server: RunningServer, shots: Path) -> None:
     answer = requests.post(f"{server.url}/v5/events", headers=OMNISEND, timeout=10, json={
         "eventName": "paid for order", "origin": "api", "contact": {"email": "ana@example.com"},
         "properties": {"orderID": "order-771"}})
@@ -74,10 +79,10 @@ def test_a_paid_for_order_event_shows_in_the_outbox(page: Page, server: RunningS
     expect(row).to_contain_text("order-771")
     section.get_by_text("Whole entry as JSON").click()
     expect(section.locator("pre")).to_contain_text('"eventID"')
-    shot(page, tmp_path, "outbox")
+    shot(page, shots, "outbox")
 
 
-def test_freezing_the_clock_shows_on_the_overview(page: Page, server: RunningServer, tmp_path: Path) -> None:
+def test_freezing_the_clock_shows_on_the_overview(page: Page, server: RunningServer, shots: Path) -> None:
     page.goto(f"{server.url}/_mock/ui")
     expect(page.get_by_test_id("clock")).to_contain_text("Running")
     page.get_by_role("link", name="Controls").click()
@@ -88,10 +93,10 @@ def test_freezing_the_clock_shows_on_the_overview(page: Page, server: RunningSer
     frozen_at = page.get_by_test_id("clock").locator("time").inner_text()
     page.reload()
     expect(page.get_by_test_id("clock").locator("time")).to_have_text(frozen_at)  # it stands still
-    shot(page, tmp_path, "overview")
+    shot(page, shots, "overview")
 
 
-def test_a_fault_added_in_the_ui_fails_the_next_call(page: Page, server: RunningServer, tmp_path: Path) -> None:
+def test_a_fault_added_in_the_ui_fails_the_next_call(page: Page, server: RunningServer, shots: Path) -> None:
     page.goto(f"{server.url}/_mock/ui/controls")
     page.get_by_label("Vendor", exact=True).select_option("omnisend")
     page.get_by_label("Path (glob)").fill("/v3/contacts*")
@@ -100,7 +105,7 @@ def test_a_fault_added_in_the_ui_fails_the_next_call(page: Page, server: Running
     page.get_by_role("button", name="Add fault rule").click()
     expect(page.get_by_role("status")).to_have_text("Added fault rule f1.")
     expect(page.locator("tr[data-rule='f1']")).to_contain_text("path=/v3/contacts*")
-    shot(page, tmp_path, "controls")
+    shot(page, shots, "controls")
 
     assert requests.get(f"{server.url}/v3/contacts", headers=OMNISEND, timeout=10).status_code == 503
     assert requests.get(f"{server.url}/v3/contacts", headers=OMNISEND, timeout=10).status_code == 200
@@ -131,7 +136,7 @@ def test_reset_needs_the_confirmation(page: Page, server: RunningServer) -> None
     expect(page.get_by_test_id("paging-status")).to_have_text("No records")
 
 
-def test_paging_through_a_resource(page: Page, server: RunningServer, tmp_path: Path) -> None:
+def test_paging_through_a_resource(page: Page, server: RunningServer, shots: Path) -> None:
     page.goto(f"{server.url}/_mock/ui/records")
     page.get_by_label("Tenant", exact=True).select_option(f"omnisend/{BRAND_ID}")
     page.get_by_role("button", name="Show").click()
@@ -149,11 +154,11 @@ def test_paging_through_a_resource(page: Page, server: RunningServer, tmp_path: 
     expect(page.get_by_role("link", name="Next page")).to_have_count(0)
     page.get_by_role("link", name="Previous page").click()
     expect(status).to_have_text("Showing 6 to 10 of 12")
-    shot(page, tmp_path, "records")
+    shot(page, shots, "records")
 
     page.get_by_role("table").locator("tbody th a").first.click()
     expect(page.get_by_label("Record as JSON")).to_contain_text('"identifiers"')
-    shot(page, tmp_path, "record")
+    shot(page, shots, "record")
 
 
 def test_search_by_email(page: Page, server: RunningServer) -> None:
@@ -169,7 +174,7 @@ PAGES = ("", "/records", f"/records?tenant=omnisend/{BRAND_ID}&resource=contacts
          "/controls")
 
 
-def test_narrow_window_has_no_horizontal_page_overflow(page: Page, server: RunningServer, tmp_path: Path) -> None:
+def test_narrow_window_has_no_horizontal_page_overflow(page: Page, server: RunningServer, shots: Path) -> None:
     requests.get(f"{server.url}/v3/contacts?limit=1&some=very-long-parameter-" + "x" * 120, headers=OMNISEND,
                  timeout=10)
     page.set_viewport_size(NARROW)  # type: ignore[arg-type]
@@ -180,7 +185,7 @@ def test_narrow_window_has_no_horizontal_page_overflow(page: Page, server: Runni
         assert overflow <= 0, f"{path or '/'} is {overflow}px wider than the window"
         nav = page.get_by_role("navigation", name="Dashboard")
         assert nav.bounding_box()["width"] <= NARROW["width"]  # type: ignore[index]
-        shot(page, tmp_path, f"narrow-{index}")
+        shot(page, shots, f"narrow-{index}")
 
 
 def test_keyboard_reaches_the_navigation_with_a_visible_focus(page: Page, server: RunningServer) -> None:
@@ -205,10 +210,10 @@ class TestWithAnAdminToken:
     def ui_settings(self) -> Settings:
         return Settings(seed=1234, require_admin_token=True, admin_token=self.TOKEN)
 
-    def test_token_once_then_cookie_and_forms(self, page: Page, server: RunningServer, tmp_path: Path) -> None:
+    def test_token_once_then_cookie_and_forms(self, page: Page, server: RunningServer, shots: Path) -> None:
         page.goto(f"{server.url}/_mock/ui/controls")
         expect(page.get_by_role("heading", level=1)).to_have_text("Admin token required")
-        shot(page, tmp_path, "unauthorised")
+        shot(page, shots, "unauthorised")
         page.goto(f"{server.url}/_mock/ui/controls?token={self.TOKEN}")
         expect(page).to_have_url(f"{server.url}/_mock/ui/controls")  # the token left the address
         page.get_by_role("button", name="Freeze the clock").click()

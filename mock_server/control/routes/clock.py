@@ -10,7 +10,7 @@ from flask import Blueprint, Response
 from mock_server.control.common import bad_request, json_body, load
 from mock_server.control.routes.system import clock_state
 from mock_server.control.schemas import ClockSchema
-from mock_server.core.clock import parse_datetime
+from mock_server.core.clock import Clock, ClockRangeError, parse_datetime
 from mock_server.core.http import json_response
 from mock_server.core.request import ctx
 
@@ -35,7 +35,14 @@ def parse_duration(text: str) -> float | None:
 
 def apply(data: dict[str, Any]) -> None:
     """Carry out one clock action on the app's clock (400 on a bad time or duration)."""
-    clock = ctx().clock
+    try:
+        _apply(ctx().clock, data)
+    except ClockRangeError as exc:
+        name = "at" if data["action"] in ("freeze", "set") else ("by" if data.get("by") is not None else "seconds")
+        raise bad_request("invalid request body", [(name, str(exc))]) from exc
+
+
+def _apply(clock: Clock, data: dict[str, Any]) -> None:
     action = data["action"]
     at = None
     if data.get("at") is not None:

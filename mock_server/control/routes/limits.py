@@ -18,8 +18,10 @@ from mock_server.core.request import ctx
 from mock_server.core.store import TenantState
 
 # Which tenant-config keys each vendor reads (the keys are the fixture format; see the references:
-# omnisend.md §1.4 "rateLimit", ometria.md §1.4 "rateLimits" per group and §4.3 "queueCap").
-CONFIG_KEYS: dict[str, tuple[str, ...]] = {"omnisend": ("rateLimit",), "ometria": ("rateLimits", "queueCap")}
+# omnisend.md §1.4 "rateLimit", ometria.md §1.4 "rateLimits" per group and §4.3 "queueCap"; Omnisend's
+# version 2026-03-15 budgets per endpoint group under "rateLimits" too, see docs/omnisend-2026.md).
+CONFIG_KEYS: dict[str, tuple[str, ...]] = {"omnisend": ("rateLimit", "rateLimits"),
+                                           "ometria": ("rateLimits", "queueCap")}
 ALL_KEYS = ("rateLimit", "rateLimits", "queueCap")
 _tenant_limits = TenantLimitsSchema()
 _global = GlobalLimitsSchema()

@@ -1,7 +1,8 @@
 """The QA dashboard at ``/_mock/ui``: server-rendered pages over the same functions the /_mock JSON routes
-use (nothing here keeps state of its own).
+use (nothing here keeps state of its own but the charts' samples, see ``samples``).
 
-Pages: overview, records, live journal, outbox, controls. Views prepare plain view models; templates in
+Pages: overview (live, with SVG charts), records, contacts (timeline), live journal, outbox (email
+preview), tracking hits, controls. Views prepare plain view models; templates in
 ``mock_server/templates/ui`` only lay them out. The dashboard is for people, not programs, so it is left
 out of the OpenAPI document (see :func:`is_dashboard_endpoint`); docs/dashboard.md describes it.
 """
@@ -13,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from mock_server.control.ui import access, pages
+from mock_server.control.ui import access, pages, samples
 from mock_server.control.ui.render import page
 from mock_server.core.errors import MockError
 from mock_server.core.registry import register_modules
@@ -22,8 +23,9 @@ from mock_server.core.request import ctx
 PREFIX = "/_mock/ui"
 NAME = "ui"
 STATIC = Path(__file__).resolve().parents[2] / "static"
-NAV = (("ui.overview", "Overview"), ("ui.records", "Records"), ("ui.journal", "Journal"),
-       ("ui.outbox", "Outbox"), ("ui.controls", "Controls"))
+# The navigation, in order: (endpoint, label). A new page adds one line here (and its module under pages/).
+NAV = [("ui.overview", "Overview"), ("ui.records", "Records"), ("ui.contacts", "Contacts"),
+       ("ui.journal", "Journal"), ("ui.outbox", "Outbox"), ("ui.tracking", "Tracking"), ("ui.controls", "Controls")]
 
 
 def is_dashboard_endpoint(endpoint: str) -> bool:
@@ -50,5 +52,6 @@ def build_blueprint() -> Blueprint:
         fields = [f"{path}: {message}" for path, message in exc.fields]
         return page("ui/error.html", exc.status, code=exc.status, message=exc.message, fields=fields)
 
+    bp.record_once(lambda state: samples.install(state.app))
     register_modules(bp, pages)
     return bp

@@ -111,8 +111,9 @@ register_seeder("data_deletion_requests", _seed, order=90)
 
 
 # -- create / process ---------------------------------------------------------------------------------
-def create(account: Account, body: Any) -> Record:
-    """``POST /data-deletion-requests``: 202 with the new request (``timestamp_completed: null``)."""
+def create(account: Account, body: Any, api_request_id: str) -> Record:
+    """``POST /data-deletion-requests``: 202 with the new request (``timestamp_completed: null``);
+    ``source.api_request_id`` is the HTTP request's own id (``X-Mock-Request-Id``)."""
     data = load_object(_schema, body)
     process_pending_deletions(account, due_only=True)
     settings = account.ctx.settings
@@ -121,7 +122,7 @@ def create(account: Account, body: Any) -> Record:
     record: Record = {
         "action": C.DELETION_ACTION, "comment": data.get("comment"), "id": request_id,
         "identities": [{"hashed_email": hashed_email(data["email"])}],
-        "source": {"api_request_id": account.new_uuid(), "origin": C.DELETION_ORIGIN_API, "user": None},
+        "source": {"api_request_id": api_request_id, "origin": C.DELETION_ORIGIN_API, "user": None},
         "summary": None, "timestamp_completed": None, "timestamp_created": account.now(),
         META: {"id": request_id, "created": now, "updated": now, "pending": True,
                "due": now if settings.ometria_queue_mode == "sync" else now + settings.ometria_queue_delay,

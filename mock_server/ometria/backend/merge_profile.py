@@ -100,14 +100,14 @@ def _listings(account: Account, profile_id: str) -> list[Record]:
     return P.listings_of(account, profile) if profile is not None else []
 
 
-def merge_profiles(account: Account, body: Any) -> dict[str, Any]:
-    """``POST /merge-profile``: fold the profiles into the survivor, delete the merged listings."""
+def merge_profiles(account: Account, body: Any, request_id: str) -> dict[str, Any]:
+    """``POST /merge-profile``: fold the profiles into the survivor, delete the merged listings; the
+    answer's ``request_id`` is the HTTP request's own id (``X-Mock-Request-Id``)."""
     survivor, merged = _plan(account, body)
     survivor_listings = _listings(account, survivor)
     merged_listings = [listing for pid in merged for listing in _listings(account, pid)]
     if len(survivor_listings) + len(merged_listings) > C.MERGE_MAX_LISTINGS:
         raise TooManyListings()
-    request_id = account.new_uuid()
     if not merged:
         return {"status": "OK", "request_id": request_id}
     fills: dict[str, Any] = {}

@@ -56,8 +56,12 @@ def _recipient(account: Account, data: dict[str, Any], problems: Problems) -> di
     return None
 
 
-def send(account: Account, body: Any) -> dict[str, Any]:
-    """``POST /transactional-email/send``: one outbox entry; 200 ``{"status": "OK", "request_id"}``."""
+def send(account: Account, body: Any, request_id: str) -> dict[str, Any]:
+    """``POST /transactional-email/send``: one outbox entry; 200 ``{"status": "OK", "request_id"}``.
+
+    ``request_id`` is the HTTP request's own id (``X-Mock-Request-Id``), so header, journal, body and
+    outbox entry name one request.
+    """
     data = load_object(_schema, body)
     problems: Problems = []
     to = _recipient(account, data, problems)
@@ -72,7 +76,6 @@ def send(account: Account, body: Any) -> dict[str, Any]:
         attachments.append({"filename": item["filename"], "bytes": size})
     if problems:
         raise ValidationFailed(S.sort_problems(problems))
-    request_id = account.new_uuid()
     sender = data.get("from_") or account.tenant.config.get("sender")
     html = data.get("html")
     account.outbox({

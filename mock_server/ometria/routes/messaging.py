@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from mock_server.core.http import json_response
-from mock_server.core.request import body, query_args, route
+from mock_server.core.request import body, query_args, request_id, route
 from mock_server.ometria.backend import data_deletion, merge_profile, transactional
 from mock_server.ometria.routes.common import account, check_path_id
 
@@ -16,7 +16,7 @@ def register(bp: Blueprint) -> None:
     @bp.post("/transactional-email/send")
     @route(scope="transactional", group="transactional", body=True)
     def send_transactional_email() -> Response:
-        return json_response(transactional.send(account(), body()))
+        return json_response(transactional.send(account(), body(), request_id()))
 
     @bp.get("/data-deletion-requests")
     @route(scope="gdpr", group="data")
@@ -26,7 +26,7 @@ def register(bp: Blueprint) -> None:
     @bp.post("/data-deletion-requests")
     @route(scope="gdpr", group="gdpr", body=True)
     def create_data_deletion_request() -> Response:
-        return json_response(data_deletion.create(account(), body()), 202)
+        return json_response(data_deletion.create(account(), body(), request_id()), 202)
 
     @bp.get("/data-deletion-requests/<request_id>")
     @route(scope="gdpr", group="data")
@@ -37,4 +37,4 @@ def register(bp: Blueprint) -> None:
     @bp.post("/merge-profile")
     @route(scope="gdpr", group="merge", body=True)
     def merge_profiles() -> Response:
-        return json_response(merge_profile.merge_profiles(account(), body()))
+        return json_response(merge_profile.merge_profiles(account(), body(), request_id()))

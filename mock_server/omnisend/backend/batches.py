@@ -28,9 +28,13 @@ QUEUE = "batchQueue"
 ITEMS = "batchItems"
 
 
+VERSIONS = ("v3", "v5", "v2026")
+_METHODS = {"v3": C.BATCH_METHODS_V3, "v5": C.BATCH_METHODS_V5, "v2026": C.BATCH_METHODS_V2026}
+
+
 def methods_for(version: str) -> dict[str, tuple[str, ...]]:
     """The allowed method x endpoint table of an API version."""
-    return C.BATCH_METHODS_V3 if version == "v3" else C.BATCH_METHODS_V5
+    return _METHODS[version]
 
 
 def collection(brand: Brand, version: str) -> Collection:
@@ -87,7 +91,7 @@ def create(brand: Brand, version: str, data: Record, api_key: str) -> Record:
     batch_id = brand.new_id()
     record: Record = {"batchID": batch_id, "version": version, "method": data["method"],
                       "endpoint": data["endpoint"], "eventID": event_id,
-                      "origin": data.get("origin") if version == "v5" else None, "status": "pending",
+                      "origin": data.get("origin") if version != "v3" else None, "status": "pending",
                       "createdAt": brand.now(), "totalCount": len(data["items"]), "finishedCount": 0,
                       "errorsCount": 0, "apiKey": api_key}
     collection(brand, version).insert(batch_id, record)
@@ -100,7 +104,7 @@ def create(brand: Brand, version: str, data: Record, api_key: str) -> Record:
 
 def purge_expired(brand: Brand) -> None:
     """Forget batches past retention (done on writes; reads just stop showing them)."""
-    for version in ("v3", "v5"):
+    for version in VERSIONS:
         col = collection(brand, version)
         for key in [k for k, r in col.items() if not visible(brand, r)]:
             col.delete(key)
@@ -147,7 +151,14 @@ _PATHS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("v5", "contacts"): ("/v5/contacts", None),
     ("v5", "products"): ("/v5/products", "id"),
     ("v5", "categories"): ("/v5/product-categories", "categoryID"),
+    ("v2026", "contacts"): ("/api/contacts", None),
+    ("v2026", "products"): ("/api/products", "id"),
+    ("v2026", "categories"): ("/api/product-categories", "categoryID"),
 }
+# 2026 has no PUT on categories (PATCH keeps omitted fields) and upserts contacts with POST: a PUT batch
+# item runs as that request (mock decision, reference 2026 §5.7).
+_METHOD_AS = {("v2026", "categories", "PUT"): "PATCH", ("v2026", "contacts", "PUT"): "POST"}
+_EVENTS_PATH = {"v5": "/v5/events", "v2026": "/api/events"}
 
 
 def target(record: Record, item: Record) -> tuple[str, str]:
@@ -157,10 +168,11 @@ def target(record: Record, item: Record) -> tuple[str, str]:
     gets the vendor's 400 for that missing field).
     """
     version, endpoint, method = record["version"], record["endpoint"], record["method"]
+    method = _METHOD_AS.get((version, endpoint, method)) or method
     if endpoint == "events":
         if version == "v3":
             return "POST", f"/v3/events/{quote(record['eventID'], safe='')}"
-        return "POST", "/v5/events"
+        return "POST", _EVENTS_PATH[version]
     base, id_key = _PATHS[(version, endpoint)]
     if method == "POST" or id_key is None:
         return method, base

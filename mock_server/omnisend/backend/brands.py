@@ -35,3 +35,10 @@ def verify_account(brand: Brand, brand_id: str | None, data: Record) -> Record:
         brand.config.update(changed)
         brand.config["updatedAt"] = brand.now()
     return {"verified": True}
+
+
+def connect_store(brand: Brand, data: Record) -> None:
+    """Connect a store: keep its platform, version, website (and currency); the brand is connected."""
+    brand.config.update({k: data[k] for k in ("platform", "version", "website", "currency") if k in data})
+    brand.config["connected"] = True
+    brand.config["updatedAt"] = brand.now()

@@ -24,7 +24,7 @@ from mock_server.omnisend.backend import (
     updated_key,
 )
 from mock_server.omnisend.backend.catalog import Record, Warn, apply_patch, check_body_id, no_warn, text
-from mock_server.omnisend.schemas.carts import CartCreateSchema
+from mock_server.omnisend.v3.schemas.carts import CartCreateSchema
 
 COLLECTION = "carts"
 
@@ -195,8 +195,8 @@ def _find(items: list[Record], cart_product_id: str) -> int:
 def add_product(brand: Brand, cart_id: str, data: Record) -> Record:
     """POST /carts/{id}/products: 404 cart; 422 (recorded text, §7 #10) when the cartProductID is there.
 
-    The body's ``currency`` is required by the contract and is not stored: the cart keeps its own
-    (mock decision).
+    The body's ``currency`` is optional (recorded: the live API took a body without it) and is not
+    stored: the cart keeps its own (mock decision).
     """
     stored = require(brand, cart_id)
     cart_product_id = data["cartProductID"]

@@ -8,7 +8,7 @@ from mock_server.core.store import CollectionSpec
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import Brand, created_key, register_collection, register_seeder, updated_key
 from mock_server.omnisend.backend.catalog import Record, Warn, check_body_id, no_warn
-from mock_server.omnisend.schemas.categories import CategoryCreateSchema
+from mock_server.omnisend.v3.schemas.categories import CategoryCreateSchema
 
 
 def title_key(record: Record) -> str | None:

@@ -45,7 +45,12 @@ def _phones(record: Record) -> list[str]:
     return [i["id"] for i in record.get("identifiers", []) if i["type"] == "phone"]
 
 
-register_collection("contacts", CollectionSpec(sort_keys={"createdAt": created_key},
+def updated_key(record: Record) -> float | None:
+    """Sort key: ``updatedAt`` (a contact never changed since creation: ``createdAt``)."""
+    return sort_time(record.get("updatedAt") or record.get("createdAt"))
+
+
+register_collection("contacts", CollectionSpec(sort_keys={"createdAt": created_key, "updatedAt": updated_key},
                                                lookups={"email": _emails, "phone": _phones}))
 
 
@@ -226,6 +231,7 @@ def create(brand: Brand, data: Record, warn: Warn = _no_warn, *, contact_id: str
     if not record["identifiers"]:
         return None
     _apply_fields(record, data, patch=False)
+    record["updatedAt"] = brand.now()
     brand.col("contacts").insert(record["contactID"], record)
     _welcome(brand, record, data)
     return record
@@ -255,6 +261,7 @@ def patch(brand: Brand, contact_id: str, data: Record, warn: Warn = _no_warn) ->
             write_status(brand, record, current, channel, chan["status"], chan.get("statusDate"))
         _add_consent(record, given, channel)
     _apply_fields(record, data, patch=True)
+    record["updatedAt"] = brand.now()
     contacts.replace(contact_id, record)
     _welcome(brand, record, data)
     return record
@@ -325,3 +332,49 @@ def id_for_email(brand: Brand, email: str) -> str:
     if found is None:
         raise NotFound(C.ERR_CONTACT_EMAIL_NOT_FOUND.format(email=email))
     return found
+
+
+def updated_at(record: Record) -> str:
+    """When the contact last changed (its creation time until a first change)."""
+    return str(record.get("updatedAt") or record["createdAt"])
+
+
+def identifier_owner(brand: Brand, kind: str, value: str) -> str | None:
+    """Return the contactID owning identifier ``kind``/``value`` (email or phone)."""
+    return _owner(brand, kind, value)
+
+
+def select(brand: Brand, contact_ids: list[str], emails: list[str], phones: list[str],
+           member: Callable[[Record], bool] | None) -> list[str]:
+    """The union of contacts named by id, email, phone or membership; unknown ones are skipped."""
+    chosen: dict[str, None] = {}
+    col = brand.col("contacts")
+    for contact_id in contact_ids:
+        if contact_id in col:
+            chosen[contact_id] = None
+    for found in [find_by_email(brand, e) for e in emails] + [find_by_phone(brand, p) for p in phones]:
+        if found is not None:
+            chosen[found] = None
+    if member is not None:
+        for key, record in col.items():
+            if member(record):
+                chosen[key] = None
+    return list(chosen)
+
+
+def change_tags(brand: Brand, contact_ids: list[str], tags: list[str], *, add: bool) -> int:
+    """Add (union, order kept) or remove ``tags`` on each contact; return how many changed."""
+    col = brand.col("contacts")
+    changed = 0
+    for contact_id in contact_ids:
+        record = col.get(contact_id)
+        if record is None:
+            continue
+        current = list(record.get("tags") or [])
+        new = list(dict.fromkeys([*current, *tags])) if add else [t for t in current if t not in tags]
+        if new != current:
+            record["tags"] = new
+            record["updatedAt"] = brand.now()
+            col.replace(contact_id, record)
+            changed += 1
+    return changed

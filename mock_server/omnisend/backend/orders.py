@@ -10,7 +10,7 @@ from mock_server.core.store import CollectionSpec, clone
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import Brand, created_key, linking, register_collection, register_seeder, updated_key
 from mock_server.omnisend.backend.catalog import Record, Warn, apply_patch, check_body_id, no_warn, number, text
-from mock_server.omnisend.schemas.orders import OrderCreateSchema
+from mock_server.omnisend.v3.schemas.orders import OrderCreateSchema
 
 COLLECTION = "orders"
 

@@ -8,7 +8,7 @@ from mock_server.core.store import CollectionSpec, clone
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import Brand, created_key, register_collection, register_seeder, updated_key
 from mock_server.omnisend.backend.catalog import Record, Warn, check_body_id, no_warn, text
-from mock_server.omnisend.schemas.products import ProductCreateSchema
+from mock_server.omnisend.v3.schemas.products import ProductCreateSchema
 
 COLLECTION = "products"
 register_collection(COLLECTION, CollectionSpec(sort_keys={"createdAt": created_key, "updatedAt": updated_key}))

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Blueprint, Response, request
 
 from mock_server.control.common import not_found
-from mock_server.control.routes.journal import journal_filter
+from mock_server.control.routes.journal import journal_filter, ordered_entries
 from mock_server.control.ui.render import page, pretty
+from mock_server.control.ui.stats import request_class
+from mock_server.core.journal import JournalFilter
 from mock_server.core.request import ctx
 
 SHOWN = 100  # rows on the page; the JSON route pages through everything
-REFRESH_MS = 1000
-STATUS_CLASSES = ("2xx", "3xx", "4xx", "5xx", "dropped")
-FILTERS = ("vendor", "tenant", "status")
+REFRESH_MS = 2000
+# "4xx" includes 429; "429" alone picks the rate-limited requests (any exact status works in the address).
+STATUS_CLASSES = ("2xx", "3xx", "4xx", "429", "5xx", "dropped")
+FILTERS = ("vendor", "tenant", "status", "path")
+GLOB = "*?["
 NONE = "\N{EN DASH}"  # shown for a request no vendor or tenant claimed (unknown path, bad key)
 
 
@@ -34,11 +38,7 @@ class JournalRow:
     duration_ms: float
     fault: str
     warnings: bool
-
-
-def status_class(status: int | None) -> str:
-    """``2xx`` .. ``5xx``, or ``dropped`` when no answer was sent."""
-    return "dropped" if status is None else f"{status // 100}xx"
+    version: str = ""  # the vendor API version the request spoke (v3, v5, 2026-03-15)
 
 
 def row_of(entry: dict[str, Any]) -> JournalRow:
@@ -47,14 +47,24 @@ def row_of(entry: dict[str, Any]) -> JournalRow:
     status = entry.get("status")
     return JournalRow(entry["id"], entry["time"], entry.get("vendor") or NONE, entry.get("tenant") or NONE,
                       entry["method"], target, "dropped" if status is None else str(status),
-                      status_class(status), entry.get("durationMs") or 0.0, entry.get("fault") or "",
-                      bool(entry.get("warnings")))
+                      request_class(status), entry.get("durationMs") or 0.0, entry.get("fault") or "",
+                      bool(entry.get("warnings")), entry.get("apiVersion") or "")
+
+
+def page_filter() -> JournalFilter:
+    """The JSON route's filter (same parsing, empty values mean any); a path without glob characters is
+    searched as a part of the path (mock decision: people type ``contacts``, not ``*contacts*``)."""
+    where = journal_filter()
+    path = request.args.get("path", "").strip()
+    if path and not any(char in path for char in GLOB):
+        where = replace(where, path=f"*{path}*")
+    return where
 
 
 def latest_rows() -> tuple[list[JournalRow], int]:
     """The newest matching requests (at most :data:`SHOWN`) and how many match in all."""
-    entries = ctx().journal.entries(journal_filter())
-    return [row_of(e) for e in reversed(entries[-SHOWN:])], len(entries)
+    entries = ordered_entries(page_filter(), "desc")
+    return [row_of(e) for e in entries[:SHOWN]], len(entries)
 
 
 def selected() -> dict[str, str]:

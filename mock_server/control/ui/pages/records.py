@@ -11,6 +11,7 @@ from flask import Blueprint, Response, request
 from mock_server.control.common import jsonable, not_found, query_int, require_tenant
 from mock_server.control.routes.state import CONFIG, derived, resource_page, resources
 from mock_server.control.ui.render import compact, page, pretty
+from mock_server.control.ui.timeline.core import has_timeline
 from mock_server.core.context import MockContext
 from mock_server.core.request import ctx
 from mock_server.core.store import TenantState
@@ -214,7 +215,8 @@ def register(bp: Blueprint) -> None:
         return page("ui/records.html", title="Records", tenants=tenant_choices(mock),
                     tenant=f"{tenant.vendor}/{tenant.tenant_id}" if tenant else "", resources=listing,
                     resource=resource, rows=rows, paging=paging, search=search, limit=limit,
-                    page_sizes=sorted({*PAGE_SIZES, limit}))
+                    page_sizes=sorted({*PAGE_SIZES, limit}),
+                    timeline=tenant is not None and has_timeline(tenant.vendor, resource))
 
     @bp.get("/records/record")
     def record() -> Response:
@@ -227,4 +229,5 @@ def register(bp: Blueprint) -> None:
             raise not_found("choose a tenant and a resource")
         value = record_value(tenant, resource, key)
         return page("ui/record.html", title=f"{resource} · {key}", tenant=f"{tenant.vendor}/{tenant.tenant_id}",
-                    resource=resource, key=key, json=pretty(value))
+                    resource=resource, key=key, json=pretty(value), vendor=tenant.vendor,
+                    tenant_id=tenant.tenant_id, timeline=has_timeline(tenant.vendor, resource))

@@ -1,0 +1,129 @@
+"""A small time series of background work: Ometria queue depth and Omnisend batch progress.
+
+Neither vendor keeps a history of these, so the dashboard samples them itself: after every request the
+app answers (vendor calls, control calls, dashboard refreshes), on the mock clock. A sample is kept when
+a value changed or a mock second passed since the last one, in a bounded ring, so a frozen clock in a
+test still gives one point per change and an idle server adds at most one point per refresh.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Response, current_app, request
+from flask.sansio.app import App
+
+from mock_server.core.clock import iso_ms
+from mock_server.core.context import MockContext
+from mock_server.core.store import TenantState
+from mock_server.ometria import constants as ometria_constants
+from mock_server.ometria.backend.queue import waiting_count
+from mock_server.omnisend import constants as omnisend_constants
+
+EXTENSION = "ui_samples"
+SIZE = 240  # samples kept (a refresh every 2 s keeps 8 minutes of an idle server)
+MIN_GAP = 1.0  # mock seconds between two samples that changed nothing
+BATCH_COLLECTIONS = "batches:"  # Omnisend keeps one collection per API version: batches:v3, batches:v5
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Values read at one mock instant, by series key (``queue ometria/staging``...)."""
+
+    epoch: float
+    values: Mapping[str, int]
+
+    @property
+    def time(self) -> str:
+        """The mock time of the sample, RFC 3339."""
+        return iso_ms(datetime.fromtimestamp(self.epoch, UTC))
+
+    @property
+    def clock(self) -> str:
+        """The mock time of day of the sample (a chart's axis label)."""
+        return datetime.fromtimestamp(self.epoch, UTC).strftime("%H:%M:%S")
+
+
+def queue_key(tenant: TenantState) -> str:
+    """Series key of an Ometria account's queue depth."""
+    return f"queue {tenant.vendor}/{tenant.tenant_id}"
+
+
+def batch_keys(tenant: TenantState) -> tuple[str, str]:
+    """Series keys of an Omnisend brand's batch items: accepted, finished."""
+    return f"accepted {tenant.vendor}/{tenant.tenant_id}", f"finished {tenant.vendor}/{tenant.tenant_id}"
+
+
+def read(mock: MockContext) -> dict[str, int]:
+    """Read every series now (under each tenant's lock; reading changes nothing)."""
+    values: dict[str, int] = {}
+    for tenant in sorted(mock.store.tenants(), key=lambda t: (t.vendor, t.tenant_id)):
+        with tenant.lock.reading():
+            if tenant.vendor == ometria_constants.VENDOR:
+                values[queue_key(tenant)] = waiting_count(tenant)
+            elif tenant.vendor == omnisend_constants.VENDOR:
+                accepted = finished = 0
+                for name, collection in tenant.collections.items():
+                    if name.startswith(BATCH_COLLECTIONS):
+                        for record in collection.values():
+                            accepted += int(record.get("totalCount") or 0)
+                            finished += int(record.get("finishedCount") or 0)
+                total_key, done_key = batch_keys(tenant)
+                values[total_key], values[done_key] = accepted, finished
+    return values
+
+
+class Sampler:
+    """A bounded ring of samples, thread-safe."""
+
+    def __init__(self, size: int = SIZE) -> None:
+        self._lock = threading.Lock()
+        self._samples: deque[Sample] = deque(maxlen=size)
+
+    def sample(self, mock: MockContext) -> None:
+        """Take a sample now unless nothing changed within :data:`MIN_GAP` mock seconds."""
+        now = mock.clock.time()
+        values = read(mock)
+        with self._lock:
+            last = self._samples[-1] if self._samples else None
+            if last is not None and last.values == values and now - last.epoch < MIN_GAP:
+                return
+            self._samples.append(Sample(now, values))
+
+    def samples(self) -> list[Sample]:
+        """Every kept sample, oldest first."""
+        with self._lock:
+            return list(self._samples)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._samples)
+
+
+def sampler(app: App | None = None) -> Sampler:
+    """The app's sampler."""
+    found: Sampler = (app or current_app).extensions[EXTENSION]
+    return found
+
+
+def install(app: App) -> None:
+    """Give the app a sampler and sample after every answered request (static files aside)."""
+    app.extensions[EXTENSION] = Sampler()
+    mock: MockContext = app.extensions["mock"]
+
+    @app.before_request
+    def _baseline() -> None:
+        if len(sampler(app)) == 0:  # the first point is the seeded state, before any request
+            sampler(app).sample(mock)
+
+    @app.after_request
+    def _sample(response: Response) -> Response:
+        if not (request.endpoint or "").endswith(".static"):
+            sampler(app).sample(mock)
+        return response
+
+    mock.answer_hooks.append(lambda: sampler(app).sample(mock))  # answers of the fast lane too

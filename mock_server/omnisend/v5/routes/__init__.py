@@ -1,0 +1,1 @@
+"""Omnisend v5 routes: thin views, one module per resource (each with ``register(bp)``)."""
