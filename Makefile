@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 SERVE_ARGS ?=
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: run test browser lint typecheck bench check-fixtures clean
 
@@ -42,7 +43,7 @@ lint: $(VENV)/.installed-dev
 typecheck: lint
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python bench/contacts_page.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 check-fixtures: $(VENV)/.installed-run
 	$(BIN)/mock-server check-fixtures fixtures

@@ -27,9 +27,10 @@ from mock_server.core.errors import (
     RouteNotFound,
 )
 from mock_server.core.faults import CustomFault
-from mock_server.core.http import dumps, json_response
+from mock_server.core.http import REQUEST_ID_HEADER, WARNINGS_HEADER, dumps, json_response
 from mock_server.core.request import check_route, warnings_header
 from mock_server.core.request import ctx as current_ctx
+from mock_server.fastlane import FastLane
 from mock_server.middleware import ENV_BATCH_ITEM, ENV_TRANSPORT_ERROR, PathNormalizer, SandboxWsgi
 
 log = logging.getLogger("mock_server")
@@ -72,7 +73,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for vendor in ctx.vendors.values():
         vendor.start_workers(ctx)
 
-    request_ids = ctx.ids.derive("request-ids")
+    request_ids = ctx.request_ids
 
     @app.before_request
     def _pipeline() -> Response | None:
@@ -109,8 +110,8 @@ def create_app(settings: Settings | None = None) -> Flask:
             response = vendor.after_request(ctx, response)
             warnings = warnings_header()
             if warnings:
-                response.headers["X-Mock-Warnings"] = warnings
-        response.headers["X-Mock-Request-Id"] = g.get("request_id", "")
+                response.headers[WARNINGS_HEADER] = warnings
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
         cors.decorate(request, response, ctx.settings.cors_origins)
         recorder.record(ctx, response, warnings)
         return response
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _error(exc: Exception) -> Response:
         return render_error(exc)
 
+    FastLane.install(app, ctx)
     PathNormalizer.install(app, ctx)
     SandboxWsgi.install(app, ctx)
     return app

@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-rate-limit", action="store_true", help="switch rate limiting off (load tests)")
     serve.add_argument("--no-webhooks", action="store_true",
                        help="record automation webhooks in the outbox without sending them")
+    serve.add_argument("--no-page-cache", action="store_true",
+                       help="answer every read through the full pipeline (no answer cache; same bytes, slower)")
     serve.add_argument("--no-unversioned-alias", action="store_true",
                        help="answer 404 for /contacts etc. instead of serving them as /v3")
     serve.add_argument("--body-cap", type=int, default=DEFAULT_BODY_CAP, metavar="BYTES",
@@ -128,7 +130,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     """Turn parsed arguments into :class:`Settings`."""
     settings = Settings(fixtures=args.fixtures, public_url=args.public_url, seed=args.seed,
                         rate_limits=not args.no_rate_limit, unversioned_alias=not args.no_unversioned_alias,
-                        omnisend_batch_mode=args.batch_mode, ometria_queue_mode=args.queue_mode)
+                        omnisend_batch_mode=args.batch_mode, ometria_queue_mode=args.queue_mode,
+                        page_cache=not args.no_page_cache)
     settings.body_cap = args.body_cap
     settings.state_dir = getattr(args, "state_dir", None)
     if getattr(args, "reload", False) and os.environ.get("WERKZEUG_RUN_MAIN") != "true":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from flask import Response, g, request
 from mock_server.core.clock import iso_ms
 from mock_server.core.context import MockContext
 from mock_server.core.faults import ENV_DROP
-from mock_server.core.journal import capture_body, mask_headers
+from mock_server.core.journal import Deferred, lazy_body, mask_headers
 from mock_server.core.limits import json_size
 from mock_server.middleware import ENV_CAPTURE, ENV_OVERRIDDEN, CapturingInput
 
@@ -36,40 +37,73 @@ def record(ctx: MockContext, response: Response | None, warnings: str | None = N
         return
     g.journalled = True
     limit = ctx.journal.body_limit
-    body, body_cut, body_size = _request_body(limit)
     dropped = bool(request.environ.get(ENV_DROP))
     status: int | None = None if dropped or response is None else response.status_code
     answer: Any = None
     answer_cut = False
     if response is not None and not dropped and not response.is_streamed:
-        answer, answer_cut, _ = capture_body(response.get_data(), limit)
-    mock_time = g.get("mock_time", ctx.clock.time())
+        answer, answer_cut, _ = lazy_body(response.get_data(), limit)
     vendor = g.get("vendor")
-    ctx.journal.record({
-        "time": iso_ms(datetime.fromtimestamp(mock_time, UTC)),
+    ctx.journal.record(journal_entry(
+        mock_time=g.get("mock_time", ctx.clock.time()),
+        request_id=g.get("request_id"),
+        vendor=vendor.name if vendor is not None else None,
+        api_version=g.get("api_version"),
+        tenant=_tenant_id(),
+        method=request.method,
+        original_method=request.environ.get(ENV_OVERRIDDEN),
+        path=request.path,
+        query=request.query_string.decode("latin-1"),
+        headers=request.headers.items(),
+        body=_request_body(limit),
+        status=500 if response is None and not dropped else status,
+        response_headers=None if response is None or dropped else response.headers.items(),
+        answer=(answer, answer_cut),
+        started=g.get("started", time.perf_counter()),
+        warnings=warnings,
+        batch_item=bool(g.get("batch_item")),
+        fault=g.get("fault"),
+        dropped=dropped,
+    ))
+
+
+def journal_entry(*, mock_time: float, request_id: str | None, vendor: str | None, api_version: str | None,
+                  tenant: str | None,
+                  method: str, original_method: str | None, path: str, query: str,
+                  headers: Iterable[tuple[str, str]], body: tuple[Any, bool, int], status: int | None,
+                  response_headers: Iterable[tuple[str, str]] | None, answer: tuple[Any, bool], started: float,
+                  warnings: str | None, batch_item: bool, fault: str | None, dropped: bool) -> dict[str, Any]:
+    """One journal entry (both lanes build theirs here, so they cannot drift apart)."""
+    shown, body_cut, body_size = body
+    return {
+        "time": Deferred(_iso, mock_time),
         "epoch": mock_time,
-        "requestId": g.get("request_id"),
-        "vendor": vendor.name if vendor is not None else None,
-        "apiVersion": g.get("api_version"),
-        "tenant": _tenant_id(),
-        "method": request.method,
-        "originalMethod": request.environ.get(ENV_OVERRIDDEN),
-        "path": request.path,
-        "query": request.query_string.decode("latin-1"),
-        "headers": mask_headers(request.headers.items()),
-        "body": body,
+        "requestId": request_id,
+        "vendor": vendor,
+        "apiVersion": api_version,
+        "tenant": tenant,
+        "method": method,
+        "originalMethod": original_method,
+        "path": path,
+        "query": query,
+        "headers": Deferred(mask_headers, list(headers)),
+        "body": shown,
         "bodyTruncated": body_cut,
         "bodySize": body_size,
-        "status": 500 if response is None and not dropped else status,
-        "responseHeaders": None if response is None or dropped else mask_headers(response.headers.items()),
-        "responseBody": answer,
-        "responseTruncated": answer_cut,
-        "durationMs": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3),
+        "status": status,
+        "responseHeaders": None if response_headers is None else Deferred(mask_headers, list(response_headers)),
+        "responseBody": answer[0],
+        "responseTruncated": answer[1],
+        "durationMs": round((time.perf_counter() - started) * 1000, 3),
         "warnings": warnings,
-        "batchItem": bool(g.get("batch_item")),
-        "fault": g.get("fault"),
+        "batchItem": batch_item,
+        "fault": fault,
         "dropped": dropped,
-    })
+    }
+
+
+def _iso(mock_time: float) -> str:
+    return iso_ms(datetime.fromtimestamp(mock_time, UTC))
 
 
 def _tenant_id() -> str | None:
@@ -91,7 +125,7 @@ def _request_body(limit: int) -> tuple[Any, bool, int]:
             with contextlib.suppress(Exception):
                 request.stream.read(limit + 1 - len(capture.captured))
         size = capture.size if capture.exhausted else max(request.content_length or 0, len(capture.captured))
-        return capture_body(bytes(capture.captured), limit, size)
+        return lazy_body(bytes(capture.captured), limit, size)
     # An internal request (an Omnisend batch item) that did not come through the WSGI layer.
     parsed = g.get("body")
     if parsed is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -15,13 +15,15 @@ from mock_server.core.faults import FaultEngine
 from mock_server.core.ids import IdGenerator
 from mock_server.core.journal import DEFAULT_BODY_LIMIT, DEFAULT_SIZE, Journal
 from mock_server.core.limits import DEFAULT_BODY_CAP
-from mock_server.core.ratelimit import RateLimiter
+from mock_server.core.pagecache import LocalAnswerCache
+from mock_server.core.ratelimit import Decision, LimitRule, RateLimiter
 from mock_server.core.store import Store, TenantState
 
 if TYPE_CHECKING:
     from flask import Blueprint, Request, Response
 
     from mock_server.core.errors import MockError
+    from mock_server.core.request import RouteMeta
 
 Mode = Literal["sync", "async"]
 # Browser origins allowed by default (any port): pages served from the developer's own machine.
@@ -57,6 +59,9 @@ class Settings:
     journal_size: int = DEFAULT_SIZE
     journal_body_limit: int = DEFAULT_BODY_LIMIT
     cors_origins: list[str] = field(default_factory=lambda: list(LOOPBACK_ORIGINS))
+    # Answer repeated reads of unchanged data from the answer cache (the fast lane). Off = every request
+    # takes the full pipeline; the answers are the same bytes either way (tests/test_fastlane.py).
+    page_cache: bool = True
     # Keep state across restarts in this folder (None: in memory only, as without --state-dir).
     state_dir: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -115,6 +120,30 @@ class Vendor(PathOwner):
                                None if scopes is None else frozenset(scopes)))
         return keys
 
+    # -- the fast lane (mock_server/fastlane.py): what it needs to answer a cached read itself ------------
+    # The WSGI environ key of the header that carries the API key ("" = this vendor has no fast lane).
+    auth_environ: str = ""
+
+    def read_scope(self, meta: RouteMeta) -> str | None:
+        """The permission a key needs to read through this route (None = any key)."""
+        return meta.scope
+
+    def read_rate_rule(self, tenant: TenantState, meta: RouteMeta) -> LimitRule | None:
+        """The rate-limit rule a read through this route counts against (None = not counted)."""
+        return None
+
+    def rate_headers(self, decision: Decision) -> list[tuple[str, str]]:
+        """The rate-limit headers an allowed request's answer carries (in the order after_request sets them)."""
+        return []
+
+    def api_version(self, path: str) -> str | None:
+        """The journal's ``apiVersion`` of a cached read on ``path``."""
+        return None
+
+    def cache_variant(self, ctx: MockContext, tenant: TenantState) -> tuple[Hashable, ...] | None:
+        """What, besides the tenant's writes, reads of this tenant depend on (None = do not cache them)."""
+        return ()
+
     def on_reset(self, ctx: MockContext, tenant: TenantState) -> None:
         """Clear per-tenant state that lives outside the store (queues, windows)."""
 
@@ -154,6 +183,14 @@ class MockContext:
         self.surfaces: list[PathOwner] = []
         self.journal = Journal(settings.journal_size, settings.journal_body_limit)
         self.faults = FaultEngine(settings.seed)
+        # The fast lane: tenant write generations (kept by the store) and the answers cached under them.
+        self.generations = self.store.generations
+        self.answers = LocalAnswerCache()
+        # Called after every answer the fast lane gives itself, as the app's after-request hooks are after
+        # the pipeline's (the dashboard's sampler).
+        self.answer_hooks: list[Callable[[], None]] = []
+        # X-Mock-Request-Id values, one per request (create_app sets it; both lanes draw from it).
+        self.request_ids = self.ids.derive("request-ids")
         # The Flask app, for work that re-enters it (Omnisend batch items run as internal requests).
         self.app: Any = None
         # mock_server.core.persistence.Persistence when state is kept in a folder (--state-dir).

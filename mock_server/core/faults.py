@@ -147,6 +147,10 @@ class FaultEngine:
         with self._lock:
             return list(self._rules)
 
+    def idle(self) -> bool:
+        """Whether no rule exists (then no request can be selected, counted or changed)."""
+        return not self._rules
+
     def remove(self, rule_id: str) -> bool:
         """Delete one rule; return whether it existed."""
         with self._lock:

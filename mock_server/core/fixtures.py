@@ -12,9 +12,11 @@ A posted fixture document has the same shape in one JSON value:
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +25,7 @@ from marshmallow import RAISE, Schema
 from mock_server.core import progress
 from mock_server.core import schema as S
 from mock_server.core.errors import MockError, ValidationFailed
+from mock_server.core.jsonstream import STREAM_FROM_BYTES, JsonArrayFile, JsonStreamError
 
 if TYPE_CHECKING:
     from mock_server.core.context import MockContext
@@ -103,19 +106,27 @@ def seed_resources(document: Mapping[str, Any], origin: str,
         if records is None:
             continue
         file = _file(origin, resource)
-        if not isinstance(records, list):
+        if not isinstance(records, (list, JsonArrayFile)):
             raise FixtureError(file, "$", "must be a JSON array of records")
         meter, where = progress.current(), f"{'/'.join(Path(origin).parts[-2:])} {resource}"
-        for index, record in enumerate(records):
-            if meter is not None:
-                meter.seeded(where)
-            try:
-                seeder(target, record)
-            except ValidationFailed as exc:
-                path, message = exc.problems[0]
-                raise FixtureError(file, json_path([index, *path]), message) from exc
-            except MockError as exc:
-                raise FixtureError(file, json_path([index]), exc.message or exc.kind) from exc
+        try:
+            for index, record in enumerate(records):
+                if meter is not None:
+                    meter.seeded(where)
+                try:
+                    seeder(target, record)
+                except ValidationFailed as exc:
+                    path, message = exc.problems[0]
+                    raise FixtureError(file, json_path([index, *path]), message) from exc
+                except MockError as exc:
+                    raise FixtureError(file, json_path([index]), exc.message or exc.kind) from exc
+        except UnicodeDecodeError as exc:
+            raise FixtureError(file, "$", f"not UTF-8: {exc}") from exc
+        except JsonStreamError as exc:
+            if exc.message.startswith("must be"):
+                raise FixtureError(file, "$", exc.message) from exc
+            raise FixtureError(file, "$", f"invalid JSON at line {exc.line} column {exc.column}: "
+                               f"{exc.message}") from exc
 
 
 def default_fixtures_dir() -> Path:
@@ -138,6 +149,9 @@ def read_folder(root: Path) -> dict[str, list[tuple[str, dict[str, Any]]]]:
             if not tenant_file.is_file():
                 raise FixtureError(str(tenant_dir), "$", "tenant.json is missing")
             for file in sorted(tenant_dir.glob("*.json")):
+                if file.stem != "tenant" and file.stat().st_size >= STREAM_FROM_BYTES:
+                    document[file.stem] = JsonArrayFile(file, str(file))  # read while seeding
+                    continue
                 try:
                     value = json.loads(file.read_text(encoding="utf-8"))
                 except UnicodeDecodeError as exc:
@@ -229,8 +243,30 @@ def _rebuild(ctx: MockContext, cached: list[tuple[str, str, Any, dict[str, Any]]
     return tenants
 
 
+@contextmanager
+def bulk_allocation() -> Iterator[None]:
+    """Build many long-lived objects without the cyclic garbage collector.
+
+    Seeding creates millions of objects that all survive; every automatic collection walked the whole
+    growing heap, so loading time grew with the square of the size. (``mock-server serve`` then freezes
+    the seeded heap with ``gc.freeze`` so that requests never re-walk it.)
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_folder(ctx: MockContext, root: Path) -> list[TenantState]:
     """Validate and install a fixture folder; raise FixtureError and change nothing on a problem."""
+    with bulk_allocation():
+        return _load_folder(ctx, root)
+
+
+def _load_folder(ctx: MockContext, root: Path) -> list[TenantState]:
     key = _seed_key(ctx, root)
     cached = _SEEDED.get(key) if key is not None else None
     if cached is not None:

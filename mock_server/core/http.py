@@ -9,6 +9,10 @@ from flask import Response
 
 JSON_CT = "application/json"
 JSON_UTF8_CT = "application/json; charset=utf-8"
+# The sandbox's own headers on every vendor answer (mock decision): the request's journal id, and the
+# non-fatal remarks about the request.
+REQUEST_ID_HEADER = "X-Mock-Request-Id"
+WARNINGS_HEADER = "X-Mock-Warnings"
 
 
 def dumps(body: Any) -> str:

@@ -55,6 +55,53 @@ def capture_body(data: bytes, limit: int, size: int | None = None) -> tuple[Any,
     return data.decode("utf-8", "replace"), truncated, total
 
 
+class Deferred:
+    """A journal value computed when the journal is read, not on the request path (most entries never are)."""
+
+    __slots__ = ("_args", "_func")
+
+    def __init__(self, func: Any, *args: Any) -> None:
+        self._func = func
+        self._args = args
+
+    def value(self) -> Any:
+        """Compute the value."""
+        return self._func(*self._args)
+
+
+class LazyBody(Deferred):
+    """A body kept as bytes (cut one byte past the limit) and parsed only when the journal is read.
+
+    Parsing every answer on the request path cost as much as rendering it.
+    """
+
+    __slots__ = ("_data", "_limit", "_size")
+
+    def __init__(self, data: bytes, limit: int, size: int | None = None) -> None:
+        self._data = data[:limit + 1]
+        self._limit = limit
+        self._size = len(data) if size is None else size
+
+    def value(self) -> Any:
+        """What :func:`capture_body` shows for these bytes."""
+        return capture_body(self._data, self._limit, self._size)[0]
+
+
+def lazy_body(data: bytes, limit: int, size: int | None = None) -> tuple[Any, bool, int]:
+    """Like :func:`capture_body`, but the shown body is a :class:`LazyBody` parsed when read."""
+    total = len(data) if size is None else size
+    if not data:
+        return None, False, total
+    return LazyBody(data, limit, total), total > limit or len(data) > limit, total
+
+
+def _materialise(entry: dict[str, Any]) -> dict[str, Any]:
+    for name, value in entry.items():
+        if isinstance(value, Deferred):
+            entry[name] = value.value()
+    return entry
+
+
 @dataclass(frozen=True)
 class JournalFilter:
     """Which entries a query selects; None means "any"."""
@@ -134,7 +181,7 @@ class Journal:
     def entries(self, where: JournalFilter | None = None) -> list[dict[str, Any]]:
         """Return the matching entries, oldest first."""
         with self._lock:
-            snapshot = list(self._entries)
+            snapshot = [_materialise(e) for e in self._entries]
         if where is None:
             return snapshot
         return [e for e in snapshot if where.matches(e)]

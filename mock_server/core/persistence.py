@@ -39,7 +39,7 @@ SYNC_INTERVAL = 1.0  # seconds between fsyncs of the log (Redis: appendfsync eve
 COMPACT_BYTES = 16 * 1024 * 1024  # a log this long is folded into a new snapshot
 COMPACT_INTERVAL = 300.0  # seconds; a changed state is snapshotted at least this often
 SNAPSHOT = "snapshot.bin"
-FORMAT = 1
+FORMAT = 2  # 2: records are kept encoded (core.store); a format-1 snapshot is refused with the reason
 
 
 class StateError(Exception):
@@ -268,8 +268,9 @@ class Persistence:
     def _locked(self, tenants: list[TenantState]) -> Iterator[list[TenantState] | None]:
         """Hold the store's and every tenant's lock (None when one stays busy: no deadlock, retry later)."""
         held: list[Any] = []
+        locks: list[Any] = [self.store.lock, *(t.lock for t in tenants)]
         try:
-            for lock in [self.store.lock, *(t.lock for t in tenants)]:
+            for lock in locks:
                 if not lock.acquire(timeout=2):
                     yield None
                     return

@@ -7,7 +7,7 @@ and render the result. The pipeline fills ``g`` before the view runs.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -19,9 +19,15 @@ from werkzeug.exceptions import NotFound as WzNotFound
 from mock_server.core.context import MockContext
 from mock_server.core.errors import InvalidJson, MethodNotAllowed, RouteNotFound
 from mock_server.core.limits import parse_json, read_body
+from mock_server.core.ratelimit import Decision, LimitRule
 from mock_server.core.store import TenantState
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Set by a cacheable route's view (its RouteMeta): the fast lane may keep this answer.
+ENV_CACHEABLE = "mock.cacheable"
+# A rate-limit decision the fast lane already took for this request: the pipeline uses it instead of
+# counting the request a second time.
+ENV_RATE_DECISION = "mock.rate_decision"
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,9 @@ class RouteMeta:
     group: str | None = None  # rate-limit group (Ometria)
     content_type: str | None = None  # Content-Type of this route's answers, errors included
     body: bool = False  # whether the route reads a JSON body
+    # A pure read whose answer depends only on the tenant's state and the request line: the fast lane
+    # may answer it again from the cache until the tenant's next write.
+    cache: bool = False
 
 
 def route(**meta: Any) -> Callable[[F], F]:
@@ -44,6 +53,10 @@ def route(**meta: Any) -> Callable[[F], F]:
             tenant_state = getattr(g, "tenant", None)
             if tenant_state is None:
                 return view(*args, **kwargs)
+            if info.cache and request.method in ("GET", "HEAD"):
+                request.environ[ENV_CACHEABLE] = info
+                with tenant_state.lock.reading():
+                    return view(*args, **kwargs)
             with tenant_state.lock:
                 return view(*args, **kwargs)
 
@@ -71,6 +84,12 @@ def current_meta() -> RouteMeta | None:
             return None
     view = current_app.view_functions.get(endpoint) if endpoint else None
     return getattr(view, "mock_meta", None)
+
+
+def count_request(mock: MockContext, scope: Hashable, rule: LimitRule) -> Decision:
+    """Count this request against ``rule`` once (the fast lane may have counted it already)."""
+    taken = request.environ.pop(ENV_RATE_DECISION, None)
+    return taken if isinstance(taken, Decision) else mock.limiter.hit(scope, rule)
 
 
 def ctx() -> MockContext:

@@ -2,7 +2,9 @@
 
 Every collection keeps one ``SortedList`` per sort key of ``(sort value, internal id)`` entries, so a
 page in any supported order costs O(limit * log N) (bisect plus a bounded walk), never a sort of the
-whole collection. Reads hand out deep copies; nothing a caller does to them reaches stored state.
+whole collection. Records are stored encoded (one pickle per record): a few hundred bytes instead of a
+few kilobytes of live objects, immutable, so snapshots share them instead of copying. Reads decode, so
+every caller gets its own copy and nothing it does reaches stored state.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any, Protocol
 from sortedcontainers import SortedList
 
 from mock_server.core.ids import IdGenerator
+from mock_server.core.locking import TenantLock
+from mock_server.core.pagecache import Generations, LocalGenerations
 
 Record = dict[str, Any]
 SortKey = Callable[[Record], Any]
@@ -55,6 +59,13 @@ def clone(value: Any) -> Any:
     return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
 
+def _encode(data: Record) -> bytes:
+    return pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
+
+
+_decode = pickle.loads
+
+
 def _wrap(value: Any) -> tuple[Any, ...]:
     """Make absent sort values comparable: they sort before every present value."""
     return (0, 0) if value is None else (1, value)
@@ -91,10 +102,11 @@ class Collection:
         self.on_change = on_change  # called after each insert / replace / delete / rekey (not load)
         self._sort_keys: dict[str, SortKey] = dict(spec.sort_keys)
         self._lookup_funcs: dict[str, Lookup] = dict(spec.lookups)
-        self._lookups: dict[str, dict[Any, set[str]]] = {name: {} for name in self._lookup_funcs}
+        # value -> the key owning it, or the set of keys when several do (one string is far smaller).
+        self._lookups: dict[str, dict[Any, str | set[str]]] = {name: {} for name in self._lookup_funcs}
         self._next_iid = 1
         self._iid_by_key: dict[str, int] = {}
-        self._records: dict[int, tuple[str, Record]] = {}
+        self._records: dict[int, tuple[str, bytes]] = {}
         self._indexes: dict[str, SortedList] = {name: SortedList() for name in self._sort_keys}
         self._iid_index = SortedList()
 
@@ -105,7 +117,7 @@ class Collection:
             raise KeyError(f"duplicate key {key!r}")
         iid = self._next_iid
         self._next_iid += 1
-        self._put(iid, key, clone(data))
+        self._put(iid, key, data, _encode(data))
         if self.on_change is not None:
             self.on_change("put", key, data)
         return iid
@@ -114,7 +126,7 @@ class Collection:
         """Replace the record under ``key`` (keeping its internal id); return the internal id."""
         iid = self._iid_by_key[key]
         self._drop(iid)
-        self._put(iid, key, clone(data))
+        self._put(iid, key, data, _encode(data))
         if self.on_change is not None:
             self.on_change("put", key, data)
         return iid
@@ -128,8 +140,7 @@ class Collection:
     def delete(self, key: str) -> Record:
         """Remove the record under ``key`` and return it."""
         iid = self._iid_by_key[key]
-        _, data = self._records[iid]
-        self._drop(iid)
+        data = self._drop(iid)
         if self.on_change is not None:
             self.on_change("delete", key, None)
         return data
@@ -137,14 +148,15 @@ class Collection:
     def rekey(self, old: str, new: str) -> None:
         """Give a record a new external key, keeping its internal id and position."""
         iid = self._iid_by_key[old]
-        _, data = self._records[iid]
-        self._drop(iid)
-        self._put(iid, new, data)
+        blob = self._records[iid][1]
+        data = self._drop(iid)
+        self._put(iid, new, data, blob)
         if self.on_change is not None:
             self.on_change("rekey", old, new)
 
-    def _put(self, iid: int, key: str, data: Record) -> None:
-        self._records[iid] = (key, data)
+    def _put(self, iid: int, key: str, data: Record, blob: bytes) -> None:
+        """Index ``data`` and store its encoding ``blob``."""
+        self._records[iid] = (key, blob)
         self._iid_by_key[key] = iid
         self._iid_index.add(((1, iid), iid))
         for name, func in self._sort_keys.items():
@@ -152,10 +164,18 @@ class Collection:
         for name, lfunc in self._lookup_funcs.items():
             table = self._lookups[name]
             for value in set(lfunc(data)):
-                table.setdefault(value, set()).add(key)
+                owner = table.get(value)
+                if owner is None:
+                    table[value] = key
+                elif isinstance(owner, set):
+                    owner.add(key)
+                elif owner != key:
+                    table[value] = {owner, key}
 
-    def _drop(self, iid: int) -> None:
-        key, data = self._records.pop(iid)
+    def _drop(self, iid: int) -> Record:
+        """Unindex and remove a record; return it decoded."""
+        key, blob = self._records.pop(iid)
+        data: Record = _decode(blob)
         del self._iid_by_key[key]
         self._iid_index.remove(((1, iid), iid))
         for name, func in self._sort_keys.items():
@@ -163,11 +183,14 @@ class Collection:
         for name, lfunc in self._lookup_funcs.items():
             table = self._lookups[name]
             for value in set(lfunc(data)):
-                keys = table.get(value)
-                if keys is not None:
-                    keys.discard(key)
-                    if not keys:
-                        del table[value]
+                owner = table.get(value)
+                if owner == key:
+                    del table[value]
+                elif isinstance(owner, set):
+                    owner.discard(key)
+                    if len(owner) == 1:
+                        table[value] = next(iter(owner))
+        return data
 
     # -- reads --------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -179,17 +202,21 @@ class Collection:
     def get(self, key: str) -> Record | None:
         """Return a copy of the record under ``key``, or None."""
         iid = self._iid_by_key.get(key)
-        return None if iid is None else clone(self._records[iid][1])
+        return None if iid is None else _decode(self._records[iid][1])
 
     def peek(self, key: str) -> Record | None:
-        """Return the stored record itself (read-only use inside a backend; never hand it out)."""
+        """Return the record under ``key`` for reading (a decoded copy, like :meth:`get`), or None."""
         iid = self._iid_by_key.get(key)
-        return None if iid is None else self._records[iid][1]
+        return None if iid is None else _decode(self._records[iid][1])
 
     def find(self, lookup: str, value: Any) -> list[str]:
         """Return the keys of the records that ``lookup`` maps to ``value``, in internal-id order."""
-        keys = self._lookups[lookup].get(value, ())
-        return sorted(keys, key=lambda k: self._iid_by_key[k])
+        owner = self._lookups[lookup].get(value)
+        if owner is None:
+            return []
+        if isinstance(owner, str):
+            return [owner]
+        return sorted(owner, key=lambda k: self._iid_by_key[k])
 
     def iid(self, key: str) -> int | None:
         """Return the internal id of ``key``, or None."""
@@ -200,14 +227,15 @@ class Collection:
         return [self._records[iid][0] for _, iid in self._iid_index]
 
     def values(self) -> Iterator[Record]:
-        """Iterate the stored records (read-only) in internal-id order."""
+        """Iterate the records (decoded copies) in internal-id order."""
         for _, iid in self._iid_index:
-            yield self._records[iid][1]
+            yield _decode(self._records[iid][1])
 
     def items(self) -> Iterator[tuple[str, Record]]:
-        """Iterate ``(key, stored record)`` pairs (read-only) in internal-id order."""
+        """Iterate ``(key, record)`` pairs (decoded copies) in internal-id order."""
         for _, iid in self._iid_index:
-            yield self._records[iid]
+            key, blob = self._records[iid]
+            yield key, _decode(blob)
 
     def _index(self, order: str) -> SortedList:
         return self._iid_index if order == IID_ORDER else self._indexes[order]
@@ -217,7 +245,7 @@ class Collection:
         iid = self._iid_by_key[key]
         if order == IID_ORDER:
             return ((1, iid), iid)
-        return (_wrap(self._sort_keys[order](self._records[iid][1])), iid)
+        return (_wrap(self._sort_keys[order](_decode(self._records[iid][1]))), iid)
 
     def walk(
         self,
@@ -246,8 +274,9 @@ class Collection:
                 entries = index.irange(maximum=before, inclusive=(True, False), reverse=True)
         else:
             entries = reversed(index) if descending else iter(index)
+        records = self._records
         for entry in entries:
-            data = self._records[entry[1]][1]
+            data = _decode(records[entry[1]][1])
             if predicate is None or predicate(data):
                 yield entry, data
 
@@ -264,7 +293,7 @@ class Collection:
                 entries = list(index.islice(start, stop, reverse=True))
             else:
                 entries = list(index.islice(offset, offset + limit))
-            items = [clone(self._records[iid][1]) for _, iid in entries]
+            items = [_decode(self._records[iid][1]) for _, iid in entries]
             return Page(items, entries, offset > 0 and total > 0, offset + limit < total)
         walker = self.walk(order, descending, predicate=predicate)
         skipped = sum(1 for _ in itertools.islice(walker, offset))
@@ -272,7 +301,7 @@ class Collection:
         has_after = len(taken) > limit
         taken = taken[:limit]
         return Page(
-            [clone(data) for _, data in taken],
+            [data for _, data in taken],
             [pos for pos, _ in taken],
             offset > 0 and (skipped > 0 or bool(taken)),
             has_after,
@@ -307,18 +336,17 @@ class Collection:
             if not taken and after is not None:
                 # Past the end: the page is empty but the records before the cursor remain.
                 has_before = True
-        return Page([clone(data) for _, data in taken], [pos for pos, _ in taken], has_before, has_after)
+        return Page([data for _, data in taken], [pos for pos, _ in taken], has_before, has_after)
 
     def _exists(self, order: str, descending: bool, **bounds: Any) -> bool:
         return next(self.walk(order, descending, **bounds), None) is not None
 
     # -- snapshots ----------------------------------------------------------------------------
     def dump(self) -> dict[str, Any]:
-        """Return a deep copy of the contents (records with internal ids and the id counter)."""
-        return {
-            "next_iid": self._next_iid,
-            "records": [(iid, key, clone(data)) for iid, (key, data) in sorted(self._records.items())],
-        }
+        """Return the contents: the id counter and ``(internal id, key, encoded record)`` in id order
+        (the encodings are immutable, so a dump shares them)."""
+        return {"next_iid": self._next_iid, "records": [(iid, key, blob) for iid, (key, blob)
+                                                        in sorted(self._records.items())]}
 
     def load(self, dumped: Mapping[str, Any]) -> None:
         """Replace the contents with a :meth:`dump` result (internal ids kept)."""
@@ -327,8 +355,10 @@ class Collection:
         self._iid_index.clear()
         for index in self._indexes.values():
             index.clear()
-        for iid, key, data in dumped["records"]:
-            self._put(iid, key, clone(data))
+        for table in self._lookups.values():
+            table.clear()
+        for iid, key, blob in dumped["records"]:
+            self._put(iid, key, _decode(blob), blob)
         self._next_iid = dumped["next_iid"]
 
 
@@ -341,7 +371,8 @@ class TenantState:
     config: dict[str, Any]
     ids: IdGenerator
     collection_specs: Mapping[str, CollectionSpec]
-    lock: threading.RLock = field(default_factory=threading.RLock)
+    # Every write happens under this lock; its release bumps the tenant's generation (see core.locking).
+    lock: TenantLock = field(default_factory=TenantLock)
     collections: dict[str, Collection] = field(default_factory=dict)
     # JSON-like state that is not a keyed collection (logs, queues, counters).
     extra: dict[str, Any] = field(default_factory=dict)
@@ -408,11 +439,16 @@ class TenantState:
 class Store:
     """All tenants of all vendors, with the seed snapshots that ``reset`` returns to."""
 
-    def __init__(self) -> None:
+    def __init__(self, generations: Generations | None = None) -> None:
         self.lock = threading.RLock()
         self._tenants: dict[tuple[str, str], TenantState] = {}
         self._seeds: dict[tuple[str, str], dict[str, Any]] = {}
+        self.generations: Generations = generations or LocalGenerations()
         self.observer: StoreObserver | None = None
+
+    def _track(self, tenant: TenantState) -> None:
+        key = (tenant.vendor, tenant.tenant_id)
+        tenant.lock.on_write = lambda: self.generations.bump(key)
 
     def observe(self, observer: StoreObserver | None) -> None:
         """Tell ``observer`` of every later change to stored state (the persistence hook)."""
@@ -427,6 +463,8 @@ class Store:
             key = (tenant.vendor, tenant.tenant_id)
             self._tenants[key] = tenant
             self._seeds[key] = tenant.snapshot()
+            self._track(tenant)
+            self.generations.bump(key)
             tenant.observe(self.observer)
 
     def replace_all(self, tenants: list[TenantState]) -> None:
@@ -436,7 +474,9 @@ class Store:
             self._tenants = {(t.vendor, t.tenant_id): t for t in tenants}
             self._seeds = snaps
             for tenant in tenants:
+                self._track(tenant)
                 tenant.observe(self.observer)
+            self.generations.bump_all()
         if self.observer is not None:
             self.observer.tenants_replaced()
 

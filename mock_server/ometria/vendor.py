@@ -16,7 +16,7 @@ from mock_server.core import errors as E
 from mock_server.core import faults
 from mock_server.core.context import MockContext, Vendor
 from mock_server.core.ratelimit import LimitRule
-from mock_server.core.request import check_route, current_meta, read_json_body, request_id
+from mock_server.core.request import RouteMeta, check_route, count_request, current_meta, read_json_body, request_id
 from mock_server.core.store import TenantState
 from mock_server.ometria import constants as C
 from mock_server.ometria import errors as ometria_errors
@@ -83,11 +83,17 @@ class Ometria(Vendor):
         if meta is not None and meta.group is not None:
             rule = rate_rule(tenant, meta.group)
             if rule is not None:
-                decision = ctx.limiter.hit((C.VENDOR, tenant.tenant_id), rule)
+                decision = count_request(ctx, (C.VENDOR, tenant.tenant_id), rule)
                 if not decision.allowed:
                     raise E.RateLimited(decision.reset, rule.limit, rule.window)
         if meta is not None and meta.body and request.method == "POST":
             read_json_body(ctx.settings.body_cap)
+
+    auth_environ = "HTTP_" + C.AUTH_HEADER.upper().replace("-", "_")
+
+    def read_rate_rule(self, tenant: TenantState, meta: RouteMeta) -> LimitRule | None:
+        """The rule of the route's limit group."""
+        return None if meta.group is None else rate_rule(tenant, meta.group)
 
     def on_reset(self, ctx: MockContext, tenant: TenantState) -> None:
         """Nothing outside the store to clear (the queue and its pause flag live in the tenant state)."""

@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import RAISE
 
 from mock_server.core import schema as S
+from mock_server.core.clock import parse_datetime
 from mock_server.core.context import MockContext
 from mock_server.core.errors import ValidationFailed
 from mock_server.core.fixtures import api_key_schema, load_tenant_config, seed_resources
@@ -22,7 +23,7 @@ from mock_server.omnisend.backend import (
 )
 from mock_server.omnisend.backend import contacts as contact_rules
 from mock_server.omnisend.backend import segments as segment_rules
-from mock_server.omnisend.v3.schemas.contacts import ContactCreateSchema
+from mock_server.omnisend.v3.schemas.contacts import ContactCreateSchema, plain_create
 from mock_server.omnisend.v2026.constants import RATE_GROUPS
 
 SCOPE_PATTERN = r"^(" + "|".join(C.SCOPE_AREAS) + r")\.(read|write)$"
@@ -68,6 +69,7 @@ class BrandSchema(S.BaseSchema):
 
 
 _contact_schema = ContactCreateSchema()
+_created_at_schema = S.BaseSchema.from_dict({"createdAt": S.DateTimeStr()})()
 
 
 def _seed_contact(brand: Brand, record: dict[str, Any]) -> None:
@@ -79,9 +81,9 @@ def _seed_contact(brand: Brand, record: dict[str, Any]) -> None:
         raise ValidationFailed([(("contactID",), "invalid type, expected string")])
     if contact_id is not None and contact_id in brand.col("contacts"):
         raise ValidationFailed([(("contactID",), f"duplicate contactID {contact_id!r}")])
-    if created_at is not None:
-        S.load(S.BaseSchema.from_dict({"createdAt": S.DateTimeStr()})(), {"createdAt": created_at})
-    loaded = S.load(_contact_schema, data)
+    if created_at is not None and not (isinstance(created_at, str) and parse_datetime(created_at) is not None):
+        S.load(_created_at_schema, {"createdAt": created_at})  # raises the schema's own error
+    loaded = data if plain_create(data) else S.load(_contact_schema, data)
     if contact_rules.create(brand, loaded, contact_id=contact_id, created_at=created_at) is None:
         raise ValidationFailed([(("identifiers",), "every identifier already belongs to another contact")])
 

@@ -6,7 +6,8 @@ Order of checks (§1.5): auth (401) -> rate limit (429) -> method override (400)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import bisect
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from flask import Blueprint, Response, g, request
@@ -15,9 +16,9 @@ from mock_server.core import errors as E
 from mock_server.core import faults
 from mock_server.core.auth import ApiKey
 from mock_server.core.context import MockContext, Vendor
-from mock_server.core.ratelimit import LimitRule
+from mock_server.core.ratelimit import Decision, LimitRule
 from mock_server.core.registry import register_modules
-from mock_server.core.request import check_route, current_meta, read_json_body, warn
+from mock_server.core.request import RouteMeta, check_route, count_request, current_meta, read_json_body, warn
 from mock_server.core.store import TenantState
 from mock_server.middleware import ENV_ALIAS, ENV_BAD_OVERRIDE, ENV_BATCH_ITEM
 from mock_server.omnisend import constants as C
@@ -48,6 +49,10 @@ class Omnisend(Vendor):
 
     name = C.VENDOR
     prefixes = C.PREFIXES
+
+    def __init__(self) -> None:
+        # Per brand: (write generation, membership-change times) for cache_variant.
+        self._changes: dict[tuple[str, str], tuple[Hashable, list[float]]] = {}
 
     def blueprint(self) -> Blueprint:
         """Return one blueprint with the routes of every generation (one route package each)."""
@@ -95,7 +100,7 @@ class Omnisend(Vendor):
         faults.authenticated(ctx, C.VENDOR, tenant.tenant_id)  # sandbox plane: journal tenant, fault rules
         rule = None if request.environ.get(ENV_BATCH_ITEM) else rate_rule(tenant)
         if rule is not None:
-            decision = ctx.limiter.hit((C.VENDOR, tenant.tenant_id), rule)
+            decision = count_request(ctx, (C.VENDOR, tenant.tenant_id), rule)
             g.rate = decision
             if not decision.allowed:
                 raise E.RateLimited(decision.reset, rule.limit, rule.window)
@@ -147,7 +152,43 @@ class Omnisend(Vendor):
             return response
         decision = g.get("rate")
         if decision is not None:
-            response.headers[C.H_LIMIT] = str(decision.limit)
-            response.headers[C.H_REMAINING] = str(decision.remaining)
-            response.headers[C.H_RESET] = str(decision.reset)
+            for name, value in self.rate_headers(decision):
+                response.headers[name] = value
         return response
+
+    auth_environ = "HTTP_" + C.API_KEY_HEADER.upper().replace("-", "_")
+
+    def api_version(self, path: str) -> str | None:
+        """``v3`` / ``v5``: the first path segment, as before_request notes it."""
+        return path.split("/", 2)[1]
+
+    def read_scope(self, meta: RouteMeta) -> str | None:
+        """``<area>.read``, as :func:`require_scope` checks it."""
+        return None if meta.scope is None else f"{meta.scope}.read"
+
+    def read_rate_rule(self, tenant: TenantState, meta: RouteMeta) -> LimitRule | None:
+        """Every request of a brand counts in its one window."""
+        return rate_rule(tenant)
+
+    def rate_headers(self, decision: Decision) -> list[tuple[str, str]]:
+        """``X-Rate-Limit-Limit``, ``-Remaining``, ``-Reset``."""
+        return [(C.H_LIMIT, str(decision.limit)), (C.H_REMAINING, str(decision.remaining)),
+                (C.H_RESET, str(decision.reset))]
+
+    def cache_variant(self, ctx: MockContext, tenant: TenantState) -> tuple[Hashable, ...] | None:
+        """Segments with a ``withinDays`` event condition change membership as mock time passes: answers
+        also depend on which of the brand's membership-change times (segments.membership_changes) the
+        mock time has passed. The list is computed once per write generation."""
+        from mock_server.omnisend.backend import Brand
+        from mock_server.omnisend.backend.segments import membership_changes
+
+        scope = (C.VENDOR, tenant.tenant_id)
+        generation = ctx.generations.current(scope)
+        memo = self._changes.get(scope)
+        if memo is None or memo[0] != generation:
+            with tenant.lock.reading():
+                changes = membership_changes(Brand(ctx, tenant))
+            if ctx.generations.current(scope) != generation:
+                return None  # written meanwhile: answer this one through the pipeline
+            memo = self._changes[scope] = (generation, changes)
+        return (bisect.bisect_left(memo[1], ctx.clock.time()),) if memo[1] else ()

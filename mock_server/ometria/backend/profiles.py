@@ -198,15 +198,17 @@ def merge_into(account: Account, survivor: str, others: Iterable[str]) -> None:
                 target["listings"].append([collection, listing_id])
             found = account.tenant.find_collection(contact_collection(collection))
             stored = found.peek(listing_id) if found is not None else None
-            if stored is not None:
-                stored[META]["profile"] = survivor  # META is not indexed: an in-place edit is safe
+            if found is not None and stored is not None:
+                stored[META]["profile"] = survivor
+                found.replace(listing_id, stored)  # peek gives a copy: write it back
         orders = account.tenant.find_collection(ORDERS)
         for order_id in merged["orders"]:
             if order_id not in target["orders"]:
                 target["orders"].append(order_id)
             stored = orders.peek(order_id) if orders is not None else None
-            if stored is not None and isinstance(stored.get(META), dict):
+            if orders is not None and stored is not None and isinstance(stored.get(META), dict):
                 stored[META]["profile"] = survivor
+                orders.replace(order_id, stored)
         target["aliases"] = _ordered_unique([*target["aliases"], other, *merged["aliases"]])
     col.replace(survivor, target)
 

@@ -23,14 +23,14 @@ def register(bp: Blueprint) -> None:
         return json_response(rules.collections(account()))
 
     @bp.get("/contacts/<collection>")
-    @route(scope="read", group="data")
+    @route(scope="read", group="data", cache=True)
     def list_contacts(collection: str) -> Response:
         check_path_id(collection, "@collection")
         result = read_list(listing.CONTACTS, contact_collection(collection))
         return json_response([rules.render(record) for record in result.items])
 
     @bp.get("/contacts/<collection>/<contact_id>")
-    @route(scope="read", group="data")
+    @route(scope="read", group="data", cache=True)
     def get_contact(collection: str, contact_id: str) -> Response:
         check_path_id(collection, "@collection")
         check_path_id(contact_id)

@@ -13,7 +13,7 @@ from mock_server.core.errors import ValidationFailed
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import Brand, segment_filters, segments_api
 from mock_server.omnisend.backend import contacts as contact_rules
-from mock_server.omnisend.backend.events import event_moment, events_of
+from mock_server.omnisend.backend.events import LOG, event_moment, events_of
 
 Record = dict[str, Any]
 DAY = 86400.0
@@ -103,6 +103,28 @@ def segments_for(brand: Brand, record: Record) -> list[str]:
     """IDs of the segments the contact matches: fixture rules first, then API segments (the contacts resolver)."""
     return [*(s["segmentID"] for s in definitions(brand) if matches(brand, record, s)),
             *segments_api.segments_of(brand, record)]
+
+
+def membership_changes(brand: Brand) -> list[float]:
+    """The mock times, sorted, just after which a ``withinDays`` condition stops counting a logged event.
+
+    Between two of these times every membership is the same (only writes change it otherwise), so an
+    answer computed at one mock time holds until the next of them.
+    """
+    spans: dict[str, set[float]] = {}
+    for segment in definitions(brand):
+        for cond in segment.get("conditions") or []:
+            if "event" in cond and cond.get("withinDays") is not None:
+                spans.setdefault(cond["event"], set()).add(float(cond["withinDays"]) * DAY)
+    if not spans:
+        return []
+    times: set[float] = set()
+    for entry in brand.col(LOG).values():
+        windows = spans.get(entry.get("eventName", ""))
+        moment = event_moment(entry) if windows else None
+        if windows and moment is not None:
+            times.update(moment + span for span in windows)
+    return sorted(times)
 
 
 def find(brand: Brand, segment_id: str) -> Record | None:

@@ -36,7 +36,7 @@ def register(bp: Blueprint) -> None:
     """Attach the contact routes."""
 
     @bp.get("/v3/contacts")
-    @route(scope="contacts")
+    @route(scope="contacts", cache=True)
     def v3_list_contacts() -> Response:
         return list_contacts("v3")
 
@@ -51,7 +51,7 @@ def register(bp: Blueprint) -> None:
         return patch_by_email()
 
     @bp.get("/v3/contacts/<contact_id>")
-    @route(scope="contacts")
+    @route(scope="contacts", cache=True)
     def v3_get_contact(contact_id: str) -> Response:
         return json_response(contacts.get(brand(), contact_id))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import ValidationError, validates_schema
@@ -95,4 +96,47 @@ def _contact_fields(patch: bool) -> dict[str, Any]:
 
 
 ContactCreateSchema = S.BaseSchema.from_dict(_contact_fields(False), name="ContactCreateSchema")
+
+# What plain_create accepts without the schema: fields the schema keeps as they are.
+_PLAIN_STRINGS = frozenset({"firstName", "lastName", "country", "state", "city", "address", "postalCode"})
+_TAG = re.compile(C.TAG_PATTERN)  # matched as marshmallow's Regexp validator matches it
+_EMAIL_FIELD = S.EmailStr()
+
+
+def plain_create(data: Any) -> bool:
+    """Whether ``data`` is a plain contact that ContactCreateSchema accepts and loads unchanged (email
+    identifiers with at most a status, plain string fields, valid tags).
+
+    Conservative: False only means "ask the schema". Seeding a million fixture contacts through
+    marshmallow took minutes; tests/omnisend/test_plain_contacts.py checks the two agree.
+    """
+    if not isinstance(data, dict):
+        return False
+    for key, value in data.items():
+        if key in _PLAIN_STRINGS:
+            if not isinstance(value, str):
+                return False
+        elif key == "tags":
+            if not (isinstance(value, list) and len(value) <= C.MAX_TAGS
+                    and all(isinstance(tag, str) and _TAG.match(tag) for tag in value)):
+                return False
+        elif key != "identifiers":
+            return False
+    identifiers = data.get("identifiers")
+    if not isinstance(identifiers, list) or not identifiers:
+        return False
+    for ident in identifiers:
+        if not isinstance(ident, dict) or ident.keys() != {"type", "id", "channels"}:
+            return False
+        if ident["type"] != "email" or not isinstance(ident["id"], str) or not _EMAIL_FIELD._valid(ident["id"]):
+            return False
+        channels = ident["channels"]
+        if not isinstance(channels, dict) or channels.keys() != {"email"}:
+            return False
+        channel = channels["email"]
+        if not isinstance(channel, dict) or channel.keys() - {"status"}:
+            return False
+        if "status" in channel and channel["status"] not in C.CONTACT_STATUSES:
+            return False
+    return True
 ContactPatchSchema = S.BaseSchema.from_dict(_contact_fields(True), name="ContactPatchSchema")

@@ -15,7 +15,7 @@ def register(bp: Blueprint) -> None:
     """Attach the v5 contacts routes."""
 
     @bp.get("/v5/contacts")
-    @route(scope="contacts")
+    @route(scope="contacts", cache=True)
     def v5_list_contacts() -> Response:
         return list_contacts("v5")
 
@@ -30,7 +30,7 @@ def register(bp: Blueprint) -> None:
         return patch_by_email()
 
     @bp.get("/v5/contacts/<contact_id>")
-    @route(scope="contacts")
+    @route(scope="contacts", cache=True)
     def v5_get_contact(contact_id: str) -> Response:
         return json_response(contacts.get(brand(), contact_id))
 

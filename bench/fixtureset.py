@@ -1,0 +1,73 @@
+"""Generated fixture folders for the benchmarks: the default fixtures with N contacts per vendor.
+
+The demo brand (Omnisend) and the live account (Ometria) get ``size`` generated contacts and rate limits
+high enough that a load generator is counted but never refused (the limiter still runs on every request).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+OMNISEND_KEY = "omnisend-demo-key"
+OMETRIA_KEY = "ometria-live-key"
+# Counted but never reached by a benchmark run (limit per window).
+HIGH_LIMIT = 10**9
+
+
+def omnisend_contact(i: int) -> dict[str, Any]:
+    """The ``i``-th generated Omnisend contact (stored shape)."""
+    day, second = divmod(i, 86_400)
+    return {
+        "contactID": f"{i:024x}",
+        "createdAt": f"2024-{1 + day // 28 % 12:02d}-{1 + day % 28:02d}T{second // 3600:02d}:"
+                     f"{second // 60 % 60:02d}:{second % 60:02d}Z",
+        "identifiers": [{"type": "email", "id": f"user{i}@bench.example.com",
+                         "channels": {"email": {"status": ("subscribed", "unsubscribed")[i % 2]}}}],
+        "firstName": f"First{i}", "lastName": f"Last{i}", "tags": ["bench", f"t{i % 10}"],
+    }
+
+
+def ometria_contact(i: int) -> dict[str, Any]:
+    """The ``i``-th generated Ometria contact."""
+    return {"@type": "contact", "@collection": "default", "id": f"bench-c{i}",
+            "email": f"user{i}@bench.example.org", "firstname": f"First{i}", "lastname": f"Last{i}",
+            "marketing_optin": ("EXPLICITLY_OPTEDIN", "NOT_SPECIFIED")[i % 2], "country_id": "GB"}
+
+
+def _write_array(path: Path, size: int, make: Any) -> None:
+    # Written in chunks: a million records never sit in memory as one list.
+    with path.open("w", encoding="utf-8") as out:
+        out.write("[")
+        for i in range(size):
+            out.write(("," if i else "") + json.dumps(make(i)))
+        out.write("]")
+
+
+def generate(size: int, target: Path, *, ometria: bool = True) -> Path:
+    """Copy the default fixtures into ``target`` and give the demo brand (and, with ``ometria``, the live
+    account) ``size`` contacts."""
+    from mock_server.core.fixtures import default_fixtures_dir
+
+    shutil.copytree(default_fixtures_dir(), target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    demo = target / "omnisend" / "demo"
+    tenant = json.loads((demo / "tenant.json").read_text(encoding="utf-8"))
+    tenant["rateLimit"] = {"limit": HIGH_LIMIT, "window": 60}
+    (demo / "tenant.json").write_text(json.dumps(tenant), encoding="utf-8")
+    for extra in demo.glob("*.json"):
+        if extra.name not in ("tenant.json", "contacts.json"):
+            extra.unlink()  # the brand holds contacts only: the measurement is about contacts
+    _write_array(demo / "contacts.json", size, omnisend_contact)
+    if not ometria:
+        return target
+    live = target / "ometria" / "live"
+    account = json.loads((live / "tenant.json").read_text(encoding="utf-8"))
+    account["rateLimits"] = {group: {"limit": HIGH_LIMIT, "window": 1} for group in ("data", "push")}
+    (live / "tenant.json").write_text(json.dumps(account), encoding="utf-8")
+    for extra in live.glob("*.json"):
+        if extra.name not in ("tenant.json", "contacts.json"):
+            extra.unlink()
+    _write_array(live / "contacts.json", size, ometria_contact)
+    return target

@@ -1,0 +1,121 @@
+"""Reading a large JSON array file one element at a time (fixture files of a million records).
+
+``json.loads`` of a whole file holds its text and every record at once (gigabytes for a million
+contacts); here each element is decoded by the standard library's C decoder from a sliding window of
+the file and handed on, so memory holds one chunk and one record (the loader's progress meter counts them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+CHUNK = 1 << 20
+# Files at least this big are streamed (smaller ones are read whole, as before).
+STREAM_FROM_BYTES = 16 << 20
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class JsonStreamError(ValueError):
+    """The file is not a JSON array, or not valid JSON, at ``line``/``column`` (1-based)."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class JsonArrayFile:
+    """An iterable over the elements of the JSON array in ``path``."""
+
+    def __init__(self, path: Path, label: str | None = None) -> None:
+        self.path = path
+        self.label = label or str(path)
+
+    def __iter__(self) -> Iterator[Any]:
+        decoder = json.JSONDecoder()
+        with self.path.open(encoding="utf-8") as stream:
+            window = _Window(stream)
+            window.expect("[", "must be a JSON array of records")
+            if window.peek() == "]":
+                window.pos += 1
+            else:
+                while True:
+                    yield window.decode(decoder)
+                    if window.peek() == ",":
+                        window.pos += 1
+                        continue
+                    window.expect("]", "Expecting ',' delimiter")
+                    break
+            if window.peek() != "":
+                raise window.error("Extra data")
+
+
+class _Window:
+    """The unread part of the file, refilled chunk by chunk, with the line count of what was dropped."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+        self.lines_before = 0  # newlines in the text already dropped
+        self.column_base = 0  # characters on the current line already dropped
+
+    def _fill(self) -> bool:
+        if self.eof:
+            return False
+        more = self.stream.read(CHUNK)
+        if not more:
+            self.eof = True
+            return False
+        dropped = self.text[:self.pos]
+        newlines = dropped.count("\n")
+        if newlines:
+            self.lines_before += newlines
+            self.column_base = len(dropped) - dropped.rfind("\n") - 1
+        else:
+            self.column_base += len(dropped)
+        self.text = self.text[self.pos:] + more
+        self.pos = 0
+        return True
+
+    def peek(self) -> str:
+        """Skip whitespace; return the next character ("" at the end)."""
+        while True:
+            self.pos = _SPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
+            if self.pos < len(self.text) or not self._fill():
+                return self.text[self.pos:self.pos + 1]
+
+    def expect(self, char: str, message: str) -> None:
+        """Consume ``char`` or raise."""
+        if self.peek() != char:
+            raise self.error(message)
+        self.pos += 1
+
+    def decode(self, decoder: json.JSONDecoder) -> Any:
+        """Decode the next value, reading more of the file while it is cut off by the window's end."""
+        self.peek()
+        while True:
+            try:
+                value, end = decoder.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError as exc:
+                if self._fill():
+                    continue
+                raise self.error(exc.msg, exc.pos) from exc
+            if end == len(self.text) and self._fill():
+                continue  # a number may go on in the next chunk
+            self.pos = end
+            return value
+
+    def error(self, message: str, at: int | None = None) -> JsonStreamError:
+        """An error at ``at`` (default: the current position), with the file's line and column."""
+        at = self.pos if at is None else at
+        before = self.text[:at]
+        newlines = before.count("\n")
+        column = at - before.rfind("\n") if newlines else self.column_base + at + 1
+        return JsonStreamError(message, self.lines_before + newlines + 1, column)
