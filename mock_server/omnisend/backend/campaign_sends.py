@@ -118,7 +118,8 @@ def send(brand: Brand, campaign_id: str) -> None:
     sending.check_paid(brand, M.ERR_CAMPAIGN_PAYMENT)
     if record["status"] != "draft" or not _content_ok(brand, record):
         raise Conflict(M.ERR_CAMPAIGN_SEND)
-    sending.check_senders(brand, [e.get("senderEmail") for e in _emails(record) if e], M.ERR_CAMPAIGN_SEND)
+    if record["channel"] == "email":
+        sending.check_email_sending(brand, [e.get("senderEmail") for e in _emails(record) if e], M.ERR_CAMPAIGN_SEND)
     if record["type"] == "booster":
         parent = brand.col(store.COLLECTION).peek(record["boosterSettings"]["campaignID"])
         if parent is None or parent["status"] != "sent":

@@ -174,7 +174,7 @@ def send_test_emails(brand: Brand, data: Record, email: Record, refusals: tuple[
             or not all(isinstance(a, str) and "@" in a for a in addresses):
         raise ValidationFailed([(("recipients",), "1-5 email addresses are required")])
     sending.check_paid(brand, refusals[0])
-    sending.check_senders(brand, [email.get("senderEmail")], refusals[1])
+    sending.check_email_sending(brand, [email.get("senderEmail")], refusals[1])
     addresses = sending.deliverable(brand, addresses, refusals[1])
     subject = email.get("subject") or ""
     content = find_content(brand, email["contentID"])

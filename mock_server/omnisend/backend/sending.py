@@ -1,11 +1,13 @@
-"""Whether a brand may send (§2.2, §5.9, §5.10): payment (402), verified sender domains and suppressed test
-recipients (409), for campaign sends and the campaign and automation-block test emails.
+"""Whether a brand may send (§2.2, §5.9, §5.10): payment (402), email sending disabled, verified sender
+domains and suppressed test recipients (409), for campaign sends and the campaign and automation-block test emails.
 
 The reference names these answers but not what drives them; the sandbox reads them from the brand's
 ``tenant.json`` ``settings`` (mock decision):
 
 - ``sendingPaid`` (default true): false means the plan does not pay for sending, so every send and test
   email answers 402.
+- ``emailSendingEnabled`` (default true): false means the brand's email sending is disabled, so an email
+  send and both test emails answer 409.
 - ``verifiedSenderDomains`` (default absent: every domain counts as verified): a ``senderEmail`` on any
   other domain makes a send or test email answer 409. An omitted ``senderEmail`` uses the brand's own
   sender, which is verified.
@@ -45,9 +47,10 @@ def sender_verified(brand: Brand, sender_email: Any) -> bool:
     return domain in {str(d).lower() for d in domains}
 
 
-def check_senders(brand: Brand, sender_emails: Iterable[Any], message: str) -> None:
-    """409 with ``message`` when any given sender address is on an unverified domain."""
-    if not all(sender_verified(brand, sender) for sender in sender_emails):
+def check_email_sending(brand: Brand, sender_emails: Iterable[Any], message: str) -> None:
+    """409 with ``message`` when the brand's email sending is disabled or a sender's domain is unverified."""
+    if _settings(brand).get("emailSendingEnabled", True) is False \
+            or not all(sender_verified(brand, sender) for sender in sender_emails):
         raise Conflict(message)
 
 

@@ -1,5 +1,6 @@
 """What stops a send (reference 2026 §2.2, §5.9, §5.10): 402 when the brand's plan does not pay for sending,
-409 for a sender on an unverified domain or when every test recipient is suppressed, 422 for a test email
+409 when email sending is disabled, for a sender on an unverified domain or when every test recipient is
+suppressed, 422 for a test email
 of a non-email campaign; and the enrollExisting 409 of the birthday and back-in-stock triggers. Whole
 problem bodies, contract checks, and nothing sent or changed by a refused call."""
 
@@ -105,6 +106,30 @@ def test_sender_on_an_unverified_domain_conflicts(client: FlaskClient, mock: Moc
     assert call(client, "POST", f"/automations/{CART}/blocks/{_block(client)}/test-email",
                 json=QA).status_code == 204
     assert call(client, "GET", f"/campaigns/{foreign}").get_json()["status"] == "draft"
+
+
+def test_ab_test_checks_both_variants_senders(client: FlaskClient, mock: MockContext) -> None:
+    def variant(subject: str, **sender: str) -> dict[str, Any]:
+        return {"content": {"email": {"templateID": TEMPLATE, "subject": subject, **sender}}}
+
+    body = {"type": "abTest", "channel": "email", "name": "Senders", "abTest": {
+        "settings": {"testSizePercent": 100},
+        "variants": {"a": variant("A"), "b": variant("B", senderEmail="b@elsewhere.example")}}}
+    created = call(client, "POST", "/campaigns", json=body)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    _settings(mock, verifiedSenderDomains=["shop.example.com"])
+    _refused(client, mock, f"/campaigns/{created.get_json()['id']}/send", None, 409, M.ERR_CAMPAIGN_SEND)
+
+
+def test_disabled_email_sending_conflicts(client: FlaskClient, mock: MockContext) -> None:
+    block = _block(client)
+    _settings(mock, emailSendingEnabled=False)
+    _refused(client, mock, f"/campaigns/{NEWSLETTER}/send", None, 409, M.ERR_CAMPAIGN_SEND)
+    _refused(client, mock, f"/campaigns/{NEWSLETTER}/test-email", QA, 409, M.ERR_CAMPAIGN_TEST_BLOCKED)
+    _refused(client, mock, f"/automations/{CART}/blocks/{block}/test-email", QA, 409, M.ERR_AUTOMATION_TEST_BLOCKED)
+    # SMS is not email: its campaign still goes out.
+    assert call(client, "POST", f"/campaigns/{SMS}/send").status_code == 204
+    assert call(client, "GET", f"/campaigns/{SMS}").get_json()["status"] == "sent"
 
 
 @pytest.mark.parametrize("path", [f"/campaigns/{NEWSLETTER}/test-email",
