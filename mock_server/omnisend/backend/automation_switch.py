@@ -93,5 +93,5 @@ def disable(brand: Brand, automation_id: str, data: Record) -> Record:
 def test_email(brand: Brand, automation_id: str, block_id: str, data: Record) -> None:
     """POST /automations/{id}/blocks/{blockID}/test-email: one outbox email per recipient."""
     config = flows.email_block(brand, automation_id, block_id)
-    email_content.send_test_emails(brand, data, config["subject"], config["contentID"],
+    email_content.send_test_emails(brand, data, config, (M.ERR_AUTOMATION_PAYMENT, M.ERR_AUTOMATION_TEST_BLOCKED),
                                    {"source": "automation", "automationID": automation_id, "blockID": block_id})

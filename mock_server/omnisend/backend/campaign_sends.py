@@ -16,7 +16,7 @@ from mock_server.core.clock import parse_datetime
 from mock_server.core.errors import Unprocessable, ValidationFailed
 from mock_server.core.store import clone
 from mock_server.omnisend import marketing_constants as M
-from mock_server.omnisend.backend import Brand, email_content, segments
+from mock_server.omnisend.backend import Brand, email_content, segments, sending
 from mock_server.omnisend.backend import campaigns_api as store
 from mock_server.omnisend.backend import contacts as contact_rules
 from mock_server.omnisend.backend.events import events_of
@@ -115,8 +115,11 @@ def send(brand: Brand, campaign_id: str) -> None:
     record: Record = clone(store.find(brand, campaign_id))
     if record["channel"] not in M.SEND_CHANNELS:
         raise Unprocessable(M.ERR_CAMPAIGN_CHANNEL)
+    sending.check_paid(brand, M.ERR_CAMPAIGN_PAYMENT)
     if record["status"] != "draft" or not _content_ok(brand, record):
         raise Conflict(M.ERR_CAMPAIGN_SEND)
+    if record["channel"] == "email":
+        sending.check_email_sending(brand, [e.get("senderEmail") for e in _emails(record) if e], M.ERR_CAMPAIGN_SEND)
     if record["type"] == "booster":
         parent = brand.col(store.COLLECTION).peek(record["boosterSettings"]["campaignID"])
         if parent is None or parent["status"] != "sent":
@@ -132,9 +135,17 @@ def send(brand: Brand, campaign_id: str) -> None:
 def _content_ok(brand: Brand, record: Record) -> bool:
     if record["channel"] == "sms":
         return bool(record.get("content", {}).get("sms", {}).get("message"))
-    emails = [record.get("content", {}).get("email")] if record["type"] != "abTest" else [
-        v["content"]["email"] for v in record["abTest"]["variants"].values()]
+    emails = _emails(record)
     return all(e and e.get("contentID") in brand.col(email_content.CONTENT) and e.get("subject") for e in emails)
+
+
+def _emails(record: Record) -> list[Record | None]:
+    """The campaign's email settings: its content's, or each A/B variant's (empty for SMS)."""
+    if record["channel"] != "email":
+        return []
+    if record["type"] != "abTest":
+        return [record.get("content", {}).get("email")]
+    return [v["content"]["email"] for v in record["abTest"]["variants"].values()]
 
 
 def cancel(brand: Brand, campaign_id: str) -> None:
@@ -154,7 +165,7 @@ def test_email(brand: Brand, campaign_id: str, data: Record) -> None:
     if record["channel"] != "email":
         raise Unprocessable(M.ERR_CAMPAIGN_CHANNEL)
     email = _email_of(record, "a" if record["type"] == "abTest" else None)
-    email_content.send_test_emails(brand, data, email.get("subject") or "", email["contentID"],
+    email_content.send_test_emails(brand, data, email, (M.ERR_CAMPAIGN_PAYMENT, M.ERR_CAMPAIGN_TEST_BLOCKED),
                                    {"source": "campaign", "campaignID": campaign_id})
 
 

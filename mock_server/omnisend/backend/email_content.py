@@ -15,7 +15,7 @@ from typing import Any
 from mock_server.core.errors import NotFound, Unprocessable, ValidationFailed
 from mock_server.core.store import CollectionSpec, clone
 from mock_server.omnisend import marketing_constants as M
-from mock_server.omnisend.backend import Brand, created_key, register_collection, register_seeder, updated_key
+from mock_server.omnisend.backend import Brand, created_key, register_collection, register_seeder, sending, updated_key
 from mock_server.omnisend.backend import contacts as contact_rules
 from mock_server.omnisend.backend.problems import Conflict
 from mock_server.omnisend.backend.seeding import fixture_identity
@@ -165,14 +165,19 @@ def duplicate_content(brand: Brand, content_id: str) -> str:
     return str(copied["id"])
 
 
-def send_test_emails(brand: Brand, data: Record, subject: str, content_id: str, source: Record) -> None:
-    """A test email: ``data.recipients`` (1-5 addresses) each get one outbox email, personalised when the
-    address is a contact's; ``source`` names the campaign or automation block."""
+def send_test_emails(brand: Brand, data: Record, email: Record, refusals: tuple[str, str], source: Record) -> None:
+    """A test email of ``email`` (subject, contentID, senderEmail): ``data.recipients`` (1-5 addresses)
+    each get one outbox email, personalised when the address is a contact's; ``source`` names the campaign
+    or automation block. ``refusals`` are the 402 and 409 details (see :mod:`sending`)."""
     addresses = (data or {}).get("recipients")
     if not isinstance(addresses, list) or not 1 <= len(addresses) <= M.TEST_RECIPIENTS_MAX \
             or not all(isinstance(a, str) and "@" in a for a in addresses):
         raise ValidationFailed([(("recipients",), "1-5 email addresses are required")])
-    content = find_content(brand, content_id)
+    sending.check_paid(brand, refusals[0])
+    sending.check_email_sending(brand, [email.get("senderEmail")], refusals[1])
+    addresses = sending.deliverable(brand, addresses, refusals[1])
+    subject = email.get("subject") or ""
+    content = find_content(brand, email["contentID"])
     for address in addresses:
         found = contact_rules.find_by_email(brand, address)
         contact = brand.col("contacts").peek(found) if found else None

@@ -1,4 +1,4 @@
-"""Error kinds the marketing resources raise besides the core ones (409 state conflicts)."""
+"""Error kinds the marketing resources raise besides the core ones (402 payment, 409 state conflicts)."""
 
 from __future__ import annotations
 
@@ -17,3 +17,10 @@ class Conflict(MockError):
         super().__init__(message)
         # (field, code, message) triples, rendered as the problem's errors[] (ConflictProblem).
         self.codes: list[tuple[str, str, str]] = list(codes)
+
+
+class PaymentRequired(MockError):
+    """The brand's plan does not pay for sending (402; §2.2)."""
+
+    status = 402
+    kind = "payment_required"

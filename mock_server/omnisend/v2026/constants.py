@@ -26,6 +26,7 @@ T_RATE = PROBLEM_BASE + "rate-limit-exceeded"
 T_UNAUTHORIZED = PROBLEM_BASE + "unauthorized"
 T_FORBIDDEN = PROBLEM_BASE + "forbidden"
 T_CONFLICT = PROBLEM_BASE + "conflict"
+T_PAYMENT = PROBLEM_BASE + "payment-required"
 T_GONE = PROBLEM_BASE + "version-retired"
 T_METHOD = PROBLEM_BASE + "method-not-allowed"
 T_TOO_LARGE = PROBLEM_BASE + "payload-too-large"
@@ -43,7 +44,7 @@ TITLES = {400: "Validation failed", 401: "Unauthorized", 402: "Payment required"
           410: "API version retired", 413: "Payload too large", 415: "Unsupported media type",
           422: "Unprocessable entity", 429: "Rate limit exceeded", 500: "Internal server error",
           502: "Bad gateway", 503: "Service unavailable", 504: "Gateway timeout"}
-TYPES = {400: T_VALIDATION, 401: T_UNAUTHORIZED, 403: T_FORBIDDEN, 404: T_NOT_FOUND, 405: T_METHOD,
+TYPES = {400: T_VALIDATION, 401: T_UNAUTHORIZED, 402: T_PAYMENT, 403: T_FORBIDDEN, 404: T_NOT_FOUND, 405: T_METHOD,
          409: T_CONFLICT, 410: T_GONE, 413: T_TOO_LARGE, 422: T_UNPROCESSABLE, 429: T_RATE,
          500: T_INTERNAL, 503: T_UNAVAILABLE}
 
