@@ -171,8 +171,11 @@ def banner(url: str, admin_token: str | None = None, loaded: str | None = None) 
     """What ``serve`` prints once it listens."""
     lines = [f"mock-server listening on {url}",
              f"  Omnisend v3:   {url}/v3   (v5: {url}/v5)",
+             f"  Omnisend API:  {url}/api   (version 2026-03-15: headers Omnisend-Version: 2026-03-15 and "
+             "Authorization: Omnisend-API-Key <key>)",
              f"  Ometria v2:    {url}/v2",
-             f"  Control plane: {url}/_mock/health"]
+             f"  Control plane: {url}/_mock/health",
+             f"  Dashboard:     {url}/_mock/ui   (demo shop: {url}/_mock/demo-shop/)"]
     if loaded:
         lines.append(f"  Loaded:        {loaded}")
     lines.append("  Demo keys:")

@@ -58,6 +58,8 @@ def test_serve_on_port_zero_prints_the_url_and_serves_both_apis() -> None:
         assert match and match.group(2) != "0", banner
         url = match.group(1)
         assert "omnisend-demo-key" in banner and "ometria-staging-key" in banner
+        assert f"  Omnisend API:  {url}/api   (version 2026-03-15" in banner
+        assert f"  Dashboard:     {url}/_mock/ui   (demo shop: {url}/_mock/demo-shop/)" in banner
         assert re.search(r"\n  Loaded: +3 tenants, 109 records from the packaged demo data set in \d+\.\d s\n",
                          banner), banner
         omnisend = requests.get(f"{url}/v3/contacts?limit=1", headers={"X-API-KEY": "omnisend-demo-key"}, timeout=5)
@@ -65,7 +67,11 @@ def test_serve_on_port_zero_prints_the_url_and_serves_both_apis() -> None:
         assert omnisend.json()["paging"]["next"].startswith(f"{url}/v3/contacts?limit=1&after=")
         ometria = requests.get(f"{url}/v2/contacts", headers={"X-Ometria-Auth": "ometria-live-key"}, timeout=5)
         assert ometria.status_code == 200 and ometria.json()[0]["collection"] == "default"
+        api = requests.get(f"{url}/api/contacts?limit=1", timeout=5, headers={
+            "Authorization": "Omnisend-API-Key omnisend-demo-key", "Omnisend-Version": "2026-03-15"})
+        assert api.status_code == 200 and api.json()["paging"]["limit"] == 1
         assert requests.get(f"{url}/_mock/health", timeout=5).json()["status"] == "ok"
+        assert requests.get(f"{url}/_mock/ui", timeout=5).status_code == 200
     finally:
         proc.terminate()
         proc.wait(timeout=10)
