@@ -4,8 +4,10 @@ client verifies against it, and the CLI options."""
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
+import socket
 import ssl
 import subprocess
 import sys
@@ -116,3 +118,38 @@ def test_https_keeps_vendor_header_spelling_and_standard_reasons(https_server: R
         conn.close()
     assert (response.status, response.reason) == (202, "Accepted")
     assert {"X-QueueSize-Limit", "X-QueueSize-Remaining"} <= {name for name, _ in response.getheaders()}
+
+
+def _raw_https(server: RunningServer, tls_files: TlsFiles, request: bytes) -> tuple[int, str, bytes]:
+    port = int(server.url.rsplit(":", 1)[1])
+    context = ssl.create_default_context(cafile=str(tls_files.cert))
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, \
+            context.wrap_socket(raw, server_hostname="127.0.0.1") as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    content_type = next((line.split(":", 1)[1].strip() for line in lines[1:]
+                         if line.lower().startswith("content-type:")), "")
+    return int(lines[0].split(" ")[1]), content_type, body
+
+
+@pytest.mark.parametrize(("path", "envelope"), [
+    ("/v2/contacts", {"status": "ERROR", "message": "Request Header Fields Too Large"}),
+    ("/v3/contacts", {"error": "Request Header Fields Too Large"}),
+])
+def test_https_answers_an_oversized_header_in_the_vendor_envelope(https_server: RunningServer, tls_files: TlsFiles,
+                                                                   path: str, envelope: dict[str, str]) -> None:
+    request = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {'a' * 70_000}\r\n\r\n").encode()
+    status, content_type, body = _raw_https(https_server, tls_files, request)
+    assert (status, content_type) == (431, "application/json")
+    assert json.loads(body) == envelope
+
+
+def test_https_answers_an_oversized_request_line_as_431_json(https_server: RunningServer, tls_files: TlsFiles) -> None:
+    request = (f"GET /v3/contacts?q={'a' * 70_000} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").encode()
+    status, content_type, body = _raw_https(https_server, tls_files, request)
+    assert (status, content_type) == (431, "application/json")
+    assert json.loads(body) == {"error": "Request Header Fields Too Large"}
