@@ -64,10 +64,9 @@ def register(bp: Blueprint) -> None:
     @operation("products.read")
     def api_get_product(product_id: str) -> Response:
         """Read one product."""
-        b = brand()
-        _product(b, product_id)
-        stored = b.col(products.COLLECTION).get(product_id)
-        assert stored is not None
+        stored = brand().col(products.COLLECTION).get(product_id)
+        if stored is None:
+            raise Problem(404, C.DETAIL_PRODUCT_NOT_FOUND.format(id=product_id))
         return json_response(renames.product(stored))
 
     @bp.put("/api/products/<product_id>")
