@@ -81,12 +81,17 @@ def _normalise(name: str) -> str:
 def check(response: Any, method: str, path: str, *, query: str = "", contract: str | None = None) -> set[str]:
     """Validate ``response`` (a Flask test-client response) for ``method path``; return the deviations."""
     name = contract or FILES[path.strip("/").split("/")[0]]
-    spec = spec_for(name)
-    environ = EnvironBuilder(method=method, base_url="http://localhost/v3", path=path,
-                             query_string=query).get_environ()
+    return deviations(spec_for(name), "http://localhost/v3", response, method, path, query=query,
+                      content_type="application/json")
+
+
+def deviations(spec: OpenAPI, base_url: str, response: Any, method: str, path: str, *, query: str = "",
+               content_type: str) -> set[str]:
+    """Validate one response against ``spec`` (served at ``base_url``); the deviations, named and folded."""
+    environ = EnvironBuilder(method=method, base_url=base_url, path=path, query_string=query).get_environ()
     request = WerkzeugOpenAPIRequest(Request(environ))
     wrapped = WerkzeugOpenAPIResponse(Response(response.get_data(), status=response.status_code,
-                                               content_type="application/json"))
+                                               content_type=content_type))
     try:
         spec.validate_response(request, wrapped)
     except Exception as exc:
