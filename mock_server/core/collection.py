@@ -1,0 +1,344 @@
+"""One resource's records of one tenant: a keyed collection with ordered indexes.
+
+Every collection keeps one ``SortedList`` per sort key of ``(sort value, internal id)`` entries, so a
+page in any supported order costs O(limit * log N) (bisect plus a bounded walk), never a sort of the
+whole collection. Records are stored encoded (one pickle per record): a few hundred bytes instead of a
+few kilobytes of live objects, immutable, so snapshots share them instead of copying. Reads decode, so
+every caller gets its own copy and nothing it does reaches stored state.
+"""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sortedcontainers import SortedList
+
+Record = dict[str, Any]
+SortKey = Callable[[Record], Any]
+Predicate = Callable[[Record], bool]
+# A lookup maps a record to the values it can be found by (e.g. its email addresses).
+Lookup = Callable[[Record], Iterable[Any]]
+# An entry of an ordered index: (wrapped sort value, internal id).
+Position = tuple[tuple[Any, ...], int]
+
+IID_ORDER = "_iid"
+# A collection's change hook: ("put", key, stored record) | ("delete", key, None) | ("rekey", old, new).
+ChangeHook = Callable[[str, str, Any], None]
+
+
+def clone(value: Any) -> Any:
+    """Deep-copy a JSON-like value (dicts, lists, scalars).
+
+    A pickle round trip runs in C: measured about 20% faster than a recursive copy on a contact record
+    and 2.5x faster than ``copy.deepcopy``; reads copy on every page, so this is the hot path.
+    """
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
+
+def _encode(data: Record) -> bytes:
+    return pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
+
+
+_decode = pickle.loads
+
+
+def _wrap(value: Any) -> tuple[Any, ...]:
+    """Make absent sort values comparable: they sort before every present value."""
+    return (0, 0) if value is None else (1, value)
+
+
+@dataclass
+class Page:
+    """One page read from a collection: copies of the records plus what lies around them."""
+
+    items: list[Record]
+    positions: list[Position]
+    has_before: bool
+    has_after: bool
+
+
+@dataclass(frozen=True)
+class CollectionSpec:
+    """A vendor's description of one resource: its sort keys and its secondary lookups."""
+
+    sort_keys: Mapping[str, SortKey] = field(default_factory=dict)
+    lookups: Mapping[str, Lookup] = field(default_factory=dict)
+
+
+class Collection:
+    """Records of one resource of one tenant, addressed by an external key, ordered by internal id.
+
+    ``sort_keys`` maps each supported sort key to a function of the record that returns a value of one
+    consistent type (or None). ``lookups`` keep value -> keys maps (find a contact by email in O(1)).
+    The internal id is assigned on first insert and kept on replace.
+    """
+
+    def __init__(self, spec: CollectionSpec | None = None, on_change: ChangeHook | None = None) -> None:
+        spec = spec or CollectionSpec()
+        self.on_change = on_change  # called after each insert / replace / delete / rekey (not load)
+        self._sort_keys: dict[str, SortKey] = dict(spec.sort_keys)
+        self._lookup_funcs: dict[str, Lookup] = dict(spec.lookups)
+        # value -> the key owning it, or the set of keys when several do (one string is far smaller).
+        self._lookups: dict[str, dict[Any, str | set[str]]] = {name: {} for name in self._lookup_funcs}
+        self._next_iid = 1
+        self._iid_by_key: dict[str, int] = {}
+        self._records: dict[int, tuple[str, bytes]] = {}
+        self._indexes: dict[str, SortedList] = {name: SortedList() for name in self._sort_keys}
+        self._iid_index = SortedList()
+
+    # -- writes -------------------------------------------------------------------------------
+    def insert(self, key: str, data: Record) -> int:
+        """Store a new record under ``key``; return its internal id."""
+        if key in self._iid_by_key:
+            raise KeyError(f"duplicate key {key!r}")
+        iid = self._next_iid
+        self._next_iid += 1
+        self._put(iid, key, data, _encode(data))
+        if self.on_change is not None:
+            self.on_change("put", key, data)
+        return iid
+
+    def replace(self, key: str, data: Record) -> int:
+        """Replace the record under ``key`` (keeping its internal id); return the internal id."""
+        iid = self._iid_by_key[key]
+        self._drop(iid)
+        self._put(iid, key, data, _encode(data))
+        if self.on_change is not None:
+            self.on_change("put", key, data)
+        return iid
+
+    def upsert(self, key: str, data: Record) -> tuple[int, bool]:
+        """Insert or replace; return ``(internal id, created)``."""
+        if key in self._iid_by_key:
+            return self.replace(key, data), False
+        return self.insert(key, data), True
+
+    def delete(self, key: str) -> Record:
+        """Remove the record under ``key`` and return it."""
+        iid = self._iid_by_key[key]
+        data = self._drop(iid)
+        if self.on_change is not None:
+            self.on_change("delete", key, None)
+        return data
+
+    def rekey(self, old: str, new: str) -> None:
+        """Give a record a new external key, keeping its internal id and position."""
+        iid = self._iid_by_key[old]
+        blob = self._records[iid][1]
+        data = self._drop(iid)
+        self._put(iid, new, data, blob)
+        if self.on_change is not None:
+            self.on_change("rekey", old, new)
+
+    def _put(self, iid: int, key: str, data: Record, blob: bytes) -> None:
+        """Index ``data`` and store its encoding ``blob``."""
+        self._records[iid] = (key, blob)
+        self._iid_by_key[key] = iid
+        self._iid_index.add(((1, iid), iid))
+        for name, func in self._sort_keys.items():
+            self._indexes[name].add((_wrap(func(data)), iid))
+        for name, lfunc in self._lookup_funcs.items():
+            table = self._lookups[name]
+            for value in set(lfunc(data)):
+                owner = table.get(value)
+                if owner is None:
+                    table[value] = key
+                elif isinstance(owner, set):
+                    owner.add(key)
+                elif owner != key:
+                    table[value] = {owner, key}
+
+    def _drop(self, iid: int) -> Record:
+        """Unindex and remove a record; return it decoded."""
+        key, blob = self._records.pop(iid)
+        data: Record = _decode(blob)
+        del self._iid_by_key[key]
+        self._iid_index.remove(((1, iid), iid))
+        for name, func in self._sort_keys.items():
+            self._indexes[name].remove((_wrap(func(data)), iid))
+        for name, lfunc in self._lookup_funcs.items():
+            table = self._lookups[name]
+            for value in set(lfunc(data)):
+                owner = table.get(value)
+                if owner == key:
+                    del table[value]
+                elif isinstance(owner, set):
+                    owner.discard(key)
+                    if len(owner) == 1:
+                        table[value] = next(iter(owner))
+        return data
+
+    # -- reads --------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._iid_by_key
+
+    def get(self, key: str) -> Record | None:
+        """Return a copy of the record under ``key``, or None."""
+        iid = self._iid_by_key.get(key)
+        return None if iid is None else _decode(self._records[iid][1])
+
+    def peek(self, key: str) -> Record | None:
+        """Return the record under ``key`` for reading (a decoded copy, like :meth:`get`), or None."""
+        iid = self._iid_by_key.get(key)
+        return None if iid is None else _decode(self._records[iid][1])
+
+    def find(self, lookup: str, value: Any) -> list[str]:
+        """Return the keys of the records that ``lookup`` maps to ``value``, in internal-id order."""
+        owner = self._lookups[lookup].get(value)
+        if owner is None:
+            return []
+        if isinstance(owner, str):
+            return [owner]
+        return sorted(owner, key=lambda k: self._iid_by_key[k])
+
+    def iid(self, key: str) -> int | None:
+        """Return the internal id of ``key``, or None."""
+        return self._iid_by_key.get(key)
+
+    def keys(self) -> list[str]:
+        """Return every external key in internal-id order."""
+        return [self._records[iid][0] for _, iid in self._iid_index]
+
+    def values(self) -> Iterator[Record]:
+        """Iterate the records (decoded copies) in internal-id order."""
+        for _, iid in self._iid_index:
+            yield _decode(self._records[iid][1])
+
+    def items(self) -> Iterator[tuple[str, Record]]:
+        """Iterate ``(key, record)`` pairs (decoded copies) in internal-id order."""
+        for _, iid in self._iid_index:
+            key, blob = self._records[iid]
+            yield key, _decode(blob)
+
+    def _index(self, order: str) -> SortedList:
+        return self._iid_index if order == IID_ORDER else self._indexes[order]
+
+    def position(self, key: str, order: str) -> Position:
+        """Return the index entry of ``key`` in ``order``."""
+        iid = self._iid_by_key[key]
+        if order == IID_ORDER:
+            return ((1, iid), iid)
+        return (_wrap(self._sort_keys[order](_decode(self._records[iid][1]))), iid)
+
+    def walk(
+        self,
+        order: str,
+        descending: bool,
+        *,
+        after: Position | None = None,
+        before: Position | None = None,
+        predicate: Predicate | None = None,
+    ) -> Iterator[tuple[Position, Record]]:
+        """Yield ``(position, stored record)`` in ``order``; ``after`` / ``before`` exclude a bound.
+
+        ``after`` starts just past a position in the walking direction; ``before`` walks the other way
+        from just before it (so the caller reverses what it takes).
+        """
+        index = self._index(order)
+        if after is not None:
+            if descending:
+                entries = index.irange(maximum=after, inclusive=(True, False), reverse=True)
+            else:
+                entries = index.irange(minimum=after, inclusive=(False, True))
+        elif before is not None:
+            if descending:
+                entries = index.irange(minimum=before, inclusive=(False, True))
+            else:
+                entries = index.irange(maximum=before, inclusive=(True, False), reverse=True)
+        else:
+            entries = reversed(index) if descending else iter(index)
+        records = self._records
+        for entry in entries:
+            data = _decode(records[entry[1]][1])
+            if predicate is None or predicate(data):
+                yield entry, data
+
+    def page_offset(
+        self, order: str, descending: bool, offset: int, limit: int, predicate: Predicate | None = None
+    ) -> Page:
+        """Return ``limit`` records from ``offset`` in ``order``; O(limit log N) without a predicate."""
+        index = self._index(order)
+        if predicate is None:
+            total = len(index)
+            if descending:
+                stop = max(total - offset, 0)
+                start = max(stop - limit, 0)
+                entries = list(index.islice(start, stop, reverse=True))
+            else:
+                entries = list(index.islice(offset, offset + limit))
+            items = [_decode(self._records[iid][1]) for _, iid in entries]
+            return Page(items, entries, offset > 0 and total > 0, offset + limit < total)
+        walker = self.walk(order, descending, predicate=predicate)
+        skipped = sum(1 for _ in itertools.islice(walker, offset))
+        taken = list(itertools.islice(walker, limit + 1))
+        has_after = len(taken) > limit
+        taken = taken[:limit]
+        return Page(
+            [data for _, data in taken],
+            [pos for pos, _ in taken],
+            offset > 0 and (skipped > 0 or bool(taken)),
+            has_after,
+        )
+
+    def page_cursor(
+        self,
+        order: str,
+        descending: bool,
+        limit: int,
+        *,
+        after: Position | None = None,
+        before: Position | None = None,
+        predicate: Predicate | None = None,
+    ) -> Page:
+        """Return ``limit`` records after (or just before) a position, in ``order``."""
+        if before is not None:
+            taken = list(itertools.islice(self.walk(order, descending, before=before, predicate=predicate),
+                                          limit + 1))
+            has_before = len(taken) > limit
+            taken = taken[:limit]
+            taken.reverse()
+            has_after = True if not taken else self._exists(order, descending, after=taken[-1][0],
+                                                             predicate=predicate)
+        else:
+            taken = list(itertools.islice(self.walk(order, descending, after=after, predicate=predicate),
+                                          limit + 1))
+            has_after = len(taken) > limit
+            taken = taken[:limit]
+            has_before = bool(taken) and self._exists(order, descending, before=taken[0][0],
+                                                      predicate=predicate)
+            if not taken and after is not None:
+                # Past the end: the page is empty but the records before the cursor remain.
+                has_before = True
+        return Page([data for _, data in taken], [pos for pos, _ in taken], has_before, has_after)
+
+    def _exists(self, order: str, descending: bool, **bounds: Any) -> bool:
+        return next(self.walk(order, descending, **bounds), None) is not None
+
+    # -- snapshots ----------------------------------------------------------------------------
+    def dump(self) -> dict[str, Any]:
+        """Return the contents: the id counter and ``(internal id, key, encoded record)`` in id order
+        (the encodings are immutable, so a dump shares them)."""
+        return {"next_iid": self._next_iid, "records": [(iid, key, blob) for iid, (key, blob)
+                                                        in sorted(self._records.items())]}
+
+    def load(self, dumped: Mapping[str, Any]) -> None:
+        """Replace the contents with a :meth:`dump` result (internal ids kept)."""
+        self._iid_by_key.clear()
+        self._records.clear()
+        self._iid_index.clear()
+        for index in self._indexes.values():
+            index.clear()
+        for table in self._lookups.values():
+            table.clear()
+        for iid, key, blob in dumped["records"]:
+            self._put(iid, key, _decode(blob), blob)
+        self._next_iid = dumped["next_iid"]
