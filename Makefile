@@ -9,7 +9,7 @@ SERVE_ARGS ?=
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: run test browser lint typecheck bench check-fixtures clean
+.PHONY: run test browser redis lint typecheck bench check-fixtures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ run: $(VENV)/.installed-run
 browser:
 	scripts/ensure-browser
 
-test: $(VENV)/.installed-dev browser
+# The Redis-mode tests start Debian's redis-server themselves; scripts/ensure-redis installs it when missing.
+redis:
+	scripts/ensure-redis
+
+test: $(VENV)/.installed-dev browser redis
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # scripts/lint-js lints the browser tracking stand-ins with ESLint from npm (skipped, saying why, without npm).

@@ -21,6 +21,7 @@ from mock_server.core.fixtures import FixtureError
 from mock_server.core.journal import DEFAULT_BODY_LIMIT, DEFAULT_SIZE
 from mock_server.core.limits import DEFAULT_BODY_CAP
 from mock_server.core.persistence import StateError
+from mock_server.redisstore.connection import StoreURLError, is_redis, parse_store
 
 DEMO_KEYS = (
     ("Omnisend", "X-API-KEY", "omnisend-demo-key"),
@@ -104,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="keep the sandbox's state across restarts in this folder (a change log synced "
                             "once a second plus snapshots); also where --tls keeps its certificate "
                             "(default: none, no persistence; --tls then uses .state)")
+    serve.add_argument("--store", default="memory", metavar="URL",
+                       help="where state lives: 'memory' (this process) or redis://HOST:PORT/DB, shared by "
+                            "every worker and every host given the same URL (needs the redis extra)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="worker processes serving the port (more than 1 needs --store redis://...)")
     serve.add_argument("--threads", type=int, default=8, metavar="N", help="waitress worker threads")
     serve.add_argument("--admin-token", default=None, metavar="T",
                        help="token for /_mock (default: none on loopback; off loopback one is generated and "
@@ -134,6 +140,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
                         page_cache=not args.no_page_cache)
     settings.body_cap = args.body_cap
     settings.state_dir = getattr(args, "state_dir", None)
+    settings.store = getattr(args, "store", "memory")
+    settings.workers = getattr(args, "workers", 1)
     if getattr(args, "reload", False) and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         settings.state_dir = None  # the reloader's watcher process never serves: only its child keeps state
     host = getattr(args, "host", "127.0.0.1")
@@ -149,6 +157,23 @@ def settings_from(args: argparse.Namespace) -> Settings:
     settings.ometria_queue_rate = args.queue_rate
     settings.webhooks = not getattr(args, "no_webhooks", False)
     return settings
+
+
+def check_store(settings: Settings) -> str | None:
+    """Why ``--store`` / ``--workers`` cannot serve as given (None: they can)."""
+    try:
+        parse_store(settings.store)
+    except StoreURLError as exc:
+        return str(exc)
+    if settings.workers < 1:
+        return f"--workers must be at least 1, not {settings.workers}"
+    if settings.workers > 1 and not is_redis(settings.store):
+        return (f"--workers {settings.workers} needs a shared store: with --store memory every worker would "
+                "keep its own contacts, rate budgets, clock and journal. Start Redis and add "
+                "--store redis://127.0.0.1:6379/0")
+    if settings.workers > 1 and settings.state_dir is not None:
+        return "--state-dir keeps one process's state; with --workers, Redis keeps it (drop --state-dir)"
+    return None
 
 
 def loaded_line(app: Flask, meter: progress.LoadMeter, folder: Path | None) -> str:
@@ -189,6 +214,10 @@ def serve(args: argparse.Namespace) -> int:
     """Start serving until interrupted."""
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = settings_from(args)
+    refusal = check_store(settings)
+    if refusal is not None:
+        print(f"store error: {refusal}", file=sys.stderr)
+        return 2
     try:
         app, loaded = load_app(settings)
     except FixtureError as exc:

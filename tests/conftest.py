@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ from flask.testing import FlaskClient
 
 from mock_server.app import create_app
 from mock_server.core.context import MockContext, Settings
+from tests.redis_server import RedisServer
 
 OMNISEND_KEY = "omnisend-demo-key"
 OMNISEND_READONLY_KEY = "omnisend-readonly-key"
@@ -22,10 +24,39 @@ LIVE = {"X-Ometria-Auth": LIVE_KEY}
 BRAND_ID = "64a1f0c2e4b0a1b2c3d4e5f6"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--mock-store", choices=("memory", "redis"),
+                     default=os.environ.get("MOCK_TEST_STORE", "memory"),
+                     help="the store the `settings` fixture's apps use: memory (default) or redis (a real "
+                          "redis-server the session starts on a free port); env MOCK_TEST_STORE")
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server on a free loopback port for the whole session (stopped at the end)."""
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
 @pytest.fixture
-def settings() -> Settings:
-    """Deterministic settings: seeded ids, a frozen clock, synchronous background work."""
-    return Settings(seed=1234, freeze_clock=True)
+def store_url(request: pytest.FixtureRequest) -> str:
+    """The --store value of this run's apps: ``memory``, or an emptied Redis database."""
+    if request.config.getoption("--mock-store") != "redis":
+        return "memory"
+    server: RedisServer = request.getfixturevalue("redis_server")
+    server.flush(0)
+    return server.url(0)
+
+
+@pytest.fixture
+def settings(store_url: str) -> Settings:
+    """Deterministic settings: seeded ids, a frozen clock, synchronous background work (and, with
+    ``--mock-store redis``, the shared store in a real Redis)."""
+    return Settings(seed=1234, freeze_clock=True, store=store_url)
 
 
 @pytest.fixture

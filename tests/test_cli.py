@@ -219,3 +219,19 @@ def test_check_fixtures_says_what_it_loaded(capsys: pytest.CaptureFixture[str]) 
     assert main(["check-fixtures", str(default_fixtures_dir())]) == 0
     out = capsys.readouterr().out
     assert re.fullmatch(r"ok: 3 tenants, 109 records from \S+ in \d+\.\d s\n", out), out
+
+
+@pytest.mark.parametrize(("argv", "reason"), [
+    (["--workers", "4"], "--workers 4 needs a shared store"),
+    (["--workers", "2", "--store", "memory"], "--store redis://"),
+    (["--store", "postgres://x/1"], "--store must be 'memory' or a redis://HOST:PORT/DB URL"),
+    (["--store", "redis:///0"], "names no host"),
+    (["--store", "redis://127.0.0.1:6379/x"], "the database must be a number"),
+    (["--workers", "0"], "--workers must be at least 1"),
+])
+def test_serve_refuses_a_store_or_worker_count_it_cannot_honour(
+        argv: list[str], reason: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", "0", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("store error: ")
+    assert reason in err

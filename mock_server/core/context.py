@@ -64,6 +64,10 @@ class Settings:
     page_cache: bool = True
     # Keep state across restarts in this folder (None: in memory only, as without --state-dir).
     state_dir: Path | None = None
+    # Where shared state lives: "memory" (this process) or a redis:// URL (mock_server.redisstore), and how
+    # many worker processes serve one port (more than one needs the Redis store).
+    store: str = "memory"
+    workers: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -1,0 +1,61 @@
+"""Connecting to Redis: the store URL, the client, and the errors a user reads when it is not there."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    import redis
+
+MEMORY = "memory"
+INSTALL_HINT = "pip install 'ecommerce-marketing-mock[redis]'"
+# Seconds to wait for a connection or an answer before calling Redis unreachable (never hang a request).
+SOCKET_TIMEOUT = 5.0
+
+
+class StoreURLError(ValueError):
+    """The --store value is neither ``memory`` nor a redis:// URL."""
+
+
+class RedisUnavailable(Exception):
+    """Redis cannot be reached (at start: refuse to serve; mid-run: the vendor's 503)."""
+
+
+def parse_store(value: str) -> str:
+    """Check a --store value: ``memory`` or ``redis://[:password@]host[:port][/db]`` (also ``rediss://``,
+    ``unix://``). Return it unchanged; raise :class:`StoreURLError` with the reason."""
+    if value == MEMORY:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise StoreURLError(f"--store must be 'memory' or a redis://HOST:PORT/DB URL, not {value!r}")
+    if parts.scheme != "unix" and not parts.hostname:
+        raise StoreURLError(f"--store {value!r} names no host (expected redis://HOST:PORT/DB)")
+    db = parts.path.strip("/")
+    if db and not db.isdigit():
+        raise StoreURLError(f"--store {value!r}: the database must be a number (redis://HOST:PORT/0)")
+    return value
+
+
+def is_redis(store: str) -> bool:
+    """Whether a --store value selects the shared store."""
+    return store != MEMORY
+
+
+def connect(url: str, **options: Any) -> redis.Redis:
+    """A client for ``url`` that has answered a PING; raise :class:`RedisUnavailable` saying why not."""
+    try:
+        import redis as redis_lib
+    except ImportError as exc:  # the optional extra is not installed
+        raise RedisUnavailable(f"--store {url} needs the redis client: {INSTALL_HINT}") from exc
+    options.setdefault("socket_timeout", SOCKET_TIMEOUT)
+    options.setdefault("socket_connect_timeout", SOCKET_TIMEOUT)
+    client = redis_lib.Redis.from_url(url, **options)
+    try:
+        client.ping()
+    except (redis_lib.ConnectionError, redis_lib.TimeoutError, OSError) as exc:
+        raise RedisUnavailable(f"cannot reach Redis at {url}: {exc}") from exc
+    except redis_lib.ResponseError as exc:  # e.g. a password is needed
+        raise RedisUnavailable(f"Redis at {url} refused us: {exc}") from exc
+    return client
