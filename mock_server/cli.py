@@ -21,7 +21,7 @@ from mock_server.core.fixtures import FixtureError
 from mock_server.core.journal import DEFAULT_BODY_LIMIT, DEFAULT_SIZE
 from mock_server.core.limits import DEFAULT_BODY_CAP
 from mock_server.core.persistence import StateError
-from mock_server.redisstore.connection import StoreURLError, is_redis, parse_store
+from mock_server.redisstore.connection import RedisUnavailable, StoreURLError, is_redis, parse_store
 
 DEMO_KEYS = (
     ("Omnisend", "X-API-KEY", "omnisend-demo-key"),
@@ -225,6 +225,9 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     except StateError as exc:
         print(f"state error: {exc}", file=sys.stderr)
+        return 2
+    except RedisUnavailable as exc:
+        print(f"store error: {exc}", file=sys.stderr)
         return 2
     # Seeded records and their reset snapshots live for the whole run: move them out of the collector's
     # reach (measured: +20% req/s on a page of a 100k-contact brand). Only when serving: tests build

@@ -228,6 +228,7 @@ def test_check_fixtures_says_what_it_loaded(capsys: pytest.CaptureFixture[str]) 
     (["--store", "redis:///0"], "names no host"),
     (["--store", "redis://127.0.0.1:6379/x"], "the database must be a number"),
     (["--workers", "0"], "--workers must be at least 1"),
+    (["--store", "redis://127.0.0.1:1/0"], "cannot reach Redis at redis://127.0.0.1:1/0"),
 ])
 def test_serve_refuses_a_store_or_worker_count_it_cannot_honour(
         argv: list[str], reason: str, capsys: pytest.CaptureFixture[str]) -> None:

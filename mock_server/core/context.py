@@ -18,6 +18,7 @@ from mock_server.core.limits import DEFAULT_BODY_CAP
 from mock_server.core.pagecache import LocalAnswerCache
 from mock_server.core.ratelimit import Decision, LimitRule, RateLimiter
 from mock_server.core.store import Store, TenantState
+from mock_server.redisstore.connection import connect, is_redis
 
 if TYPE_CHECKING:
     from flask import Blueprint, Request, Response
@@ -178,6 +179,11 @@ class MockContext:
         start = SEEDED_EPOCH if settings.seed is not None else None
         self.clock = Clock(start, frozen=settings.freeze_clock)
         self.ids = IdGenerator(settings.seed)
+        # The shared store (--store redis://...): a connected client, or None for the memory store. The
+        # Redis-backed store and mechanisms (mock_server.redisstore) replace the in-process ones below.
+        self.redis: Any = None
+        if is_redis(settings.store):
+            self.redis = connect(settings.store)  # raises RedisUnavailable with the reason
         self.store = Store()
         self.limiter = RateLimiter(self.clock, enabled=settings.rate_limits)
         self.keyring = KeyRing()
