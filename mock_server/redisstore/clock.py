@@ -3,7 +3,7 @@
 The state is ``[frozen_at, base, ref]`` in the control hash: frozen at ``frozen_at``, or running as
 ``base + (wall time - ref)``. Running processes use the wall clock (``time.time()``) rather than their own
 monotonic clocks, which start at different points in different processes and hosts; hosts sharing one
-sandbox are expected to keep their clocks in step (NTP), as any distributed service does. Each process
+sandbox are expected to keep their clocks in step (NTP), as any distributed service does (mock decision). Each process
 keeps the state it read at the start of the current request (:class:`SharedControl`), so reading the
 clock many times in a request costs nothing more, and a change through any process is seen by every
 other at its next request. Changes are made in a Redis transaction (WATCH), so two concurrent advances

@@ -4,7 +4,7 @@ Request ids (``X-Mock-Request-Id``) are unique across processes: unseeded they c
 system's randomness (``uuid.uuid4``), which a forked worker does not share with its parent as it would a
 Python generator's state; under ``--seed`` each process draws from its own seeded stream, numbered by a
 Redis counter, and the first process on a Redis draws exactly the stream a memory-store server draws, so
-single-process runs stay reproducible. The cursor secret is one value for every process (a cursor one
+single-process runs stay reproducible (mock decision). The cursor secret is one value for every process (a cursor one
 process hands out is read by another), kept in Redis when the server is not seeded.
 """
 
