@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -136,19 +137,24 @@ def _request_line(request: Any) -> tuple[str, str]:
     return getattr(request, "command", None) or "GET", path + ("?" + query if query else "")
 
 
-def make_server(app: Flask, host: str, port: int, threads: int = 8, tls: TlsFiles | None = None) -> Any:
-    """Create (bind) a waitress server, or the TLS server with ``tls``; ``port`` 0 picks a free port."""
+def make_server(app: Flask, host: str, port: int, threads: int = 8, tls: TlsFiles | None = None,
+                sock: socket.socket | None = None) -> Any:
+    """Create (bind) a waitress server, or the TLS server with ``tls``; ``port`` 0 picks a free port.
+
+    With ``sock`` (a listening socket bound by a pre-fork master, see :mod:`mock_server.redisstore.prefork`)
+    the server accepts on it instead of binding ``host``/``port``.
+    """
     if tls is not None:
-        return TlsServer(app, host, port, tls)
+        return TlsServer(app, host, port, tls, sock)
     from waitress.server import create_server
 
     # waitress buffers a whole body before the app runs: its own cap is the sandbox's (+1 because it
     # refuses at >=), so a Content-Length over the cap is refused before any byte of the body is read
     # and a chunked body as soon as it passes the cap; the answer is the app's (see the channel).
     body_cap = app.extensions["mock"].settings.body_cap
-    server = create_server(app, host=host, port=port, threads=threads, ident="mock-server",
-                           clear_untrusted_proxy_headers=True, channel_timeout=30,
-                           max_request_body_size=body_cap + 1)
+    where: dict[str, Any] = {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
+    server = create_server(app, threads=threads, ident="mock-server", clear_untrusted_proxy_headers=True,
+                           channel_timeout=30, max_request_body_size=body_cap + 1, **where)
     server.channel_class = _vendor_header_channel()
     return server
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,10 @@ def register(bp: Blueprint) -> None:
         if auth.authorised(mock.settings):
             body.update({"clock": clock_state(mock), "rateLimits": mock.limiter.enabled,
                          "journal": {"size": mock.journal.size, "entries": len(mock.journal)},
-                         "faults": len(mock.faults.rules()), "tenants": tenant_summary(mock)})
+                         "faults": len(mock.faults.rules()), "tenants": tenant_summary(mock),
+                         # Which process answered (with --workers N, one of N) and where state lives.
+                         "process": {"pid": os.getpid(), "workers": mock.settings.workers,
+                                     "store": "redis" if mock.redis is not None else "memory"}})
         return json_response(body)
 
     @bp.post("/reset")
