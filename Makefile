@@ -46,7 +46,7 @@ lint: $(VENV)/.installed-dev
 
 typecheck: lint
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev redis
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 check-fixtures: $(VENV)/.installed-run
