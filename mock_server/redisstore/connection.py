@@ -92,8 +92,16 @@ def connect(url: str, **options: Any) -> redis.Redis:
         import redis as redis_lib
     except ImportError as exc:  # the optional extra is not installed
         raise RedisUnavailable(f"--store {url} needs the redis client: {INSTALL_HINT}") from exc
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
     options.setdefault("socket_timeout", SOCKET_TIMEOUT)
     options.setdefault("socket_connect_timeout", SOCKET_TIMEOUT)
+    # One immediate retry on a broken connection, none on a timeout. The client's default (10 retries with
+    # backoff, timeouts included) would hold a request for seconds (a minute against a Redis that hangs)
+    # before the vendor's 503; one retry is what a pooled connection needs after Redis restarted (its
+    # first use finds the old socket closed, the retry reconnects).
+    options.setdefault("retry", Retry(NoBackoff(), 1, supported_errors=(redis_lib.ConnectionError,)))
     client = redis_lib.Redis.from_url(url, **options)
     try:
         client.ping()
