@@ -132,20 +132,25 @@ class Master:
     def _child(self, ready_fd: int) -> int:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, _interrupt)
-        pipe = os.fdopen(ready_fd, "w", encoding="utf-8")
+
+        def tell(line: str) -> bool:
+            """Write the one line of the ready pipe; False when the master stopped listening (a restart)."""
+            try:
+                os.write(ready_fd, line.encode("utf-8"))
+                return True
+            except OSError:
+                return False
+            finally:
+                with contextlib.suppress(OSError):
+                    os.close(ready_fd)
 
         def ready(loaded: str) -> None:
-            with contextlib.suppress(OSError):  # the master stopped waiting (a restart): nobody reads
-                pipe.write(f"ok\t{loaded}\n")
-                pipe.close()
+            tell(f"ok\t{loaded}\n")
 
         try:
             return self.worker(self.sock, ready)
         except StartError as exc:
-            try:
-                pipe.write("error\t" + str(exc).replace("\n", "\\n") + "\n")
-                pipe.close()
-            except OSError:
+            if not tell("error\t" + str(exc).replace("\n", "\\n") + "\n"):
                 print(exc, file=sys.stderr, flush=True)
             return 2
         except KeyboardInterrupt:
