@@ -171,6 +171,8 @@ def check_store(settings: Settings) -> str | None:
         return (f"--workers {settings.workers} needs a shared store: with --store memory every worker would "
                 "keep its own contacts, rate budgets, clock and journal. Start Redis and add "
                 "--store redis://127.0.0.1:6379/0")
+    if is_redis(settings.store) and settings.state_dir is not None:
+        return "--state-dir keeps one process's state; with a Redis store, Redis keeps it (drop --state-dir)"
     if settings.workers > 1 and settings.state_dir is not None:
         return "--state-dir keeps one process's state; with --workers, Redis keeps it (drop --state-dir)"
     return None

@@ -185,6 +185,10 @@ class MockContext:
         if is_redis(settings.store):
             self.redis = connect(settings.store)  # raises RedisUnavailable with the reason
         self.store = Store()
+        if self.redis is not None:  # tenant data in Redis (mock_server.redisstore.tenants)
+            from mock_server.redisstore.tenants import RedisStore
+
+            self.store = RedisStore(self.redis)
         self.limiter = RateLimiter(self.clock, enabled=settings.rate_limits)
         self.keyring = KeyRing()
         self.codec = CursorCodec(self.ids.derive("cursor").token_bytes())
