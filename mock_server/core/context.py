@@ -192,6 +192,10 @@ class MockContext:
         self.limiter = RateLimiter(self.clock, enabled=settings.rate_limits)
         self.keyring = KeyRing()
         self.codec = CursorCodec(self.ids.derive("cursor").token_bytes())
+        if self.redis is not None:  # a cursor from one process must decode on every other one
+            from mock_server.redisstore.shared import shared_secret
+
+            self.codec = CursorCodec(shared_secret(self.redis, "cursor", self.ids.derive("cursor").token_bytes()))
         self.vendors: dict[str, Vendor] = {}
         # Path owners that are not vendors of their own (the browser tracking hosts), asked first.
         self.surfaces: list[PathOwner] = []
