@@ -66,6 +66,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(control_blueprint())
     app.register_blueprint(dashboard_blueprint())
     fixtures.load_folder(ctx, settings.fixtures or fixtures.default_fixtures_dir())
+    if settings.state_dir is not None and ctx.redis is not None:
+        raise ValueError("--state-dir cannot be used with a Redis store: Redis keeps the state")
     if settings.state_dir is not None:
         from mock_server.core.persistence import Persistence
 

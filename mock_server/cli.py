@@ -177,6 +177,8 @@ def check_store(settings: Settings) -> str | None:
                 "--store redis://127.0.0.1:6379/0")
     if settings.workers > 1 and not prefork_supported():
         return "--workers needs os.fork (Linux, macOS): on this platform run one process per port"
+    if is_redis(settings.store) and settings.state_dir is not None:
+        return "--state-dir keeps one process's state; with a Redis store, Redis keeps it (drop --state-dir)"
     if settings.workers > 1 and settings.state_dir is not None:
         return "--state-dir keeps one process's state; with --workers, Redis keeps it (drop --state-dir)"
     return None

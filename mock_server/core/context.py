@@ -185,9 +185,17 @@ class MockContext:
         if is_redis(settings.store):
             self.redis = connect(settings.store)  # raises RedisUnavailable with the reason
         self.store = Store()
+        if self.redis is not None:  # tenant data in Redis (mock_server.redisstore.tenants)
+            from mock_server.redisstore.tenants import RedisStore
+
+            self.store = RedisStore(self.redis)
         self.limiter = RateLimiter(self.clock, enabled=settings.rate_limits)
         self.keyring = KeyRing()
         self.codec = CursorCodec(self.ids.derive("cursor").token_bytes())
+        if self.redis is not None:  # a cursor from one process must decode on every other one
+            from mock_server.redisstore.shared import shared_secret
+
+            self.codec = CursorCodec(shared_secret(self.redis, "cursor", self.ids.derive("cursor").token_bytes()))
         self.vendors: dict[str, Vendor] = {}
         # Path owners that are not vendors of their own (the browser tracking hosts), asked first.
         self.surfaces: list[PathOwner] = []

@@ -11,7 +11,14 @@ from flask import Blueprint, Response, request
 
 from mock_server import __version__
 from mock_server.control import auth
-from mock_server.control.common import bad_request, json_body, not_found, require_tenant, require_vendor
+from mock_server.control.common import (
+    ControlError,
+    bad_request,
+    json_body,
+    not_found,
+    require_tenant,
+    require_vendor,
+)
 from mock_server.core import fixtures
 from mock_server.core.clock import SEEDED_EPOCH, iso_ms
 from mock_server.core.context import MockContext
@@ -101,6 +108,11 @@ def register(bp: Blueprint) -> None:
     def load_fixtures() -> Response:
         """Replace the data set with a fixture folder or a posted fixture document (all or nothing)."""
         mock = ctx()
+        if mock.redis is not None:
+            # Mock decision: the other processes on the shared store could not rebuild the new tenants.
+            raise ControlError("fixture reload is not available with a Redis store (--store redis://...): "
+                               "every process would have to rebuild the new tenants; restart them all with "
+                               "the new fixtures on an emptied Redis database", status=409)
         try:
             origin, found = read_posted(json_body())
             tenants = fixtures.build_tenants(mock, found)
