@@ -132,8 +132,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     FastLane.install(app, ctx)
     PathNormalizer.install(app, ctx)
     SandboxWsgi.install(app, ctx)
-    if ctx.redis is not None:
-        StoreGuard.install(app, render_error)  # Redis gone mid-run: the vendor's 503 (redisstore/guard.py)
+    if ctx.shared is not None:  # Redis mode: one read of the shared clock, switches and rules per request
+        from mock_server.redisstore.wsgi import RefreshEachRequest
+
+        RefreshEachRequest.install(app, ctx)
+    if ctx.redis is not None:  # outermost: Redis gone mid-run is the vendor's 503 (redisstore/guard.py)
+        StoreGuard.install(app, render_error)
     return app
 
 
