@@ -160,6 +160,7 @@ def to_mock_error(exc: Exception) -> MockError:
         return exc
     if unavailable(exc):  # Redis went away mid-run: the vendor's 503, recovering when it returns
         log.warning("the store is unreachable (%s): %s %s answered 503", exc, request.method, request.path)
+        g.journalled = True  # the journal lives in the store that is away: nothing to record
         return StoreUnavailable()
     if isinstance(exc, HTTPException):
         if exc.code == 404:

@@ -9,13 +9,16 @@ next command, so the first request after Redis returns is served as usual.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, g
 
+from mock_server.core.http import REQUEST_ID_HEADER
 from mock_server.redisstore.connection import StoreUnavailable, unavailable
 
 log = logging.getLogger("mock_server.store")
@@ -46,6 +49,14 @@ class StoreGuard:
             log.warning("the store is unreachable (%s): %s %s answered 503", exc,
                         environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
             exc_info = sys.exc_info()
-        with self.flask.request_context(environ):
+        context = self.flask.request_context(environ)
+        context.push()
+        try:
+            g.journalled = True  # the journal lives in the store that is away: nothing to record
+            g.request_id = str(uuid.uuid4())  # the request never reached the app's id (it may need the store)
             response = self.render(StoreUnavailable())
+            response.headers[REQUEST_ID_HEADER] = g.request_id
+        finally:
+            with contextlib.suppress(Exception):  # a teardown hook that reaches for the store
+                context.pop()
         return response(environ, lambda status, headers, _=None: start_response(status, headers, exc_info))
