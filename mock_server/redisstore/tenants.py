@@ -34,6 +34,7 @@ import logging
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -49,7 +50,9 @@ from mock_server.redisstore.connection import RedisUnavailable
 log = logging.getLogger("mock_server")
 
 LOG_MAX = 1000  # change sets a tenant's log keeps (a process further behind reloads the tenant)
-LOCK_TTL = 60.0  # seconds a writer's Redis lock lives without being released (a killed holder)
+# Seconds a writer's Redis lock lives unless renewed: a killed holder blocks its tenant at most this long.
+# Locks held longer (a big import) are renewed every LOCK_TTL / 3 by one background thread.
+LOCK_TTL = 10.0
 LOCK_WAIT = 30.0  # seconds a writer waits for the lock before giving up with a store error
 LOCK_POLL = 0.001  # seconds between two tries of a lock another process holds
 HSET_CHUNK = 500  # fields per HSET inside the commit script (Lua's unpack has a limit)
@@ -60,6 +63,11 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return {1, redis.call('GET', KEYS[2])}
 end
 return {0}
+"""
+# Renew a lock this writer still holds: KEYS lock; ARGV token, ttl (ms).
+RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
 """
 # Release a lock this writer still holds: KEYS lock; ARGV token.
 RELEASE = """
@@ -211,6 +219,16 @@ class TenantSync(StoreObserver):
         self._acquire = client.register_script(ACQUIRE)
         self._release = client.register_script(RELEASE)
         self._commit_script = client.register_script(COMMIT)
+        self._renew = client.register_script(RENEW)
+        self._held: dict[str, str] = {}  # tenant prefix -> token of the Redis lock this process holds
+
+    def renew(self) -> None:
+        """Extend every Redis lock this process holds (the renewer thread calls it)."""
+        for prefix, token in list(self._held.items()):
+            try:
+                self._renew(keys=[prefix + ":lock"], args=[token, int(LOCK_TTL * 1000)])
+            except Exception as exc:  # Redis away: the holder's commit will say so
+                log.debug("could not renew %s: %s", prefix, exc)
 
     def cached(self, tenant: TenantState) -> _Cached:
         """This process's view of ``tenant``'s image."""
@@ -253,6 +271,8 @@ class TenantSync(StoreObserver):
                                            f"for {LOCK_WAIT:.0f}s")
                 time.sleep(LOCK_POLL)  # another process is writing this tenant: wait for its release
             cached.token, raw = token, value
+            self._held[cached.prefix] = token
+            _Renewer.watch(self)
         else:
             raw = self.client.get(cached.prefix + ":gen")
         try:
@@ -279,6 +299,7 @@ class TenantSync(StoreObserver):
 
     def _unlock(self, cached: _Cached) -> None:
         token, cached.token = cached.token, None
+        self._held.pop(cached.prefix, None)
         if token is not None:
             self._release(keys=[cached.prefix + ":lock"], args=[token])
 
@@ -400,6 +421,7 @@ class TenantSync(StoreObserver):
             raise StoreConflict(f"tenant {tenant.vendor}/{tenant.tenant_id} changed in the shared store "
                                 f"during a write whose lock had expired; the write is not stored") from exc
         cached.token = None  # the script released the lock
+        self._held.pop(cached.prefix, None)
         cached.gen = int(gen)
 
     # -- whole images -----------------------------------------------------------------------------
@@ -442,6 +464,31 @@ class TenantSync(StoreObserver):
         cached = self._cached.setdefault(tenant, _Cached(prefix))
         cached.seed_meta = {k.decode(): v for k, v in meta.items()}
         return snap
+
+
+class _Renewer:
+    """One daemon thread for the whole process that renews the Redis locks held by every store."""
+
+    _syncs: weakref.WeakSet[TenantSync] = weakref.WeakSet()
+    _thread: threading.Thread | None = None
+    _guard = threading.Lock()
+
+    @classmethod
+    def watch(cls, sync: TenantSync) -> None:
+        if sync in cls._syncs and cls._thread is not None:
+            return
+        with cls._guard:
+            cls._syncs.add(sync)
+            if cls._thread is None:
+                cls._thread = threading.Thread(target=cls._run, name="mock-redis-lock-renewer", daemon=True)
+                cls._thread.start()
+
+    @classmethod
+    def _run(cls) -> None:
+        while True:
+            time.sleep(LOCK_TTL / 3)  # a timer, not a wait for sandbox behaviour
+            for sync in list(cls._syncs):
+                sync.renew()
 
 
 def _hset(ops: list[Any], key: str, mapping: dict[str, bytes]) -> None:

@@ -230,3 +230,27 @@ def test_a_cursor_from_one_app_pages_on_the_other(make_app: Callable[..., Flask]
     assert second.status_code == 200, second.get_json()
     seen = [c["email"] for c in first["contacts"] + second.get_json()["contacts"]]
     assert seen == emails(a)[:4]
+
+
+def test_the_health_summary_counts_what_other_apps_wrote(pair: tuple[FlaskClient, FlaskClient]) -> None:
+    a, b = pair
+
+    def count(client: FlaskClient) -> int:
+        tenants = client.get("/_mock/health").get_json()["tenants"]
+        return int(next(t for t in tenants if t["vendor"] == "omnisend")["records"]["contacts"])
+
+    before = count(b)
+    a.post("/v3/contacts", headers=OMNISEND, json=contact("counted@example.com"))
+    assert count(b) == before + 1
+
+
+def test_a_writer_whose_lock_was_lost_stores_nothing(pair: tuple[FlaskClient, FlaskClient], url: str) -> None:
+    a, b = pair
+    lock_key = K.tenant_prefix((BRAND, brand(a).tenant_id)) + ":lock"
+    with pytest.raises(T.StoreConflict), brand(a).lock:
+        brand(a).collection("contacts").delete(brand(a).collection("contacts").keys()[0])
+        redis.Redis.from_url(url).delete(lock_key)  # as if A stalled past the lock's TTL ...
+        b.post("/v3/contacts", headers=OMNISEND, json=contact("winner@example.com"))  # ... and B wrote
+    assert emails(a) == emails(b)  # A reloaded: B's write is there, A's delete is not
+    assert "winner@example.com" in emails(a)
+    assert len(emails(a)) == len(set(emails(a)))

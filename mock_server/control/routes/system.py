@@ -36,10 +36,11 @@ def tenant_summary(mock: MockContext) -> list[dict[str, Any]]:
     out = []
     for tenant in mock.store.tenants():
         vendor = mock.vendors[tenant.vendor]
-        out.append({"vendor": tenant.vendor, "tenant": tenant.tenant_id,
-                    "name": tenant.config.get("name"),
-                    "keys": [k.key for k in vendor.api_keys(tenant)],
-                    "records": {name: len(col) for name, col in tenant.collections.items() if len(col)}})
+        with tenant.lock.reading():  # up to date with every process on a shared store
+            out.append({"vendor": tenant.vendor, "tenant": tenant.tenant_id,
+                        "name": tenant.config.get("name"),
+                        "keys": [k.key for k in vendor.api_keys(tenant)],
+                        "records": {name: len(col) for name, col in tenant.collections.items() if len(col)}})
     return out
 
 
