@@ -64,6 +64,25 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
 end
 return {0}
 """
+# Catch up: the log from an entry id on, and the current values of the meta fields those entries name,
+# read atomically. KEYS log, meta; ARGV the first entry id wanted.
+CATCH_UP = """
+local entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+')
+local seen, names = {}, {}
+for _, entry in ipairs(entries) do
+  local flat = entry[2]
+  for i = 1, #flat, 2 do
+    if flat[i] == 'm' then
+      for name in string.gmatch(flat[i + 1], '[^\\n]+') do
+        if not seen[name] then seen[name] = true; names[#names + 1] = name end
+      end
+    end
+  end
+end
+local values = {}
+if #names > 0 then values = redis.call('HMGET', KEYS[2], unpack(names)) end
+return {entries, names, values}
+"""
 # Renew a lock this writer still holds: KEYS lock; ARGV token, ttl (ms).
 RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -220,6 +239,7 @@ class TenantSync(StoreObserver):
         self._release = client.register_script(RELEASE)
         self._commit_script = client.register_script(COMMIT)
         self._renew = client.register_script(RENEW)
+        self._catch_up = client.register_script(CATCH_UP)
         self._held: dict[str, str] = {}  # tenant prefix -> token of the Redis lock this process holds
 
     def renew(self) -> None:
@@ -315,14 +335,20 @@ class TenantSync(StoreObserver):
         if gen == cached.gen:
             return
         if cached.gen >= 0 and gen > cached.gen and gen - cached.gen <= LOG_MAX:
-            entries = self.client.xrange(cached.prefix + ":log", min=f"{cached.gen + 1}-1", max="+")
-            if entries and entries[0][0] == f"{cached.gen + 1}-1".encode():
-                for entry_id, body in entries:
-                    self._apply(tenant, cached, int(entry_id.split(b"-")[0]), body)
+            first = f"{cached.gen + 1}-1".encode()
+            entries, names, values = self._catch_up(keys=[cached.prefix + ":log", cached.prefix + ":meta"],
+                                                    args=[first])
+            if entries and entries[0][0] == first:
+                for entry_id, flat in entries:
+                    self._apply(tenant, cached, int(entry_id.split(b"-")[0]), dict(zip(flat[::2], flat[1::2],
+                                                                                       strict=True)))
+                self._apply_meta(tenant, cached, dict(zip((n.decode() for n in names), values, strict=True)))
                 return
         self.reload(tenant, cached)
 
     def _apply(self, tenant: TenantState, cached: _Cached, gen: int, body: dict[bytes, bytes]) -> None:
+        """Apply one logged change set's records (its meta fields are applied after the last one, from the
+        meta hash as it is now)."""
         if body.get(b"k") == b"reset":
             tenant.restore(self.store.seed((tenant.vendor, tenant.tenant_id)))
             cached.meta = dict(cached.seed_meta)
@@ -331,12 +357,17 @@ class TenantSync(StoreObserver):
             for name, entries in change["rec"].items():
                 puts = {key: entry for key, entry in entries.items() if entry is not None}
                 col = tenant.collection(name)
-                col.apply(entries, puts, int(change["meta"].get("n:" + name, col.next_iid)))
-            self._apply_meta(tenant, cached, change["meta"], change["drop"])
+                col.apply(entries, puts, col.next_iid)
         cached.gen = gen
 
-    def _apply_meta(self, tenant: TenantState, cached: _Cached, changed: K.Fields, dropped: list[str]) -> None:
-        for name, value in changed.items():
+    def _apply_meta(self, tenant: TenantState, cached: _Cached, fields: dict[str, bytes | None]) -> None:
+        """Set meta fields to their current values (None: the field is gone)."""
+        for name, value in fields.items():
+            if value is None:
+                cached.meta.pop(name, None)
+                if name.startswith("x:"):
+                    tenant.extra.pop(name[2:], None)
+                continue
             cached.meta[name] = value
             if name == "config":
                 tenant.config = K.loads(value)
@@ -345,11 +376,7 @@ class TenantSync(StoreObserver):
             elif name.startswith("x:"):
                 tenant.extra[name[2:]] = K.loads(value)
             elif name.startswith("n:"):
-                tenant.collection(name[2:])
-        for name in dropped:
-            cached.meta.pop(name, None)
-            if name.startswith("x:"):
-                tenant.extra.pop(name[2:], None)
+                tenant.collection(name[2:]).apply((), {}, int(value))
 
     def reload(self, tenant: TenantState, cached: _Cached) -> None:
         """Replace the local state with the tenant's image in Redis (read in one transaction)."""
@@ -394,7 +421,9 @@ class TenantSync(StoreObserver):
             _hdel(ops, f"{cached.prefix}:rec:{name}", [key for key, entry in entries.items() if entry is None])
         _hset(ops, cached.prefix + ":meta", changed)
         _hdel(ops, cached.prefix + ":meta", dropped)
-        self._write(tenant, cached, ops, ["d", K.dumps({"rec": records, "meta": changed, "drop": dropped})])
+        # The log names the meta fields that changed (and dropped) rather than carrying them: a queue or an
+        # outbox can be large, and a catching-up process reads their current values in the same call.
+        self._write(tenant, cached, ops, ["d", K.dumps({"rec": records}), "m", "\n".join([*changed, *dropped])])
         cached.meta = meta
 
     def _commit_reset(self, tenant: TenantState, cached: _Cached) -> None:
