@@ -138,7 +138,7 @@ class StoreConflict(RedisUnavailable):
     """The tenant changed in Redis under a writer whose lock had expired: its change is not stored."""
 
 
-class StoreMismatch(Exception):
+class StoreMismatch(RedisUnavailable):
     """A joining process's fixtures name a tenant the shared store does not hold."""
 
 

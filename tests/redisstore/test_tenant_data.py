@@ -6,6 +6,7 @@ its own TenantState caches, and only Redis connects them.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ from flask.testing import FlaskClient
 
 from mock_server.app import create_app
 from mock_server.core.context import MockContext, Settings
+from mock_server.core.fixtures import default_fixtures_dir
 from mock_server.core.store import TenantState
 from mock_server.redisstore import keys as K
 from mock_server.redisstore import tenants as T
@@ -211,7 +213,7 @@ def test_an_emptied_store_is_seeded_again_by_the_first_to_notice(pair: tuple[Fla
 
 def test_a_fixture_reload_is_refused_with_the_reason(pair: tuple[FlaskClient, FlaskClient]) -> None:
     a, b = pair
-    response = a.post("/_mock/fixtures", json={"omnisend": [{"tenant": {"id": "x"}}]})
+    response = a.post("/_mock/fixtures", json={"path": str(default_fixtures_dir())})
     assert response.status_code == 409
     assert "Redis" in response.get_json()["error"]
     assert emails(a) == emails(b)
@@ -254,3 +256,11 @@ def test_a_writer_whose_lock_was_lost_stores_nothing(pair: tuple[FlaskClient, Fl
     assert emails(a) == emails(b)  # A reloaded: B's write is there, A's delete is not
     assert "winner@example.com" in emails(a)
     assert len(emails(a)) == len(set(emails(a)))
+
+
+def test_a_joining_app_whose_fixtures_name_other_tenants_is_refused(make_app: Callable[..., Flask],
+                                                                    tmp_path: Any) -> None:
+    shutil.copytree(default_fixtures_dir() / "omnisend", tmp_path / "omnisend")
+    make_app(fixtures=tmp_path)  # seeds the store with the Omnisend brand only
+    with pytest.raises(T.StoreMismatch, match="seeded from other fixtures"):
+        make_app()  # its Ometria accounts are not in the store
