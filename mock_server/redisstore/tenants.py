@@ -5,17 +5,23 @@ How it works (``serve --store redis://...``; key layout in :mod:`mock_server.red
 - Redis is the source of truth. Each process keeps the :class:`TenantState` it always had (collections
   with their in-memory ordered indexes, settings, ``extra``) as a cache, tagged with the tenant's Redis
   write generation. Reads stay O(limit log N) on the local indexes; Redis is asked one GET per read.
-- A writer (any ``with tenant.lock`` not declared ``reading()``) takes the tenant's lock in Redis
-  (redis-py's Lock: a token key with a TTL, released by a script), catches up, and works on the local
-  cache. At the outermost release it writes its change set in ONE ``MULTI``/``EXEC`` guarded by a
-  ``WATCH`` of the generation: the records it changed (known from the collections' change hook), the meta
-  fields that differ from what Redis holds (settings, each ``extra`` entry, the id generator, next ids),
-  the generation + 1, and the change set itself on the tenant's capped log stream. Then it releases the
-  Redis lock. A writer that changed nothing writes nothing. An acknowledged write is in Redis before the
-  client gets its answer, so killing a process loses none of it.
-- A reader (and a writer, after taking the lock) compares the Redis generation with its cache's. When
-  behind, it applies the logged change sets since its generation, or reloads the whole tenant from the
-  hashes when the log no longer reaches back; a ``reset`` entry restores the seed it keeps locally.
+- A writer (any ``with tenant.lock`` not declared ``reading()``) takes the tenant's lock in Redis and
+  reads the generation in one script call (``ACQUIRE``: a token key with a 10 s TTL, renewed every few
+  seconds by one thread while held, so a killed holder blocks its tenant briefly), catches up, and works
+  on the local cache. At the outermost release one script (``COMMIT``) checks that the generation is still
+  the one it caught up with and that no other writer holds the lock (else nothing is written:
+  :class:`StoreConflict`), then writes the records it changed (known from the collections' change hook),
+  the meta fields that differ from what Redis holds (settings, each ``extra`` entry, the id generator,
+  next internal ids), the generation + 1 and the change set on the tenant's capped log stream, and
+  releases the lock: two round trips per write. A writer that changed nothing writes nothing (one
+  release call). An acknowledged write is in Redis before the client gets its answer, so killing a
+  process loses none of it. Scripts are used rather than redis-py's Lock + WATCH/MULTI because each of
+  those costs extra round trips on every write; the semantics are the same.
+- A reader (and a writer, after taking the lock) compares the Redis generation with its cache's (one
+  GET). When behind, one script (``CATCH_UP``) returns the logged change sets since its generation and the
+  current values of the meta fields they name (the log names changed meta fields rather than carrying
+  them: a queue or an outbox can be large); it reloads the whole tenant from the hashes when the log no
+  longer reaches back, and a ``reset`` entry restores the seed it keeps locally.
 - The fast lane's generations are the tenant's Redis generation plus a global epoch (``bump_all``), so
   an answer cached by one process is never served after another process's write.
 - Seeding: the first process (``SET NX`` on ``mock:seeding``) writes every tenant's image and its seed
