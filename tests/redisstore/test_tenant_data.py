@@ -21,6 +21,7 @@ from mock_server.core.fixtures import default_fixtures_dir
 from mock_server.core.store import TenantState
 from mock_server.redisstore import keys as K
 from mock_server.redisstore import tenants as T
+from mock_server.tracking.hits import counter
 from tests.conftest import OMNISEND, STAGING
 from tests.redis_server import RedisServer
 
@@ -264,3 +265,10 @@ def test_a_joining_app_whose_fixtures_name_other_tenants_is_refused(make_app: Ca
     make_app(fixtures=tmp_path)  # seeds the store with the Omnisend brand only
     with pytest.raises(T.StoreMismatch, match="seeded from other fixtures"):
         make_app()  # its Ometria accounts are not in the store
+
+
+def test_tracking_hit_numbers_are_unique_across_apps(pair: tuple[FlaskClient, FlaskClient]) -> None:
+    a, b = (counter(ctx_of(client)) for client in pair)
+    drawn = [a.next(), b.next(), a.next(), b.next()]
+    assert drawn == sorted(drawn)
+    assert len(set(drawn)) == 4
