@@ -5,17 +5,23 @@ How it works (``serve --store redis://...``; key layout in :mod:`mock_server.red
 - Redis is the source of truth. Each process keeps the :class:`TenantState` it always had (collections
   with their in-memory ordered indexes, settings, ``extra``) as a cache, tagged with the tenant's Redis
   write generation. Reads stay O(limit log N) on the local indexes; Redis is asked one GET per read.
-- A writer (any ``with tenant.lock`` not declared ``reading()``) takes the tenant's lock in Redis
-  (redis-py's Lock: a token key with a TTL, released by a script), catches up, and works on the local
-  cache. At the outermost release it writes its change set in ONE ``MULTI``/``EXEC`` guarded by a
-  ``WATCH`` of the generation: the records it changed (known from the collections' change hook), the meta
-  fields that differ from what Redis holds (settings, each ``extra`` entry, the id generator, next ids),
-  the generation + 1, and the change set itself on the tenant's capped log stream. Then it releases the
-  Redis lock. A writer that changed nothing writes nothing. An acknowledged write is in Redis before the
-  client gets its answer, so killing a process loses none of it.
-- A reader (and a writer, after taking the lock) compares the Redis generation with its cache's. When
-  behind, it applies the logged change sets since its generation, or reloads the whole tenant from the
-  hashes when the log no longer reaches back; a ``reset`` entry restores the seed it keeps locally.
+- A writer (any ``with tenant.lock`` not declared ``reading()``) takes the tenant's lock in Redis and
+  reads the generation in one script call (``ACQUIRE``: a token key with a 10 s TTL, renewed every few
+  seconds by one thread while held, so a killed holder blocks its tenant briefly), catches up, and works
+  on the local cache. At the outermost release one script (``COMMIT``) checks that the generation is still
+  the one it caught up with and that no other writer holds the lock (else nothing is written:
+  :class:`StoreConflict`), then writes the records it changed (known from the collections' change hook),
+  the meta fields that differ from what Redis holds (settings, each ``extra`` entry, the id generator,
+  next internal ids), the generation + 1 and the change set on the tenant's capped log stream, and
+  releases the lock: two round trips per write. A writer that changed nothing writes nothing (one
+  release call). An acknowledged write is in Redis before the client gets its answer, so killing a
+  process loses none of it. Scripts are used rather than redis-py's Lock + WATCH/MULTI because each of
+  those costs extra round trips on every write; the semantics are the same.
+- A reader (and a writer, after taking the lock) compares the Redis generation with its cache's (one
+  GET). When behind, one script (``CATCH_UP``) returns the logged change sets since its generation and the
+  current values of the meta fields they name (the log names changed meta fields rather than carrying
+  them: a queue or an outbox can be large); it reloads the whole tenant from the hashes when the log no
+  longer reaches back, and a ``reset`` entry restores the seed it keeps locally.
 - The fast lane's generations are the tenant's Redis generation plus a global epoch (``bump_all``), so
   an answer cached by one process is never served after another process's write.
 - Seeding: the first process (``SET NX`` on ``mock:seeding``) writes every tenant's image and its seed
@@ -34,6 +40,7 @@ import logging
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -49,7 +56,9 @@ from mock_server.redisstore.connection import RedisUnavailable
 log = logging.getLogger("mock_server")
 
 LOG_MAX = 1000  # change sets a tenant's log keeps (a process further behind reloads the tenant)
-LOCK_TTL = 60.0  # seconds a writer's Redis lock lives without being released (a killed holder)
+# Seconds a writer's Redis lock lives unless renewed: a killed holder blocks its tenant at most this long.
+# Locks held longer (a big import) are renewed every LOCK_TTL / 3 by one background thread.
+LOCK_TTL = 10.0
 LOCK_WAIT = 30.0  # seconds a writer waits for the lock before giving up with a store error
 LOCK_POLL = 0.001  # seconds between two tries of a lock another process holds
 HSET_CHUNK = 500  # fields per HSET inside the commit script (Lua's unpack has a limit)
@@ -60,6 +69,30 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return {1, redis.call('GET', KEYS[2])}
 end
 return {0}
+"""
+# Catch up: the log from an entry id on, and the current values of the meta fields those entries name,
+# read atomically. KEYS log, meta; ARGV the first entry id wanted.
+CATCH_UP = """
+local entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+')
+local seen, names = {}, {}
+for _, entry in ipairs(entries) do
+  local flat = entry[2]
+  for i = 1, #flat, 2 do
+    if flat[i] == 'm' then
+      for name in string.gmatch(flat[i + 1], '[^\\n]+') do
+        if not seen[name] then seen[name] = true; names[#names + 1] = name end
+      end
+    end
+  end
+end
+local values = {}
+if #names > 0 then values = redis.call('HMGET', KEYS[2], unpack(names)) end
+return {entries, names, values}
+"""
+# Renew a lock this writer still holds: KEYS lock; ARGV token, ttl (ms).
+RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
 """
 # Release a lock this writer still holds: KEYS lock; ARGV token.
 RELEASE = """
@@ -111,7 +144,7 @@ class StoreConflict(RedisUnavailable):
     """The tenant changed in Redis under a writer whose lock had expired: its change is not stored."""
 
 
-class StoreMismatch(Exception):
+class StoreMismatch(RedisUnavailable):
     """A joining process's fixtures name a tenant the shared store does not hold."""
 
 
@@ -211,6 +244,17 @@ class TenantSync(StoreObserver):
         self._acquire = client.register_script(ACQUIRE)
         self._release = client.register_script(RELEASE)
         self._commit_script = client.register_script(COMMIT)
+        self._renew = client.register_script(RENEW)
+        self._catch_up = client.register_script(CATCH_UP)
+        self._held: dict[str, str] = {}  # tenant prefix -> token of the Redis lock this process holds
+
+    def renew(self) -> None:
+        """Extend every Redis lock this process holds (the renewer thread calls it)."""
+        for prefix, token in list(self._held.items()):
+            try:
+                self._renew(keys=[prefix + ":lock"], args=[token, int(LOCK_TTL * 1000)])
+            except Exception as exc:  # Redis away: the holder's commit will say so
+                log.debug("could not renew %s: %s", prefix, exc)
 
     def cached(self, tenant: TenantState) -> _Cached:
         """This process's view of ``tenant``'s image."""
@@ -256,6 +300,8 @@ class TenantSync(StoreObserver):
                                            f"for {LOCK_WAIT:.0f}s")
                 time.sleep(LOCK_POLL)  # another process is writing this tenant: wait for its release
             cached.token, raw = token, value
+            self._held[cached.prefix] = token
+            _Renewer.watch(self)
         else:
             raw = self.client.get(cached.prefix + ":gen")
         try:
@@ -282,6 +328,7 @@ class TenantSync(StoreObserver):
 
     def _unlock(self, cached: _Cached) -> None:
         token, cached.token = cached.token, None
+        self._held.pop(cached.prefix, None)
         if token is not None:
             self._release(keys=[cached.prefix + ":lock"], args=[token])
 
@@ -297,14 +344,20 @@ class TenantSync(StoreObserver):
         if gen == cached.gen:
             return
         if cached.gen >= 0 and gen > cached.gen and gen - cached.gen <= LOG_MAX:
-            entries = self.client.xrange(cached.prefix + ":log", min=f"{cached.gen + 1}-1", max="+")
-            if entries and entries[0][0] == f"{cached.gen + 1}-1".encode():
-                for entry_id, body in entries:
-                    self._apply(tenant, cached, int(entry_id.split(b"-")[0]), body)
+            first = f"{cached.gen + 1}-1".encode()
+            entries, names, values = self._catch_up(keys=[cached.prefix + ":log", cached.prefix + ":meta"],
+                                                    args=[first])
+            if entries and entries[0][0] == first:
+                for entry_id, flat in entries:
+                    self._apply(tenant, cached, int(entry_id.split(b"-")[0]), dict(zip(flat[::2], flat[1::2],
+                                                                                       strict=True)))
+                self._apply_meta(tenant, cached, dict(zip((n.decode() for n in names), values, strict=True)))
                 return
         self.reload(tenant, cached)
 
     def _apply(self, tenant: TenantState, cached: _Cached, gen: int, body: dict[bytes, bytes]) -> None:
+        """Apply one logged change set's records (its meta fields are applied after the last one, from the
+        meta hash as it is now)."""
         if body.get(b"k") == b"reset":
             tenant.restore(self.store.seed((tenant.vendor, tenant.tenant_id)))
             cached.meta = dict(cached.seed_meta)
@@ -313,12 +366,17 @@ class TenantSync(StoreObserver):
             for name, entries in change["rec"].items():
                 puts = {key: entry for key, entry in entries.items() if entry is not None}
                 col = tenant.collection(name)
-                col.apply(entries, puts, int(change["meta"].get("n:" + name, col.next_iid)))
-            self._apply_meta(tenant, cached, change["meta"], change["drop"])
+                col.apply(entries, puts, col.next_iid)
         cached.gen = gen
 
-    def _apply_meta(self, tenant: TenantState, cached: _Cached, changed: K.Fields, dropped: list[str]) -> None:
-        for name, value in changed.items():
+    def _apply_meta(self, tenant: TenantState, cached: _Cached, fields: dict[str, bytes | None]) -> None:
+        """Set meta fields to their current values (None: the field is gone)."""
+        for name, value in fields.items():
+            if value is None:
+                cached.meta.pop(name, None)
+                if name.startswith("x:"):
+                    tenant.extra.pop(name[2:], None)
+                continue
             cached.meta[name] = value
             if name == "config":
                 tenant.config = K.loads(value)
@@ -327,11 +385,7 @@ class TenantSync(StoreObserver):
             elif name.startswith("x:"):
                 tenant.extra[name[2:]] = K.loads(value)
             elif name.startswith("n:"):
-                tenant.collection(name[2:])
-        for name in dropped:
-            cached.meta.pop(name, None)
-            if name.startswith("x:"):
-                tenant.extra.pop(name[2:], None)
+                tenant.collection(name[2:]).apply((), {}, int(value))
 
     def reload(self, tenant: TenantState, cached: _Cached) -> None:
         """Replace the local state with the tenant's image in Redis (read in one transaction)."""
@@ -376,7 +430,9 @@ class TenantSync(StoreObserver):
             _hdel(ops, f"{cached.prefix}:rec:{name}", [key for key, entry in entries.items() if entry is None])
         _hset(ops, cached.prefix + ":meta", changed)
         _hdel(ops, cached.prefix + ":meta", dropped)
-        self._write(tenant, cached, ops, ["d", K.dumps({"rec": records, "meta": changed, "drop": dropped})])
+        # The log names the meta fields that changed (and dropped) rather than carrying them: a queue or an
+        # outbox can be large, and a catching-up process reads their current values in the same call.
+        self._write(tenant, cached, ops, ["d", K.dumps({"rec": records}), "m", "\n".join([*changed, *dropped])])
         cached.meta = meta
 
     def _commit_reset(self, tenant: TenantState, cached: _Cached) -> None:
@@ -403,6 +459,7 @@ class TenantSync(StoreObserver):
             raise StoreConflict(f"tenant {tenant.vendor}/{tenant.tenant_id} changed in the shared store "
                                 f"during a write whose lock had expired; the write is not stored") from exc
         cached.token = None  # the script released the lock
+        self._held.pop(cached.prefix, None)
         cached.gen = int(gen)
 
     # -- whole images -----------------------------------------------------------------------------
@@ -445,6 +502,31 @@ class TenantSync(StoreObserver):
         cached = self._cached.setdefault(tenant, _Cached(prefix))
         cached.seed_meta = {k.decode(): v for k, v in meta.items()}
         return snap
+
+
+class _Renewer:
+    """One daemon thread for the whole process that renews the Redis locks held by every store."""
+
+    _syncs: weakref.WeakSet[TenantSync] = weakref.WeakSet()
+    _thread: threading.Thread | None = None
+    _guard = threading.Lock()
+
+    @classmethod
+    def watch(cls, sync: TenantSync) -> None:
+        if sync in cls._syncs and cls._thread is not None:
+            return
+        with cls._guard:
+            cls._syncs.add(sync)
+            if cls._thread is None:
+                cls._thread = threading.Thread(target=cls._run, name="mock-redis-lock-renewer", daemon=True)
+                cls._thread.start()
+
+    @classmethod
+    def _run(cls) -> None:
+        while True:
+            time.sleep(LOCK_TTL / 3)  # a timer, not a wait for sandbox behaviour
+            for sync in list(cls._syncs):
+                sync.renew()
 
 
 def _hset(ops: list[Any], key: str, mapping: dict[str, bytes]) -> None:

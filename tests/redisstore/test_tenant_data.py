@@ -6,6 +6,7 @@ its own TenantState caches, and only Redis connects them.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,9 +17,11 @@ from flask.testing import FlaskClient
 
 from mock_server.app import create_app
 from mock_server.core.context import MockContext, Settings
+from mock_server.core.fixtures import default_fixtures_dir
 from mock_server.core.store import TenantState
 from mock_server.redisstore import keys as K
 from mock_server.redisstore import tenants as T
+from mock_server.tracking.hits import counter
 from tests.conftest import OMNISEND, STAGING
 from tests.redis_server import RedisServer
 
@@ -211,7 +214,7 @@ def test_an_emptied_store_is_seeded_again_by_the_first_to_notice(pair: tuple[Fla
 
 def test_a_fixture_reload_is_refused_with_the_reason(pair: tuple[FlaskClient, FlaskClient]) -> None:
     a, b = pair
-    response = a.post("/_mock/fixtures", json={"omnisend": [{"tenant": {"id": "x"}}]})
+    response = a.post("/_mock/fixtures", json={"path": str(default_fixtures_dir())})
     assert response.status_code == 409
     assert "Redis" in response.get_json()["error"]
     assert emails(a) == emails(b)
@@ -230,3 +233,42 @@ def test_a_cursor_from_one_app_pages_on_the_other(make_app: Callable[..., Flask]
     assert second.status_code == 200, second.get_json()
     seen = [c["email"] for c in first["contacts"] + second.get_json()["contacts"]]
     assert seen == emails(a)[:4]
+
+
+def test_the_health_summary_counts_what_other_apps_wrote(pair: tuple[FlaskClient, FlaskClient]) -> None:
+    a, b = pair
+
+    def count(client: FlaskClient) -> int:
+        tenants = client.get("/_mock/health").get_json()["tenants"]
+        return int(next(t for t in tenants if t["vendor"] == "omnisend")["records"]["contacts"])
+
+    before = count(b)
+    a.post("/v3/contacts", headers=OMNISEND, json=contact("counted@example.com"))
+    assert count(b) == before + 1
+
+
+def test_a_writer_whose_lock_was_lost_stores_nothing(pair: tuple[FlaskClient, FlaskClient], url: str) -> None:
+    a, b = pair
+    lock_key = K.tenant_prefix((BRAND, brand(a).tenant_id)) + ":lock"
+    with pytest.raises(T.StoreConflict), brand(a).lock:
+        brand(a).collection("contacts").delete(brand(a).collection("contacts").keys()[0])
+        redis.Redis.from_url(url).delete(lock_key)  # as if A stalled past the lock's TTL ...
+        b.post("/v3/contacts", headers=OMNISEND, json=contact("winner@example.com"))  # ... and B wrote
+    assert emails(a) == emails(b)  # A reloaded: B's write is there, A's delete is not
+    assert "winner@example.com" in emails(a)
+    assert len(emails(a)) == len(set(emails(a)))
+
+
+def test_a_joining_app_whose_fixtures_name_other_tenants_is_refused(make_app: Callable[..., Flask],
+                                                                    tmp_path: Any) -> None:
+    shutil.copytree(default_fixtures_dir() / "omnisend", tmp_path / "omnisend")
+    make_app(fixtures=tmp_path)  # seeds the store with the Omnisend brand only
+    with pytest.raises(T.StoreMismatch, match="seeded from other fixtures"):
+        make_app()  # its Ometria accounts are not in the store
+
+
+def test_tracking_hit_numbers_are_unique_across_apps(pair: tuple[FlaskClient, FlaskClient]) -> None:
+    a, b = (counter(ctx_of(client)) for client in pair)
+    drawn = [a.next(), b.next(), a.next(), b.next()]
+    assert drawn == sorted(drawn)
+    assert len(set(drawn)) == 4

@@ -37,10 +37,11 @@ def tenant_summary(mock: MockContext) -> list[dict[str, Any]]:
     out = []
     for tenant in mock.store.tenants():
         vendor = mock.vendors[tenant.vendor]
-        out.append({"vendor": tenant.vendor, "tenant": tenant.tenant_id,
-                    "name": tenant.config.get("name"),
-                    "keys": [k.key for k in vendor.api_keys(tenant)],
-                    "records": {name: len(col) for name, col in tenant.collections.items() if len(col)}})
+        with tenant.lock.reading():  # up to date with every process on a shared store
+            out.append({"vendor": tenant.vendor, "tenant": tenant.tenant_id,
+                        "name": tenant.config.get("name"),
+                        "keys": [k.key for k in vendor.api_keys(tenant)],
+                        "records": {name: len(col) for name, col in tenant.collections.items() if len(col)}})
     return out
 
 
@@ -108,11 +109,6 @@ def register(bp: Blueprint) -> None:
     def load_fixtures() -> Response:
         """Replace the data set with a fixture folder or a posted fixture document (all or nothing)."""
         mock = ctx()
-        if mock.redis is not None:
-            # Mock decision: the other processes on the shared store could not rebuild the new tenants.
-            raise ControlError("fixture reload is not available with a Redis store (--store redis://...): "
-                               "every process would have to rebuild the new tenants; restart them all with "
-                               "the new fixtures on an emptied Redis database", status=409)
         try:
             origin, found = read_posted(json_body())
             tenants = fixtures.build_tenants(mock, found)
@@ -120,6 +116,11 @@ def register(bp: Blueprint) -> None:
                 raise fixtures.FixtureError(origin, "$", "no tenants to load")
         except fixtures.FixtureError as exc:
             raise bad_request(f"fixture error: {exc}", extra=exc.as_dict()) from exc
+        if mock.redis is not None:
+            # Mock decision: the other processes on the shared store could not rebuild the new tenants.
+            raise ControlError("fixture reload is not available with a Redis store (--store redis://...): "
+                               "every process would have to rebuild the new tenants; restart them all with "
+                               "the new fixtures on an emptied Redis database", status=409)
         fixtures.install(mock, tenants)
         return json_response({"loaded": [{"vendor": t.vendor, "tenant": t.tenant_id} for t in tenants]})
 
