@@ -38,9 +38,14 @@ class SharedBudget(RateBudget):
         self._clock = clock
         self._redis = client
         self._reserve = client.register_script(_RESERVE)
+        self._started = False
 
     def grow(self, elapsed: float) -> None:
-        """Nothing to do here: the shared budget grows with the mock time since anyone last asked."""
+        """The shared budget grows with the mock time since anyone last asked; the first process to use it
+        starts it ``elapsed`` ago (its worker's last tick), as a :class:`RateBudget` would."""
+        if not self._started:
+            self._redis.hsetnx(self._key, "last", repr(self._clock.time() - elapsed))
+            self._started = True
 
     def reserve(self, wanted: int) -> int:
         """Take up to ``wanted`` whole units; return how many were granted."""

@@ -59,7 +59,7 @@ class RedisJournal(Journal):
         """Append ``entry`` (it gets an ``id``); the oldest entry falls out when the ring is full."""
         stored = {name: _stored(value) for name, value in entry.items()}
         entry_id = int(self._script(keys=[ENTRIES, SEQUENCE],
-                                    args=[json.dumps(stored, separators=(",", ":")), self.size]))
+                                    args=[json.dumps(stored, separators=(",", ":"), default=str), self.size]))
         return {"id": entry_id, **entry}
 
     def entries(self, where: JournalFilter | None = None) -> list[dict[str, Any]]:
