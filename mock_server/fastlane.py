@@ -122,7 +122,7 @@ class FastLane(Middleware):
         vendor = self.ctx.vendor_for_path(path)
         if not isinstance(vendor, Vendor) or not vendor.auth_environ:
             return
-        key = self.ctx.keyring.lookup(vendor.name, environ.get(vendor.auth_environ))
+        key = self.ctx.keyring.lookup(vendor.name, vendor.read_key(environ))
         if key is not None:
             self.ctx.generations.bump((vendor.name, key.tenant_id))
 
@@ -137,7 +137,7 @@ class FastLane(Middleware):
         vendor = ctx.vendor_for_path(path)
         if not isinstance(vendor, Vendor) or not vendor.auth_environ:
             return None
-        api_key = ctx.keyring.lookup(vendor.name, environ.get(vendor.auth_environ))
+        api_key = ctx.keyring.lookup(vendor.name, vendor.read_key(environ))
         if api_key is None:
             return None
         tenant = ctx.tenant(vendor.name, api_key.tenant_id)
@@ -174,7 +174,7 @@ class FastLane(Middleware):
         per_request = {REQUEST_ID_HEADER, *(name for name, _ in plan.vendor.rate_headers(_ANY_DECISION))}
         self.ctx.answers.put(plan.key, CachedAnswer(
             status, tuple((name, None if name in per_request else value) for name, value in headers), body,
-            plan.vendor.read_scope(meta), meta))
+            plan.vendor.read_scope(meta, environ["PATH_INFO"]), meta))
         return [body]
 
     def _answer(self, environ: dict[str, Any], start_response: StartResponse, plan: Plan,
@@ -185,8 +185,7 @@ class FastLane(Middleware):
             return self.app(environ, start_response)  # the pipeline answers the 403 in its order
         started = time.perf_counter()
         mock_time = ctx.clock.time()
-        rule = vendor.read_rate_rule(tenant, answer.route)
-        decision = None if rule is None else ctx.limiter.hit((vendor.name, tenant.tenant_id), rule)
+        decision = vendor.read_count(ctx, tenant, answer.route, environ["PATH_INFO"])
         if decision is not None and not decision.allowed:
             environ[ENV_RATE_DECISION] = decision  # counted once: the pipeline renders the 429
             return self.app(environ, start_response)
