@@ -4,7 +4,10 @@ For every row (list page, get-by-id and push of both vendors, Omnisend's v3, v5 
 each server is driven by wrk (2 threads,
 8 keep-alive connections) for ``--duration`` seconds; rounds are interleaved (round 1 of every row and
 server, then round 2 ...) so that drift on a shared machine hits every server alike. The ratio column is
-the median over rounds of (server req/s / bare Flask req/s in the same round). Bare Flask serves the bytes
+the median over rounds of (server req/s / bare Flask req/s in the same round). On a shared machine the
+req/s of any one run swing with the neighbours' load; the CPU time the server process used per request
+(read from /proc around each wrk run, for bare Flask and the sandbox columns) is the steadier measure of
+the work each does for the same answer. Bare Flask serves the bytes
 the sandbox answered on the same waitress with the same threads; the peers (json-server, Prism, Mockoon,
 installed with npm into bench/.cache) serve the same bytes. Then fixture loading is timed (seconds and
 peak memory) and the page's p99 at two brand sizes is compared. Every row and table says whether its
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import platform
 import re
 import statistics
@@ -184,6 +188,16 @@ class Cell:
     ratios: list[float] = field(default_factory=list)
     p99: list[float] = field(default_factory=list)
     bad: int = 0
+    cpu_us: list[float] = field(default_factory=list)  # server CPU per request (our Python servers only)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used (None where /proc cannot say)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def record_all(url: str, bench_rows: list[Row]) -> list[peers.Recorded]:
@@ -210,12 +224,14 @@ def throughput(args: argparse.Namespace, binary: str) -> dict[str, Any]:
         bench_rows = select(rows(args.size), args.rows)
         started: list[peers.Peer] = []
         processes: list[subprocess.Popen[str]] = []
+        pids: dict[str, int] = {}  # the servers whose CPU time is read (bare Flask and the sandbox columns)
         try:
             servers: dict[str, tuple[str, dict[str, str]]] = {}
             for variant in SANDBOX_VARIANTS:
                 began = time.perf_counter()
                 proc, url = start_server(variant.command(folder, args))
                 processes.append(proc)
+                pids[variant.key] = proc.pid
                 servers[variant.key] = (url, {r.key: r.target for r in bench_rows})
                 print(f"{variant.title} up with {args.size:,} contacts per tenant in "
                       f"{time.perf_counter() - began:.1f} s", flush=True)
@@ -233,6 +249,7 @@ def throughput(args: argparse.Namespace, binary: str) -> dict[str, Any]:
             bare, bare_url = start_server([sys.executable, str(ROOT / "bench" / "bare_app.py"), str(rows_file),
                                            "--threads", str(args.threads)])
             processes.append(bare)
+            pids[BARE] = bare.pid
             servers = {BARE: (bare_url, {r.key: r.target for r in bench_rows}), **servers}
             if not args.no_peers:
                 missing.update(peers.install(CACHE))
@@ -252,14 +269,21 @@ def throughput(args: argparse.Namespace, binary: str) -> dict[str, Any]:
                 print(f"round {round_no}/{args.rounds}", flush=True)
                 for row in bench_rows:
                     measured: dict[str, wrk.WrkResult] = {}
+                    cpu: dict[str, float] = {}
                     for name, (url, paths) in servers.items():
+                        before = cpu_seconds(pids[name]) if name in pids else None
                         measured[name] = wrk.run(binary, url + paths[row.key], row.method, row.headers, row.body,
                                                  args.duration)
+                        after = cpu_seconds(pids[name]) if name in pids else None
+                        if before is not None and after is not None and measured[name].requests:
+                            cpu[name] = (after - before) * 1e6 / measured[name].requests
                     for name, result in measured.items():
                         cell = table.setdefault(row.key, {}).setdefault(name, Cell())
                         cell.rps.append(result.rps)
                         cell.p99.append(result.p99_ms)
                         cell.bad += result.bad
+                        if name in cpu:
+                            cell.cpu_us.append(cpu[name])
                         base = measured[BARE].rps
                         cell.ratios.append(result.rps / base if base else float("nan"))
         finally:
@@ -314,8 +338,6 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    import os
-
     return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
             f"{platform.system()} {platform.release()}")
 
@@ -333,7 +355,7 @@ def verdict(cells: dict[str, Any], variant: str) -> tuple[bool, str]:
     reasons = []
     ratio = _median(cell["ratios"])
     if not ratio >= TARGET_RATIO:
-        reasons.append(f"{ratio:.2f}x < {TARGET_RATIO}x")
+        reasons.append(f"{ratio:.3f}x < {TARGET_RATIO}x")
     mine = _median(cell["rps"])
     behind = [peers.TITLES[n] for n, c in cells.items() if n in peers.TITLES and not mine > _median(c["rps"])]
     if behind:
@@ -353,15 +375,16 @@ def render(report: dict[str, Any]) -> str:
              f"interleaved rounds of {report['duration']:g} s, {report['size']:,} contacts per tenant. Target: "
              f"every sandbox column >= {TARGET_RATIO}x bare Flask serving the same bytes on the same waitress, "
              "and ahead of every peer, in the same run.", "",
-             "| Row | Server, same answer | req/s (median) | median per-round ratio to bare Flask | target |",
-             "|---|---|---|---|---|"]
+             "| Row | Server, same answer | req/s (median) | median per-round ratio to bare Flask "
+             "| server CPU µs per request (median) | target |",
+             "|---|---|---|---|---|---|"]
     summary: list[tuple[str, bool, str]] = []  # (what, met, why not)
     for key, title in tp["rows"]:
         cells = tp["cells"].get(key, {})
         shown = title
         for name in names:
             if name in tp["missing"]:
-                lines.append(f"| {shown} | {titles[name]} | not run: {tp['missing'][name]} | | |")
+                lines.append(f"| {shown} | {titles[name]} | not run: {tp['missing'][name]} | | | |")
                 shown = ""
                 continue
             cell = cells.get(name)
@@ -373,7 +396,9 @@ def render(report: dict[str, Any]) -> str:
                 met, why = verdict(cells, name)
                 target = "met" if met else f"NOT met ({why})"
                 summary.append((f"{title}, {titles[name]}", met, why))
-            lines.append(f"| {shown} | {titles[name]} | {rps} | {_median(cell['ratios']):.2f} | {target} |")
+            used = cell.get("cpu_us") or []
+            lines.append(f"| {shown} | {titles[name]} | {rps} | {_median(cell['ratios']):.2f} | "
+                         f"{f'{_median(used):,.0f}' if used else ''} | {target} |")
             shown = ""
     for note in tp.get("notes", []):
         lines += ["", f"Note: {note}."]
