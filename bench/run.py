@@ -80,8 +80,10 @@ def rows(size: int) -> list[Row]:
     contact_id = fixtureset.omnisend_contact(middle)["contactID"]
     omnisend_push = json.dumps({"identifiers": [{"type": "email", "id": "push@bench.example.com", "channels": {
         "email": {"status": "subscribed", "statusDate": "2024-01-01T00:00:00Z"}}}], "firstName": "Push"})
+    # A status change dated in the past, as in the v3 row: a repeated push is then an update that appends
+    # no status history (an undated one would append an entry to the contact every time, as Omnisend does).
     api_push = json.dumps({"identifiers": [{"type": "email", "id": "push2026@bench.example.com", "channels": {
-        "email": {"status": "subscribed"}}}], "firstName": "Push"})
+        "email": {"status": "subscribed", "statusChangedAt": "2024-01-01T00:00:00Z"}}}], "firstName": "Push"})
     ometria_push = json.dumps([{"@type": "contact", "id": "bench-push", "email": "push@bench.example.org",
                                 "firstname": "Push"}])
     return [
