@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import socket
 import threading
 from dataclasses import dataclass
@@ -62,6 +63,25 @@ class RunningServer:
             self.server.close()
 
 
+@functools.lru_cache(maxsize=1024)
+def _waitress_spells_alike(name: str) -> bool:
+    """Whether waitress writes the header name as the application spelled it (it capitalises each part)."""
+    return "-".join(part.capitalize() for part in name.split("-")) == name
+
+
+@functools.lru_cache(maxsize=256)
+def _phrase_alike(status: str) -> bool:
+    """Whether the status line already carries the standard reason phrase (werkzeug's is upper case for
+    some codes: ``429 TOO MANY REQUESTS``)."""
+    from http import HTTPStatus
+
+    code, _, phrase = status.partition(" ")
+    try:
+        return HTTPStatus(int(code)).phrase == phrase
+    except ValueError:
+        return True  # an unknown code keeps the application's phrase
+
+
 def _vendor_header_channel() -> type:
     """A waitress channel whose tasks keep the application's header spelling and reason phrases, and
     whose transport errors (431, 413, 400) are answered by the application in the vendor's envelope.
@@ -81,10 +101,14 @@ def _vendor_header_channel() -> type:
 
     class VendorCase:
         response_headers: list[tuple[str, str]]
+        status: str
 
         def build_response_header(self) -> bytes:
             spelled = {name.lower(): name for name, _ in self.response_headers}
+            plain = all(map(_waitress_spells_alike, spelled.values())) and _phrase_alike(self.status)
             raw: bytes = super().build_response_header()  # type: ignore[misc]
+            if plain:
+                return raw  # nothing to respell: most answers (checked from memos, not by parsing the head)
             head = raw[:-4].decode("latin-1").split("\r\n")
             version, code, *_ = head[0].split(" ", 2)
             with contextlib.suppress(ValueError):  # an unknown code keeps the application's phrase

@@ -22,7 +22,7 @@ from mock_server.core import errors as E
 from mock_server.core import faults
 from mock_server.core.auth import ApiKey
 from mock_server.core.context import MockContext
-from mock_server.core.ratelimit import LimitRule
+from mock_server.core.ratelimit import Decision, LimitRule
 from mock_server.core.request import check_route, current_meta, read_json_body, route
 from mock_server.core.store import TenantState
 from mock_server.middleware import ENV_BATCH_ITEM
@@ -44,8 +44,12 @@ def is_api_path(path: str) -> bool:
 # -- credentials ---------------------------------------------------------------------------------------
 def credential() -> tuple[str, str] | None:
     """``(scheme, token)`` from ``Authorization``; schemes compared case-insensitively."""
-    raw = request.headers.get(C.AUTH_HEADER, "").strip()
-    scheme, _, token = raw.partition(" ")
+    return parse_credential(request.headers.get(C.AUTH_HEADER, ""))
+
+
+def parse_credential(raw: str) -> tuple[str, str] | None:
+    """``(scheme, token)`` from an ``Authorization`` value (the fast lane reads the environ with it)."""
+    scheme, _, token = raw.strip().partition(" ")
     token = token.strip()
     for known in (C.API_KEY_SCHEME, C.BEARER_SCHEME):
         if scheme.lower() == known.lower() and token:
@@ -89,6 +93,14 @@ def resolve_version(raw: str | None) -> str:
     return C.VERSION  # a later date resolves to the nearest earlier release (§1.2)
 
 
+def version_served(raw: str | None) -> str | None:
+    """The version :func:`resolve_version` serves for ``raw``, or None where it answers an error."""
+    try:
+        return resolve_version(raw)
+    except Problem:
+        return None
+
+
 # -- rate limits ---------------------------------------------------------------------------------------
 def rules_for(tenant: TenantState, group: str) -> list[LimitRule]:
     """The group's rules with the brand's ``rateLimits`` overrides (``/_mock/limits``) applied.
@@ -112,12 +124,22 @@ def rules_for(tenant: TenantState, group: str) -> list[LimitRule]:
 
 def count_request(ctx: MockContext, tenant: TenantState, group: str) -> None:
     """Count one request in every window of its group, or raise 429 without counting anything."""
+    refused = count(ctx, tenant, group)
+    if refused is not None:
+        state, rule = refused
+        raise RateLimitExceeded(state.reset, rule.limit, rule.window)
+
+
+def count(ctx: MockContext, tenant: TenantState, group: str) -> tuple[Decision, LimitRule] | None:
+    """Count one request in every window of its group (None), or count nothing and return the refusing
+    window's state and rule (the pipeline and the fast lane both count here)."""
     rules = rules_for(tenant, group)
     scope = (VC.VENDOR, tenant.tenant_id)
     refused = ctx.limiter.hit_all(scope, rules)  # one atomic check of every window (Redis mode too)
     if refused is not None:
         rule, decision = refused
-        raise RateLimitExceeded(decision.reset, rule.limit, rule.window)
+        return decision, rule
+    return None
 
 
 # -- scopes --------------------------------------------------------------------------------------------
@@ -152,12 +174,14 @@ def before_request(ctx: MockContext) -> None:
 
 # -- declaring an operation -------------------------------------------------------------------------------
 def operation(scope: str | None, *, group: str | None = None, body: type[Schema] | None = None,
-              query: Sequence[str] = (), bearer_only: bool = False) -> Callable[[F], F]:
-    """Declare a 2026 view: its scope, rate-limit group, JSON body schema and documented query parameters.
+              query: Sequence[str] = (), bearer_only: bool = False, cache: bool = False) -> Callable[[F], F]:
+    """Declare a 2026 view: its scope, rate-limit group, JSON body schema and documented query parameters
+    (``cache``: a pure read the fast lane may answer again until the brand's next write).
 
     The same facts feed the pipeline (scope, group, body) and the mock's OpenAPI document (``mock_doc``).
     """
-    wrap = route(scope=scope, group=group or C.RATE_DEFAULT, body=body is not None, content_type=C.CT_JSON)
+    wrap = route(scope=scope, group=group or C.RATE_DEFAULT, body=body is not None, content_type=C.CT_JSON,
+                 cache=cache)
 
     def decorate(view: F) -> F:
         wrapped = wrap(view)
