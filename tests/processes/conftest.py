@@ -9,7 +9,10 @@ import pytest
 from tests.processes.served import Served
 from tests.redis_server import RedisServer
 
-DB = 7  # these tests' database on the session's redis-server (the suites' apps use 0)
+# These tests' databases on the session's redis-server (the suites' apps use 0).
+DB = 7
+HOSTS_DB = 8
+WORKERS_DB = 9
 
 
 @pytest.fixture
@@ -19,16 +22,49 @@ def redis_url(redis_server: RedisServer) -> str:
     return redis_server.url(DB)
 
 
-@pytest.fixture
-def two_hosts(redis_url: str) -> Iterator[tuple[Served, Served]]:
-    """Two single-process sandboxes on two ports with one Redis URL (two hosts, as far as they know)."""
-    first = Served("--store", redis_url).wait_ready()
-    second = Served("--store", redis_url).wait_ready()
+@pytest.fixture(scope="module")
+def hosts_url(redis_server: RedisServer) -> str:
+    """The database of one module's two hosts (emptied once: the hosts run for the whole module)."""
+    redis_server.flush(HOSTS_DB)
+    return redis_server.url(HOSTS_DB)
+
+
+@pytest.fixture(scope="module")
+def hosts(hosts_url: str) -> Iterator[tuple[Served, Served]]:
+    """Two single-process sandboxes on two ports with one Redis URL (two hosts, as far as they know),
+    started once per module (process start-up is the slow part of these tests)."""
+    first = Served("--store", hosts_url).wait_ready()
+    second = Served("--store", hosts_url).wait_ready()
     try:
         yield first, second
     finally:
         first.stop()
         second.stop()
+
+
+@pytest.fixture
+def two_hosts(hosts: tuple[Served, Served]) -> tuple[Served, Served]:
+    """The module's two hosts, after a full reset (data, journal, fault rules, clock) through the first."""
+    assert hosts[0].post("/_mock/reset").status_code == 200
+    return hosts
+
+
+@pytest.fixture(scope="module")
+def module_workers(redis_server: RedisServer) -> Iterator[Served]:
+    """One sandbox with ``--workers 2`` for a whole module (reset before each test by ``shared_workers``)."""
+    redis_server.flush(WORKERS_DB)
+    served = Served("--store", redis_server.url(WORKERS_DB), "--workers", "2").wait_ready()
+    try:
+        yield served
+    finally:
+        assert served.stop() == 0, served.output
+
+
+@pytest.fixture
+def shared_workers(module_workers: Served) -> Served:
+    """The module's ``--workers 2`` sandbox after a full reset."""
+    assert module_workers.post("/_mock/reset").status_code == 200
+    return module_workers
 
 
 @pytest.fixture

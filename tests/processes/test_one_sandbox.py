@@ -68,11 +68,11 @@ def test_reset_through_one_process_resets_everyone(two_hosts: tuple[Served, Serv
     assert a.get("/v2/products/stg-tee", headers=STAGING).status_code == 200
 
 
-def test_a_joining_process_does_not_reseed(two_hosts: tuple[Served, Served], redis_url: str) -> None:
+def test_a_joining_process_does_not_reseed(two_hosts: tuple[Served, Served], hosts_url: str) -> None:
     a, _ = two_hosts
     created = a.post("/v3/contacts", headers=OMNISEND, json=new_contact("kept@example.com")).json()
     a.freeze("2026-03-01T00:00:00Z")
-    joining = Served("--store", redis_url).wait_ready()
+    joining = Served("--store", hosts_url).wait_ready()
     try:
         read = joining.get(f"/v3/contacts/{created['contactID']}", headers=OMNISEND)
         assert read.status_code == 200 and read.json()["email"] == "kept@example.com"
@@ -82,7 +82,8 @@ def test_a_joining_process_does_not_reseed(two_hosts: tuple[Served, Served], red
         joining.stop()
 
 
-def test_a_burst_over_two_workers_admits_exactly_the_limit(workers: Served) -> None:
+def test_a_burst_over_two_workers_admits_exactly_the_limit(shared_workers: Served) -> None:
+    workers = shared_workers
     workers.worker_pids(2)  # both accept connections
     workers.freeze()  # one window for the whole burst: nothing slides out of it
 
@@ -100,7 +101,8 @@ def test_a_burst_over_two_workers_admits_exactly_the_limit(workers: Served) -> N
     assert workers.get("/v3/contacts?limit=1", headers=OMNISEND).status_code == 200
 
 
-def test_kill_9_of_a_worker_loses_nothing_it_acknowledged(workers: Served) -> None:
+def test_kill_9_of_a_worker_loses_nothing_it_acknowledged(shared_workers: Served) -> None:
+    workers = shared_workers
     with requests.Session() as session:  # one keep-alive connection: one worker answers all three
         pid = session.get(workers.url + "/_mock/health", timeout=30).json()["process"]["pid"]
         created = session.post(workers.url + "/v3/contacts", headers=OMNISEND, timeout=30,
