@@ -41,7 +41,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import fixtureset, peers, wrk  # noqa: E402
+from bench import fixtureset, peers, redis_store, wrk  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results"
@@ -161,6 +161,12 @@ class Variant:
 # serves. Add a variant (another store, more workers) as one more entry here.
 SANDBOX_VARIANTS: list[Variant] = [
     Variant("sandbox", "this sandbox", lambda folder, args: sandbox_command(folder, args.threads)),
+    # Redis mode: the benchmark's own redis-server (bench/redis_store.py), one database per column.
+    Variant("sandbox-redis-1", "this sandbox, Redis, 1 worker",
+            lambda folder, args: [*sandbox_command(folder, args.threads), "--store", redis_store.url(1)]),
+    Variant("sandbox-redis-2", "this sandbox, Redis, 2 workers",
+            lambda folder, args: [*sandbox_command(folder, args.threads), "--store", redis_store.url(2),
+                                  "--workers", "2"]),
 ]
 BARE = "bare"
 
@@ -194,12 +200,21 @@ class Cell:
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds a process has used (None where /proc cannot say)."""
+    """User + system CPU seconds a process and its live children (``--workers``) have used (None where
+    /proc cannot say)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total = int(fields[11]) + int(fields[12])
     except (OSError, ValueError, IndexError):
         return None
+    for entry in Path("/proc").iterdir():
+        try:
+            child = entry.name.isdigit() and (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if child and child[1] == str(pid):
+            total += int(child[11]) + int(child[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def record_all(url: str, bench_rows: list[Row]) -> list[peers.Recorded]:

@@ -35,6 +35,9 @@ class Served:
         self.proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                      env=env, cwd=cwd)
         self.lines: list[str] = []
+        # The banner's last line: TLS, else the store (Redis mode), else the background-work line.
+        self._last_line = ("  TLS certificate" if "--tls" in argv else "  Store:" if "--store" in argv
+                           else "  Omnisend batches:")
         self.url = ""
         self._banner = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -47,7 +50,7 @@ class Served:
             match = re.search(r"listening on (https?://\S+)", line)
             if match:
                 self.url = match.group(1)
-            if line.startswith("  Store:") or line.startswith("  TLS certificate"):
+            if line.startswith(self._last_line):
                 self._banner.set()
         self._banner.set()
 
