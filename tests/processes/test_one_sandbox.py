@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -153,5 +154,16 @@ def test_redis_going_away_answers_the_vendor_503_and_recovers_by_itself(own_redi
         read = served.get(f"/v3/contacts/{created['contactID']}", headers=OMNISEND)
         assert read.status_code == 200 and read.json()["email"] == "before@example.com"
         assert served.get("/_mock/journal").status_code == 200
+        # A Redis that hangs instead of refusing: the 503 comes after the client's socket timeout (5 s).
+        assert own_redis.process is not None
+        os.kill(own_redis.process.pid, signal.SIGSTOP)
+        try:
+            began = time.monotonic()
+            hung = served.get("/v2/contacts", headers=STAGING)
+            assert (hung.status_code, hung.json()["message"]) == (503, "Service unavailable")
+            assert time.monotonic() - began < 15
+        finally:
+            os.kill(own_redis.process.pid, signal.SIGCONT)
+        assert served.get(f"/v3/contacts/{created['contactID']}", headers=OMNISEND).status_code == 200
     finally:
         assert served.stop() == 0
