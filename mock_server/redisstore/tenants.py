@@ -290,8 +290,11 @@ class TenantSync(StoreObserver):
             token = uuid.uuid4().hex
             deadline = time.monotonic() + LOCK_WAIT
             while True:
-                got, value = self._acquire(keys=[cached.prefix + ":lock", cached.prefix + ":gen"],
-                                           args=[token, int(LOCK_TTL * 1000)])
+                # Lua drops a trailing nil: {0} when the lock is held elsewhere, {1} when the tenant has
+                # no generation yet (an emptied store), {1, gen} otherwise.
+                answer = self._acquire(keys=[cached.prefix + ":lock", cached.prefix + ":gen"],
+                                       args=[token, int(LOCK_TTL * 1000)])
+                got, value = answer[0], (answer[1] if len(answer) > 1 else None)
                 if got:
                     break
                 if time.monotonic() > deadline:
