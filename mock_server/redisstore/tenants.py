@@ -276,7 +276,9 @@ class TenantSync(StoreObserver):
         """Nothing: :meth:`RedisStore.reset` marks the reset itself."""
 
     def tenants_replaced(self) -> None:
-        """Nothing: a reload is refused in Redis mode."""
+        """The start-up set of tenants is in place: seed the shared store, or join it."""
+        with self.store.lock:
+            self.store.seed_or_join()
 
     # -- entering and leaving the lock --------------------------------------------------------
     def enter(self, tenant: TenantState, reading: bool) -> None:
@@ -551,6 +553,7 @@ class RedisStore(Store):
         super().__init__(RedisGenerations(client))
         self.client = client
         self.sync = TenantSync(client, self)
+        self.observer = self.sync  # every tenant's record changes are noted for its next commit
         self._token = uuid.uuid4().hex
         self._reseeding = threading.Lock()
 
@@ -561,7 +564,6 @@ class RedisStore(Store):
     def _track(self, tenant: TenantState) -> None:
         if not isinstance(tenant.lock, RedisTenantLock):
             tenant.lock = RedisTenantLock(self.sync, tenant)
-        tenant.observe(self.sync)
 
     def observe(self, observer: StoreObserver | None) -> None:
         """Refused: in Redis mode the shared store is the tenants' only observer (Redis keeps the state)."""
@@ -577,15 +579,11 @@ class RedisStore(Store):
         if self._tenants:
             raise ValueError("a fixture reload is not available with a Redis store (mock decision): restart "
                              "every process with the new fixtures on an emptied database")
-        snaps = {(t.vendor, t.tenant_id): t.snapshot() for t in tenants}
-        with self.lock:
-            self._tenants = {(t.vendor, t.tenant_id): t for t in tenants}
-            self._seeds = snaps
-            for tenant in tenants:
-                self._track(tenant)
-            self._seed_or_join()
+        super().replace_all(tenants)  # ends with the observer's tenants_replaced: seed or join
 
-    def _seed_or_join(self) -> None:
+    def seed_or_join(self) -> None:
+        """Seed the shared store from this process's tenants (the first process), or take their contents and
+        seeds from it."""
         if self.client.set(K.SEEDING, self._token, nx=True, ex=int(SEED_WAIT)):
             try:
                 if not self.client.exists(K.SEEDED):
@@ -614,7 +612,7 @@ class RedisStore(Store):
             if self.client.exists(K.SEEDED):
                 return
             log.warning("the shared store is empty: seeding it again")
-            self._seed_or_join()
+            self.seed_or_join()
             for tenant in self._tenants.values():
                 self.sync.cached(tenant).gen = -1
 

@@ -7,6 +7,7 @@ its own TenantState caches, and only Redis connects them.
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -272,3 +273,30 @@ def test_tracking_hit_numbers_are_unique_across_apps(pair: tuple[FlaskClient, Fl
     drawn = [a.next(), b.next(), a.next(), b.next()]
     assert drawn == sorted(drawn)
     assert len(set(drawn)) == 4
+
+
+def test_a_writer_waits_for_another_apps_writer_and_builds_on_its_change(
+        pair: tuple[FlaskClient, FlaskClient]) -> None:
+    a, b = pair
+    sync = ctx_of(b).store.sync  # type: ignore[attr-defined]
+    acquire, refused = sync._acquire, threading.Event()
+
+    def watched(**call: Any) -> Any:
+        answer = acquire(**call)
+        if not answer[0]:
+            refused.set()  # B found the lock held by A
+        return answer
+
+    sync._acquire = watched
+    answers: list[int] = []
+    with brand(a).lock:  # A holds the tenant's Redis lock ...
+        brand(a).extra["marker"] = "from A"
+        writer = threading.Thread(target=lambda: answers.append(
+            b.post("/v3/contacts", headers=OMNISEND, json=contact("waited@example.com")).status_code))
+        writer.start()
+        assert refused.wait(timeout=60)  # ... so B's write waits for it
+    writer.join(timeout=60)
+    assert answers == [200]
+    with brand(b).lock.reading():
+        assert brand(b).extra["marker"] == "from A"  # B caught up with A's change before writing
+    assert "waited@example.com" in emails(a)
