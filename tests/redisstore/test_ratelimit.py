@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from flask import Flask
+from werkzeug.test import TestResponse
 
 from mock_server.core.ratelimit import LimitRule
 from mock_server.omnisend import constants as OC
+from mock_server.omnisend.v2026 import constants as C26
 from mock_server.redisstore.ratelimit import RedisRateLimiter
 from tests.conftest import OMNISEND
 from tests.redisstore.conftest import ctx_of
 
+API26 = {"Authorization": f"{C26.API_KEY_SCHEME} omnisend-demo-key", C26.VERSION_HEADER: C26.VERSION}
+TAGS = {"tags": ["t"], "emails": ["nobody@example.com"]}
 RULE = LimitRule(5, 60.0, "api")
 SCOPE = ("omnisend", "brand-1")
 
@@ -108,3 +113,19 @@ def test_the_429_boundary_over_http_across_two_apps(pair: tuple[Flask, Flask]) -
     assert clients[0].get("/v3/contacts", headers=OMNISEND).status_code == 429
     clients[0].post("/_mock/reset")  # a full reset forgets the windows for everyone
     assert clients[1].get("/v3/contacts", headers=OMNISEND).status_code == 200
+
+
+def test_a_2026_group_with_two_windows_counts_across_apps(pair: tuple[Flask, Flask],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(C26.RATE_GROUPS, C26.RATE_CONTACT_TAGS, ((3, 60.0), (5, 3600.0)))
+    clients = [app.test_client() for app in pair]
+
+    def tag(n: int) -> TestResponse:
+        return clients[n % 2].post("/api/contacts/tags", headers=API26, json=TAGS)
+
+    assert [tag(n).status_code for n in range(4)] == [202, 202, 202, 429]
+    ctx_of(pair[0]).clock.advance(60)
+    statuses = [tag(n).status_code for n in range(3)]
+    assert statuses == [202, 202, 429]  # the hour's window (5) is full: the minute's had room
+    refused = tag(1).get_json()
+    assert (refused["status"], refused["retryAfter"]) == (429, 3540)
