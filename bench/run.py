@@ -1,18 +1,17 @@
 """`make bench`: the sandbox side by side with bare Flask and the peer mock servers, in one run.
 
 For every row (list page, get-by-id and push of both vendors, Omnisend's v3, v5 and 2026-03-15 under /api)
-each server is driven by wrk (2 threads,
-8 keep-alive connections) for ``--duration`` seconds; rounds are interleaved (round 1 of every row and
-server, then round 2 ...) so that drift on a shared machine hits every server alike. The ratio column is
-the median over rounds of (server req/s / bare Flask req/s in the same round). On a shared machine the
-req/s of any one run swing with the neighbours' load; the CPU time the server process used per request
-(read from /proc around each wrk run, for bare Flask and the sandbox columns) is the steadier measure of
-the work each does for the same answer. Bare Flask serves the bytes
-the sandbox answered on the same waitress with the same threads; the peers (json-server, Prism, Mockoon,
-installed with npm into bench/.cache) serve the same bytes. Then fixture loading is timed (seconds and
-peak memory) and the page's p99 at two brand sizes is compared. Every row and table says whether its
-target is met, and a summary line closes the output. The sandbox columns are SANDBOX_VARIANTS (one entry
-per way of running it); the bare-Flask baseline and the peers are always there.
+each server is driven by wrk (2 threads, 8 keep-alive connections) for ``--duration`` seconds; rounds are
+interleaved (round 1 of every row and server, then round 2 ..., each round starting with the next server)
+so that drift on a shared machine hits every server alike. The ratio column is the median over rounds of
+(server req/s / bare Flask req/s in the same round). On a shared machine the req/s of any one run swing
+with the neighbours' load; the CPU time the server process used per request (read from /proc around each
+wrk run, for bare Flask and the sandbox columns) is the steadier measure of the work each does for the
+same answer. Bare Flask serves the bytes the sandbox answered on the same waitress with the same threads;
+the peers (json-server, Prism, Mockoon, installed with npm into bench/.cache) serve the same bytes. Then
+fixture loading is timed (seconds and peak memory) and the page's p99 at two brand sizes is compared.
+Every row and table says whether its target is met, and a summary line closes the output. The sandbox
+columns are SANDBOX_VARIANTS (one entry per way of running it); bare Flask and the peers are always there.
 
     make bench                                   # defaults: 100k contacts, 3 rounds of 2 s
     .venv/bin/python bench/run.py --duration 10 --rounds 5 --size 100000
@@ -25,6 +24,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import math
 import os
 import platform
 import re
@@ -284,10 +284,13 @@ def throughput(args: argparse.Namespace, binary: str) -> dict[str, Any]:
                 print(f"{peers.TITLES[name]} is not measured: {problem}", flush=True)
             for round_no in range(1, args.rounds + 1):
                 print(f"round {round_no}/{args.rounds}", flush=True)
+                # Each round starts with the next server: none is always the one right after another's load.
+                order = list(servers.items())
+                order = order[(round_no - 1) % len(order):] + order[:(round_no - 1) % len(order)]
                 for row in bench_rows:
                     measured: dict[str, wrk.WrkResult] = {}
                     cpu: dict[str, float] = {}
-                    for name, (url, paths) in servers.items():
+                    for name, (url, paths) in order:
                         before = cpu_seconds(pids[name]) if name in pids else None
                         measured[name] = wrk.run(binary, url + paths[row.key], row.method, row.headers, row.body,
                                                  args.duration)
@@ -372,7 +375,7 @@ def verdict(cells: dict[str, Any], variant: str) -> tuple[bool, str]:
     reasons = []
     ratio = _median(cell["ratios"])
     if not ratio >= TARGET_RATIO:
-        reasons.append(f"{ratio:.3f}x < {TARGET_RATIO}x")
+        reasons.append(f"{math.floor(ratio * 1000) / 1000:.3f}x < {TARGET_RATIO}x")  # never "0.800 < 0.8"
     mine = _median(cell["rps"])
     behind = [peers.TITLES[n] for n, c in cells.items() if n in peers.TITLES and not mine > _median(c["rps"])]
     if behind:

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,16 +63,32 @@ class RunningServer:
             self.server.close()
 
 
-@functools.lru_cache(maxsize=1024)
+# Answers of the two checks below, by header name and by status line (bounded: names come from the app).
+_ALIKE: dict[str, bool] = {}
+_ALIKE_KEPT = 2048
+
+
+def _remembered(key: str, decide: Callable[[str], bool]) -> bool:
+    found = _ALIKE.get(key)
+    if found is None:
+        found = decide(key)
+        if len(_ALIKE) < _ALIKE_KEPT:
+            _ALIKE[key] = found
+    return found
+
+
 def _waitress_spells_alike(name: str) -> bool:
     """Whether waitress writes the header name as the application spelled it (it capitalises each part)."""
-    return "-".join(part.capitalize() for part in name.split("-")) == name
+    return _remembered("h:" + name, lambda _: "-".join(part.capitalize() for part in name.split("-")) == name)
 
 
-@functools.lru_cache(maxsize=256)
 def _phrase_alike(status: str) -> bool:
     """Whether the status line already carries the standard reason phrase (werkzeug's is upper case for
     some codes: ``429 TOO MANY REQUESTS``)."""
+    return _remembered("s:" + status, lambda _: _standard_phrase(status))
+
+
+def _standard_phrase(status: str) -> bool:
     from http import HTTPStatus
 
     code, _, phrase = status.partition(" ")

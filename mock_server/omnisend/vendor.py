@@ -32,6 +32,7 @@ API_AUTH_ENVIRON = "HTTP_" + C2026.AUTH_HEADER.upper().replace("-", "_")
 API_VERSION_ENVIRON = "HTTP_" + C2026.VERSION_HEADER.upper().replace("-", "_")
 API_VERSION = C2026.VERSION
 API_RATE_DEFAULT = C2026.RATE_DEFAULT
+API_REFUSED = Decision(False, 0, 0, 0)  # the fast lane hands the request to the pipeline, which answers the 429
 
 
 def rate_rule(tenant: TenantState) -> LimitRule | None:
@@ -189,8 +190,11 @@ class Omnisend(Vendor):
         refusal counts nothing (the pipeline then answers the 429 and counts nothing either)."""
         if not api2026.is_api_path(path):
             return super().read_count(ctx, tenant, meta, path)
-        refused = api2026.count(ctx, tenant, meta.group or API_RATE_DEFAULT)
-        return None if refused is None else refused[0]
+        try:
+            api2026.count_request(ctx, tenant, meta.group or API_RATE_DEFAULT)
+        except problems.RateLimitExceeded:
+            return API_REFUSED
+        return None
 
     def read_rate_rule(self, tenant: TenantState, meta: RouteMeta) -> LimitRule | None:
         """Every request of a brand counts in its one window."""

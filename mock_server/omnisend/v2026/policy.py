@@ -22,7 +22,7 @@ from mock_server.core import errors as E
 from mock_server.core import faults
 from mock_server.core.auth import ApiKey
 from mock_server.core.context import MockContext
-from mock_server.core.ratelimit import Decision, LimitRule
+from mock_server.core.ratelimit import LimitRule
 from mock_server.core.request import check_route, current_meta, read_json_body, route
 from mock_server.core.store import TenantState
 from mock_server.middleware import ENV_BATCH_ITEM
@@ -124,22 +124,12 @@ def rules_for(tenant: TenantState, group: str) -> list[LimitRule]:
 
 def count_request(ctx: MockContext, tenant: TenantState, group: str) -> None:
     """Count one request in every window of its group, or raise 429 without counting anything."""
-    refused = count(ctx, tenant, group)
-    if refused is not None:
-        state, rule = refused
-        raise RateLimitExceeded(state.reset, rule.limit, rule.window)
-
-
-def count(ctx: MockContext, tenant: TenantState, group: str) -> tuple[Decision, LimitRule] | None:
-    """Count one request in every window of its group (None), or count nothing and return the refusing
-    window's state and rule (the pipeline and the fast lane both count here)."""
     rules = rules_for(tenant, group)
     scope = (VC.VENDOR, tenant.tenant_id)
     refused = ctx.limiter.hit_all(scope, rules)  # one atomic check of every window (Redis mode too)
     if refused is not None:
         rule, decision = refused
-        return decision, rule
-    return None
+        raise RateLimitExceeded(decision.reset, rule.limit, rule.window)
 
 
 # -- scopes --------------------------------------------------------------------------------------------
