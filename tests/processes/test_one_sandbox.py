@@ -36,6 +36,30 @@ def test_a_write_on_one_process_is_read_on_the_other(two_hosts: tuple[Served, Se
     assert pushed.status_code == 202, pushed.text
 
 
+def test_paging_links_of_one_process_are_followed_on_the_other(two_hosts: tuple[Served, Served]) -> None:
+    a, b = two_hosts
+    first = a.get("/v3/contacts?limit=2", headers=OMNISEND).json()
+    link = first["paging"]["next"].replace(a.url, b.url)
+    second = b.get(link.removeprefix(b.url), headers=OMNISEND)
+    assert second.status_code == 200, second.text
+    seen = [c["contactID"] for c in first["contacts"]]
+    assert not {c["contactID"] for c in second.json()["contacts"]} & set(seen)
+    page = a.get("/api/contacts?limit=2", headers=API_2026).json()
+    after = page["paging"]["cursors"]["after"]
+    following = b.get(f"/api/contacts?limit=2&after={after}", headers=API_2026)
+    assert following.status_code == 200, following.text
+    assert not {c["id"] for c in following.json()["contacts"]} & {c["id"] for c in page["contacts"]}
+
+
+def test_a_push_queued_on_one_process_is_drained_on_the_other(two_hosts: tuple[Served, Served]) -> None:
+    a, b = two_hosts
+    record = {"@type": "contact", "id": "queued-x", "email": "queued@example.com", "collection": "default"}
+    assert a.post("/v2/push", headers=STAGING, json=[record]).status_code == 202
+    assert b.post("/_mock/ometria/queue/drain").status_code == 200
+    read = a.get("/v2/contacts/default/queued-x", headers=STAGING)
+    assert read.status_code == 200 and read.json()["email"] == "queued@example.com"
+
+
 def test_a_fault_rule_set_through_one_process_fires_on_the_other_once(two_hosts: tuple[Served, Served]) -> None:
     a, b = two_hosts
     rule = a.post("/_mock/faults", json={"path": "/v3/products*", "status": 503, "count": 1})
