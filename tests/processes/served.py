@@ -74,10 +74,10 @@ class Served:
             self.proc.stdout.close()
         return code
 
-    def stop(self) -> int:
-        """SIGTERM and wait (the master stops its workers); the exit status."""
+    def stop(self, how: signal.Signals = signal.SIGTERM) -> int:
+        """SIGTERM (or ``how``) and wait (the master stops its workers); the exit status."""
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self.proc.send_signal(how)
         try:
             code = self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -19,12 +19,13 @@ pytestmark = pytest.mark.slow
 
 # -- one port, two workers --------------------------------------------------------------------------
 
-def test_workers_serve_one_port_with_one_banner_and_stop_together(workers: Served) -> None:
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
+def test_workers_serve_one_port_with_one_banner_and_stop_together(workers: Served, how: signal.Signals) -> None:
     assert workers.output.count("mock-server listening on") == 1
     assert "(2 worker processes;" in workers.output
     pids = workers.worker_pids(2)
     assert pids == children_of(workers.proc.pid)
-    assert workers.stop() == 0
+    assert workers.stop(how) == 0  # a service manager's stop, or Ctrl-C
     assert not children_of(workers.proc.pid)
     for pid in pids:
         with pytest.raises(ProcessLookupError):
