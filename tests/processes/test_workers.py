@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,13 @@ def test_workers_refuse_to_start_when_redis_is_unreachable() -> None:
     assert "listening on" not in served.output
 
 
+
+
+def test_workers_refuse_a_port_in_use(redis_url: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        served = Served("--store", redis_url, "--workers", "2", "--port", str(port))
+        assert served.exit_code() == 2, served.output
+    assert f"serve error: cannot listen on 127.0.0.1:{port}" in served.output
