@@ -37,6 +37,9 @@ redis:
 
 test: $(VENV)/.installed-dev browser redis
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	# The vendor-API and control-plane suites a second time, every app on the shared store in a real
+	# redis-server that the session starts on a free loopback port (--store redis://...).
+	$(BIN)/python -m pytest tests/omnisend tests/ometria tests/control --mock-store redis -q $(PYTEST_ARGS)
 
 # scripts/lint-js lints the browser tracking stand-ins with ESLint from npm (skipped, saying why, without npm).
 lint: $(VENV)/.installed-dev
@@ -46,7 +49,7 @@ lint: $(VENV)/.installed-dev
 
 typecheck: lint
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev redis
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 check-fixtures: $(VENV)/.installed-run

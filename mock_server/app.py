@@ -32,6 +32,8 @@ from mock_server.core.request import check_route, warnings_header
 from mock_server.core.request import ctx as current_ctx
 from mock_server.fastlane import FastLane
 from mock_server.middleware import ENV_BATCH_ITEM, ENV_TRANSPORT_ERROR, PathNormalizer, SandboxWsgi
+from mock_server.redisstore.connection import StoreUnavailable, unavailable
+from mock_server.redisstore.guard import StoreGuard
 
 log = logging.getLogger("mock_server")
 
@@ -64,6 +66,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(control_blueprint())
     app.register_blueprint(dashboard_blueprint())
     fixtures.load_folder(ctx, settings.fixtures or fixtures.default_fixtures_dir())
+    if settings.state_dir is not None and ctx.redis is not None:
+        raise ValueError("--state-dir cannot be used with a Redis store: Redis keeps the state")
     if settings.state_dir is not None:
         from mock_server.core.persistence import Persistence
 
@@ -132,6 +136,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         from mock_server.redisstore.wsgi import RefreshEachRequest
 
         RefreshEachRequest.install(app, ctx)
+    if ctx.redis is not None:  # outermost: Redis gone mid-run is the vendor's 503 (redisstore/guard.py)
+        StoreGuard.install(app, render_error)
     return app
 
 
@@ -152,6 +158,10 @@ def to_mock_error(exc: Exception) -> MockError:
     """Turn any exception into a :class:`MockError` (unknown ones are logged and become 500)."""
     if isinstance(exc, MockError):
         return exc
+    if unavailable(exc):  # Redis went away mid-run: the vendor's 503, recovering when it returns
+        log.warning("the store is unreachable (%s): %s %s answered 503", exc, request.method, request.path)
+        g.journalled = True  # the journal lives in the store that is away: nothing to record
+        return StoreUnavailable()
     if isinstance(exc, HTTPException):
         if exc.code == 404:
             return RouteNotFound()
@@ -189,7 +199,8 @@ def render_error(exc: Exception) -> Response:
 
 def _control_text(error: MockError) -> str:
     return {404: "Not found", 405: "Method not allowed", 413: "Request body too large",
-            401: "Unauthorized", 400: "Bad request"}.get(error.status, "Internal server error")
+            401: "Unauthorized", 400: "Bad request", 503: "Service unavailable"
+            }.get(error.status, "Internal server error")
 
 
 def custom_fault_response(fault: CustomFault) -> Response:

@@ -7,9 +7,11 @@ import gc
 import logging
 import os
 import signal
+import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
@@ -21,7 +23,9 @@ from mock_server.core.fixtures import FixtureError
 from mock_server.core.journal import DEFAULT_BODY_LIMIT, DEFAULT_SIZE
 from mock_server.core.limits import DEFAULT_BODY_CAP
 from mock_server.core.persistence import StateError
-from mock_server.redisstore.connection import RedisUnavailable, StoreURLError, is_redis, parse_store
+from mock_server.redisstore.connection import RedisUnavailable, StoreURLError, is_redis, parse_store, redacted
+from mock_server.redisstore.prefork import supported as prefork_supported
+from mock_server.tls import TlsFiles, resolve
 
 DEMO_KEYS = (
     ("Omnisend", "X-API-KEY", "omnisend-demo-key"),
@@ -171,6 +175,10 @@ def check_store(settings: Settings) -> str | None:
         return (f"--workers {settings.workers} needs a shared store: with --store memory every worker would "
                 "keep its own contacts, rate budgets, clock and journal. Start Redis and add "
                 "--store redis://127.0.0.1:6379/0")
+    if settings.workers > 1 and not prefork_supported():
+        return "--workers needs os.fork (Linux, macOS): on this platform run one process per port"
+    if is_redis(settings.store) and settings.state_dir is not None:
+        return "--state-dir keeps one process's state; with a Redis store, Redis keeps it (drop --state-dir)"
     if settings.workers > 1 and settings.state_dir is not None:
         return "--state-dir keeps one process's state; with --workers, Redis keeps it (drop --state-dir)"
     return None
@@ -210,33 +218,30 @@ def banner(url: str, admin_token: str | None = None, loaded: str | None = None) 
     return "\n".join(lines)
 
 
+def start_error(exc: Exception) -> str | None:
+    """The line a user reads when the app cannot be built (None: not a start-up error of ours)."""
+    if isinstance(exc, FixtureError):
+        return f"fixture error: {exc}"
+    if isinstance(exc, StateError):
+        return f"state error: {exc}"
+    if isinstance(exc, RedisUnavailable):
+        return f"store error: {exc}"
+    return None
+
+
 def serve(args: argparse.Namespace) -> int:
     """Start serving until interrupted."""
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    if getattr(args, "workers", 1) > 1:
+        log_format = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"  # which worker said it
+    logging.basicConfig(level=args.log_level.upper(), format=log_format)
     settings = settings_from(args)
-    refusal = check_store(settings)
+    refusal = check_store(settings) or (
+        "--reload restarts one process; it cannot run with --workers" if settings.workers > 1 and args.reload
+        else None)
     if refusal is not None:
         print(f"store error: {refusal}", file=sys.stderr)
         return 2
-    try:
-        app, loaded = load_app(settings)
-    except FixtureError as exc:
-        print(f"fixture error: {exc}", file=sys.stderr)
-        return 2
-    except StateError as exc:
-        print(f"state error: {exc}", file=sys.stderr)
-        return 2
-    except RedisUnavailable as exc:
-        print(f"store error: {exc}", file=sys.stderr)
-        return 2
-    # Seeded records and their reset snapshots live for the whole run: move them out of the collector's
-    # reach (measured: +20% req/s on a page of a 100k-contact brand). Only when serving: tests build
-    # many apps in one process and must let them go.
-    gc.collect()
-    gc.freeze()
-    from mock_server.server import make_server
-    from mock_server.tls import resolve
-
     tls = None
     if args.tls:
         try:
@@ -247,6 +252,20 @@ def serve(args: argparse.Namespace) -> int:
     elif args.cert is not None or args.key is not None:
         print("tls error: --cert/--key need --tls", file=sys.stderr)
         return 2
+    if settings.workers > 1:
+        return serve_workers(args, settings, tls)
+    try:
+        app, loaded = load_app(settings)
+    except (FixtureError, StateError, RedisUnavailable) as exc:
+        print(start_error(exc), file=sys.stderr)
+        return 2
+    # Seeded records and their reset snapshots live for the whole run: move them out of the collector's
+    # reach (measured: +20% req/s on a page of a 100k-contact brand). Only when serving: tests build
+    # many apps in one process and must let them go.
+    gc.collect()
+    gc.freeze()
+    from mock_server.server import make_server
+
     scheme = "https" if tls else "http"
     if args.reload:
         print(banner(f"{scheme}://{args.host}:{args.port}", settings.admin_token, loaded), flush=True)
@@ -254,21 +273,68 @@ def serve(args: argparse.Namespace) -> int:
                 ssl_context=(str(tls.cert), str(tls.key)) if tls else None)
         return 0
     server = make_server(app, args.host, args.port, args.threads, tls)
+    print_banner(args, settings, tls, int(server.effective_port), loaded, app)
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop is a clean stop (state synced)
+    serve_until_stopped(server, app)
+    return 0
+
+
+def serve_workers(args: argparse.Namespace, settings: Settings, tls: TlsFiles | None) -> int:
+    """``--workers N``: a pre-fork master binds the port, N workers build their apps and serve it."""
+    from mock_server.redisstore import prefork
+    from mock_server.server import make_server
+
+    try:
+        sock = prefork.bind(args.host, args.port)
+    except OSError as exc:
+        print(f"serve error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    port = int(sock.getsockname()[1])
+
+    def worker(listening: socket.socket, ready: Callable[[str], None]) -> int:
+        try:
+            app, loaded = load_app(settings)
+        except (FixtureError, StateError, RedisUnavailable) as exc:
+            raise prefork.StartError(start_error(exc)) from exc
+        gc.collect()
+        gc.freeze()
+        server = make_server(app, args.host, port, args.threads, tls, sock=listening)
+        ready(loaded)
+        serve_until_stopped(server, app)
+        return 0
+
+    def announce(loaded: str) -> None:
+        print_banner(args, settings, tls, port, loaded, None)
+
+    return prefork.Master(sock, settings.workers, worker).run(announce)
+
+
+def print_banner(args: argparse.Namespace, settings: Settings, tls: TlsFiles | None, port: int, loaded: str,
+                 app: Flask | None) -> None:
+    """The banner and the lines about background work, state and TLS (once, by the serving process or
+    the pre-fork master)."""
+    scheme = "https" if tls else "http"
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(banner(f"{scheme}://{host}:{server.effective_port}", settings.admin_token, loaded), flush=True)
+    print(banner(f"{scheme}://{host}:{port}", settings.admin_token, loaded), flush=True)
     print(f"  Ometria queue: {settings.ometria_queue_mode} (delay {settings.ometria_queue_delay:g} s, "
           f"{settings.ometria_queue_rate:g} records/s; /_mock/ometria/queue to pause, resume, drain)", flush=True)
     print(f"  Omnisend batches: {settings.omnisend_batch_mode} (POST /_mock/omnisend/batches/drain finishes "
           "them now)", flush=True)
-    if settings.state_dir is not None:
-        loaded = app.extensions["mock"].persistence.loaded
+    if is_redis(settings.store):
+        print(f"  Store: {redacted(settings.store)} ({settings.workers} worker process"
+              f"{'es' if settings.workers > 1 else ''}; state shared by every process with this URL)", flush=True)
+    if settings.state_dir is not None and app is not None:
+        restored = app.extensions["mock"].persistence.loaded
         print(f"  State: {settings.state_dir.resolve() / 'store'} (restored: snapshot "
-              f"{'yes' if loaded.get('snapshot') else 'no'}, {loaded.get('records', 0)} logged changes; "
+              f"{'yes' if restored.get('snapshot') else 'no'}, {restored.get('records', 0)} logged changes; "
               "synced every second)", flush=True)
     if tls is not None:
         made = " (generated, self-signed)" if tls.generated else ""
         print(f"  TLS certificate{made}: {tls.cert.resolve()}", flush=True)
-    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop is a clean stop (state synced)
+
+
+def serve_until_stopped(server: Any, app: Flask) -> None:
+    """Run ``server`` until SIGTERM/SIGINT, then stop the background workers and sync kept state."""
     try:
         server.run()
     except KeyboardInterrupt:
@@ -279,7 +345,6 @@ def serve(args: argparse.Namespace) -> int:
         mock.vendors["ometria"].stop_workers()
         if mock.persistence is not None:
             mock.persistence.close()  # a clean stop: last sync and a snapshot
-    return 0
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -28,7 +28,7 @@ from mock_server.core.auth import ApiKey
 from mock_server.core.context import MockContext, Vendor
 from mock_server.core.faults import ENV_DROP
 from mock_server.core.http import REQUEST_ID_HEADER, WARNINGS_HEADER
-from mock_server.core.journal import lazy_body
+from mock_server.core.journal import Deferred, lazy_body
 from mock_server.core.pagecache import CachedAnswer
 from mock_server.core.ratelimit import Decision
 from mock_server.core.request import ENV_CACHEABLE, ENV_RATE_DECISION
@@ -49,6 +49,11 @@ CONTROL_PREFIX = "/_mock"
 KEY_ENVIRON = ("PATH_INFO", "QUERY_STRING", "wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT",
                "SCRIPT_NAME")
 _ANY_DECISION = Decision(True, 0, 0, 0)
+# Paths whose owner the fast lane remembers (then it starts over).
+OWNERS_KEPT = 4096
+# The environ keys of request headers, as werkzeug's EnvironHeaders reads them.
+HEADER_ENVIRON = "HTTP_"
+CONTENT_ENVIRON = ("CONTENT_TYPE", "CONTENT_LENGTH")
 # How long an identical request waits for the one computing a missing answer before going its own way.
 MISS_WAIT = 10.0
 
@@ -70,6 +75,7 @@ class FastLane(Middleware):
         super().__init__(app, ctx)
         self._inflight: dict[Hashable, threading.Event] = {}
         self._inflight_lock = threading.Lock()
+        self._owners: dict[str, Vendor | None] = {}
 
     @classmethod
     def install(cls, app: Flask, ctx: MockContext) -> None:
@@ -119,12 +125,26 @@ class FastLane(Middleware):
         if not journalled_path(path):
             self.ctx.generations.bump_all()  # reset, fixtures, clock, limits, drains ...
             return
-        vendor = self.ctx.vendor_for_path(path)
-        if not isinstance(vendor, Vendor) or not vendor.auth_environ:
+        vendor = self._owner(path)
+        if vendor is None:
             return
-        key = self.ctx.keyring.lookup(vendor.name, environ.get(vendor.auth_environ))
+        key = self.ctx.keyring.lookup(vendor.name, vendor.read_key(environ))
         if key is not None:
             self.ctx.generations.bump((vendor.name, key.tenant_id))
+
+    def _owner(self, path: str) -> Vendor | None:
+        """The vendor with a fast lane that answers ``path`` (the owners are fixed once the app is built:
+        remembered per path, a bounded number of them)."""
+        try:
+            return self._owners[path]
+        except KeyError:
+            pass
+        owner = self.ctx.vendor_for_path(path)
+        vendor = owner if isinstance(owner, Vendor) and owner.auth_environ else None
+        if len(self._owners) >= OWNERS_KEPT:
+            self._owners.clear()
+        self._owners[path] = vendor
+        return vendor
 
     def _plan(self, environ: dict[str, Any]) -> Plan | None:
         ctx = self.ctx
@@ -134,10 +154,10 @@ class FastLane(Middleware):
                 or "HTTP_ORIGIN" in environ or environ.get("CONTENT_LENGTH") not in (None, "", "0")
                 or "HTTP_TRANSFER_ENCODING" in environ or not path.isascii() or not ctx.faults.idle()):
             return None
-        vendor = ctx.vendor_for_path(path)
-        if not isinstance(vendor, Vendor) or not vendor.auth_environ:
+        vendor = self._owner(path)
+        if vendor is None:
             return None
-        api_key = ctx.keyring.lookup(vendor.name, environ.get(vendor.auth_environ))
+        api_key = ctx.keyring.lookup(vendor.name, vendor.read_key(environ))
         if api_key is None:
             return None
         tenant = ctx.tenant(vendor.name, api_key.tenant_id)
@@ -174,7 +194,7 @@ class FastLane(Middleware):
         per_request = {REQUEST_ID_HEADER, *(name for name, _ in plan.vendor.rate_headers(_ANY_DECISION))}
         self.ctx.answers.put(plan.key, CachedAnswer(
             status, tuple((name, None if name in per_request else value) for name, value in headers), body,
-            plan.vendor.read_scope(meta), meta))
+            plan.vendor.read_scope(meta, environ["PATH_INFO"]), meta))
         return [body]
 
     def _answer(self, environ: dict[str, Any], start_response: StartResponse, plan: Plan,
@@ -185,8 +205,7 @@ class FastLane(Middleware):
             return self.app(environ, start_response)  # the pipeline answers the 403 in its order
         started = time.perf_counter()
         mock_time = ctx.clock.time()
-        rule = vendor.read_rate_rule(tenant, answer.route)
-        decision = None if rule is None else ctx.limiter.hit((vendor.name, tenant.tenant_id), rule)
+        decision = vendor.read_count(ctx, tenant, answer.route, environ["PATH_INFO"])
         if decision is not None and not decision.allowed:
             environ[ENV_RATE_DECISION] = decision  # counted once: the pipeline renders the 429
             return self.app(environ, start_response)
@@ -202,9 +221,17 @@ class FastLane(Middleware):
             api_version=vendor.api_version(environ["PATH_INFO"]), tenant=tenant.tenant_id,
             method="GET", original_method=None, path="/" + environ["PATH_INFO"].lstrip("/"),
             query=environ.get("QUERY_STRING", ""),
-            headers=EnvironHeaders(environ).items(), body=(None, False, 0), status=int(answer.status[:3]),
+            headers=Deferred(_request_headers, {name: value for name, value in environ.items()
+                                                if name.startswith(HEADER_ENVIRON) or name in CONTENT_ENVIRON}),
+            body=(None, False, 0), status=int(answer.status[:3]),
             response_headers=headers, answer=lazy_body(answer.body, ctx.journal.body_limit)[:2], started=started,
             warnings=None, batch_item=False, fault=None, dropped=False))
         for hook in ctx.answer_hooks:
             hook()
         return [answer.body]
+
+
+def _request_headers(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
+    """The request headers of a journal entry, from the environ's ``HTTP_`` items kept at answer time (made
+    into names only when the journal is read: most entries never are)."""
+    return list(EnvironHeaders(snapshot).items())

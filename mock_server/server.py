@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +63,41 @@ class RunningServer:
             self.server.close()
 
 
+# Answers of the two checks below, by header name and by status line (bounded: names come from the app).
+_ALIKE: dict[str, bool] = {}
+_ALIKE_KEPT = 2048
+
+
+def _remembered(key: str, decide: Callable[[str], bool]) -> bool:
+    found = _ALIKE.get(key)
+    if found is None:
+        found = decide(key)
+        if len(_ALIKE) < _ALIKE_KEPT:
+            _ALIKE[key] = found
+    return found
+
+
+def _waitress_spells_alike(name: str) -> bool:
+    """Whether waitress writes the header name as the application spelled it (it capitalises each part)."""
+    return _remembered("h:" + name, lambda _: "-".join(part.capitalize() for part in name.split("-")) == name)
+
+
+def _phrase_alike(status: str) -> bool:
+    """Whether the status line already carries the standard reason phrase (werkzeug's is upper case for
+    some codes: ``429 TOO MANY REQUESTS``)."""
+    return _remembered("s:" + status, lambda _: _standard_phrase(status))
+
+
+def _standard_phrase(status: str) -> bool:
+    from http import HTTPStatus
+
+    code, _, phrase = status.partition(" ")
+    try:
+        return HTTPStatus(int(code)).phrase == phrase
+    except ValueError:
+        return True  # an unknown code keeps the application's phrase
+
+
 def _vendor_header_channel() -> type:
     """A waitress channel whose tasks keep the application's header spelling and reason phrases, and
     whose transport errors (431, 413, 400) are answered by the application in the vendor's envelope.
@@ -80,10 +117,14 @@ def _vendor_header_channel() -> type:
 
     class VendorCase:
         response_headers: list[tuple[str, str]]
+        status: str
 
         def build_response_header(self) -> bytes:
             spelled = {name.lower(): name for name, _ in self.response_headers}
+            plain = all(map(_waitress_spells_alike, spelled.values())) and _phrase_alike(self.status)
             raw: bytes = super().build_response_header()  # type: ignore[misc]
+            if plain:
+                return raw  # nothing to respell: most answers (checked from memos, not by parsing the head)
             head = raw[:-4].decode("latin-1").split("\r\n")
             version, code, *_ = head[0].split(" ", 2)
             with contextlib.suppress(ValueError):  # an unknown code keeps the application's phrase
@@ -136,19 +177,24 @@ def _request_line(request: Any) -> tuple[str, str]:
     return getattr(request, "command", None) or "GET", path + ("?" + query if query else "")
 
 
-def make_server(app: Flask, host: str, port: int, threads: int = 8, tls: TlsFiles | None = None) -> Any:
-    """Create (bind) a waitress server, or the TLS server with ``tls``; ``port`` 0 picks a free port."""
+def make_server(app: Flask, host: str, port: int, threads: int = 8, tls: TlsFiles | None = None,
+                sock: socket.socket | None = None) -> Any:
+    """Create (bind) a waitress server, or the TLS server with ``tls``; ``port`` 0 picks a free port.
+
+    With ``sock`` (a listening socket bound by a pre-fork master, see :mod:`mock_server.redisstore.prefork`)
+    the server accepts on it instead of binding ``host``/``port``.
+    """
     if tls is not None:
-        return TlsServer(app, host, port, tls)
+        return TlsServer(app, host, port, tls, sock)
     from waitress.server import create_server
 
     # waitress buffers a whole body before the app runs: its own cap is the sandbox's (+1 because it
     # refuses at >=), so a Content-Length over the cap is refused before any byte of the body is read
     # and a chunked body as soon as it passes the cap; the answer is the app's (see the channel).
     body_cap = app.extensions["mock"].settings.body_cap
-    server = create_server(app, host=host, port=port, threads=threads, ident="mock-server",
-                           clear_untrusted_proxy_headers=True, channel_timeout=30,
-                           max_request_body_size=body_cap + 1)
+    where: dict[str, Any] = {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
+    server = create_server(app, threads=threads, ident="mock-server", clear_untrusted_proxy_headers=True,
+                           channel_timeout=30, max_request_body_size=body_cap + 1, **where)
     server.channel_class = _vendor_header_channel()
     return server
 

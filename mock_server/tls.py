@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import ipaddress
+import socket
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,12 +159,14 @@ def _request_handler() -> type:
 class TlsServer:
     """werkzeug's threaded server behind the interface :func:`mock_server.server.make_server` returns."""
 
-    def __init__(self, app: Flask, host: str, port: int, files: TlsFiles) -> None:
+    def __init__(self, app: Flask, host: str, port: int, files: TlsFiles, sock: socket.socket | None = None) -> None:
         from werkzeug.serving import make_server
 
         self.files = files
+        # With ``sock`` (a pre-fork master's listening socket) werkzeug accepts on it instead of binding.
         self._server: Any = make_server(host, port, app, threaded=True, ssl_context=ssl_context(files),
-                                        request_handler=_request_handler())
+                                        request_handler=_request_handler(),
+                                        fd=sock.fileno() if sock is not None else None)
         self.effective_port = int(self._server.server_address[1])
 
     def run(self) -> None:

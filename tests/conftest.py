@@ -45,7 +45,7 @@ def redis_server() -> Iterator[RedisServer]:
 @pytest.fixture
 def store_url(request: pytest.FixtureRequest) -> str:
     """The --store value of this run's apps: ``memory``, or an emptied Redis database."""
-    if request.config.getoption("--mock-store") != "redis":
+    if request.config.getoption("--mock-store") != "redis" or request.node.get_closest_marker("memory_store"):
         return "memory"
     server: RedisServer = request.getfixturevalue("redis_server")
     server.flush(0)

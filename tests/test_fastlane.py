@@ -4,7 +4,9 @@ writes, resets, clock moves, faults, rate limits, scopes and CORS."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -14,6 +16,8 @@ from mock_server.core.context import MockContext, Settings
 from tests.conftest import LIVE, OMNISEND, OMNISEND_READONLY_KEY, STAGING
 
 D = "65b2a0c1d2e3f4a5b6c7d00"  # demo brand contact ids: D + "1" ... D + "9"
+VERSION = {"Omnisend-Version": "2026-03-15"}
+API = {"Authorization": "Omnisend-API-Key omnisend-demo-key", **VERSION}  # version 2026-03-15 under /api
 Step = tuple[str, str, dict[str, str], Any]
 
 READS: list[Step] = [
@@ -43,6 +47,30 @@ READS: list[Step] = [
     ("GET", "/v2/contacts/default/missing", STAGING, None),
     ("GET", "/v2/contacts/default", LIVE, None),
     ("GET", "/v2/contacts/default", {"X-Ometria-Auth": "wrong"}, None),
+    ("GET", "/api/contacts", API, None),
+    ("GET", "/api/contacts?limit=2", API, None),
+    ("GET", "/api/contacts?limit=2&sort=updatedAt&direction=asc", API, None),
+    ("GET", "/api/contacts?status=subscribed&limit=3", API, None),
+    ("GET", "/api/contacts?segmentID=seg-recent-buyers", API, None),
+    ("GET", "/api/contacts?tag=vip&status=subscribed", API, None),
+    ("GET", "/api/contacts?unknown=1", API, None),
+    ("GET", "/api/contacts?limit=2&after=not-a-cursor", API, None),
+    ("GET", f"/api/contacts/{D}1", API, None),
+    ("GET", f"/api/contacts/{D}3", API, None),
+    ("GET", "/api/contacts/nope", API, None),
+    ("GET", "/api/contacts?limit=2", {"Authorization": "Bearer omnisend-demo-key", **VERSION}, None),
+    ("GET", "/api/contacts?limit=2", {"Authorization": "omnisend-api-key  omnisend-demo-key", **VERSION}, None),
+    ("GET", "/api/contacts?limit=2", {"Authorization": "Omnisend-API-Key omnisend-readonly-key", **VERSION},
+     None),
+    ("GET", "/api/contacts?limit=2", {"Authorization": "Omnisend-API-Key wrong", **VERSION}, None),
+    ("GET", "/api/contacts?limit=2", {**OMNISEND, **VERSION}, None),  # the legacy header alone: 401
+    ("GET", "/api/contacts?limit=2", {**API, **OMNISEND}, None),
+    ("GET", "/api/contacts?limit=2", {"Authorization": API["Authorization"]}, None),  # no version: 400
+    ("GET", "/api/contacts?limit=2", {**API, "Omnisend-Version": "2025-01-01"}, None),  # retired: 410
+    ("GET", "/api/contacts?limit=2", {**API, "Omnisend-Version": "2027-01-01"}, None),  # a later date
+    ("GET", "/api/contacts?limit=2", {**API, "Omnisend-Version": "1.0"}, None),
+    ("GET", "/api/contacts?limit=2", {**API, "Origin": "http://localhost:3000"}, None),
+    ("HEAD", f"/api/contacts/{D}1", API, None),
 ]
 
 CONTACT = {"identifiers": [{"type": "email", "id": "fast.lane@example.com",
@@ -54,6 +82,9 @@ CHANGES: list[list[Step]] = [
     [("POST", "/v3/contacts", OMNISEND, CONTACT)],
     [("PATCH", f"/v3/contacts/{D}1", OMNISEND, {"firstName": "Changed", "tags": ["vip"]})],
     [("POST", "/v5/events", OMNISEND, EVENT)],
+    [("POST", "/api/contacts", API, {**CONTACT, "identifiers": [{"type": "email", "id": "api@example.com"}]})],
+    [("PATCH", f"/api/contacts/{D}3", API, {"firstName": "Api", "tags": ["vip"]})],
+    [("PUT", "/_mock/limits/omnisend/64a1f0c2e4b0a1b2c3d4e5f6", {}, {"rateLimits": {"default": {"limit": 30}}})],
     [("POST", "/v2/push", STAGING, [{"@type": "contact", "@collection": "default", "id": "fast-1",
                                      "email": "fast1@example.org", "firstname": "Fast"}])],
     [("POST", "/_mock/clock", {}, {"action": "advance", "seconds": 40 * 86400})],
@@ -162,3 +193,27 @@ def test_a_burst_of_identical_cold_reads_renders_the_page_once() -> None:
         thread.join()
     assert len(set(bodies)) == 1 and len(bodies) == 6
     assert app.extensions["dispatches"][0] - before < 6  # the others waited for the first one's answer
+
+
+def test_api_cursor_pages_followed_from_the_cache_match_the_pipeline() -> None:
+    fast, slow = _app(True), _app(False)
+    for _ in range(2):  # the second walk is answered from the cache
+        target: str | None = "/api/contacts?limit=2&sort=updatedAt"
+        while target is not None:
+            got = _answer(fast, ("GET", target, API, None))
+            assert got == _answer(slow, ("GET", target, API, None)), target
+            assert got[0] == 200
+            paging = json.loads(got[2])["paging"]
+            after = paging["cursors"]["after"]
+            target = None if after is None else f"/api/contacts?limit=2&sort=updatedAt&after={quote(after)}"
+    assert _journal(fast) == _journal(slow)
+    assert slow.extensions["dispatches"][0] - fast.extensions["dispatches"][0] >= 4
+
+
+@pytest.mark.parametrize("page_cache", [True, False])
+def test_api_rate_limit_counts_every_cached_read_and_a_refusal_counts_nothing(page_cache: bool) -> None:
+    app = _app(page_cache)
+    app.test_client().put("/_mock/limits/omnisend/64a1f0c2e4b0a1b2c3d4e5f6",
+                          json={"rateLimits": {"default": {"limit": 3, "window": 60}}})
+    statuses = [_answer(app, ("GET", f"/api/contacts/{D}1", API, None))[0] for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]

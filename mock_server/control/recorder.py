@@ -70,7 +70,7 @@ def record(ctx: MockContext, response: Response | None, warnings: str | None = N
 def journal_entry(*, mock_time: float, request_id: str | None, vendor: str | None, api_version: str | None,
                   tenant: str | None,
                   method: str, original_method: str | None, path: str, query: str,
-                  headers: Iterable[tuple[str, str]], body: tuple[Any, bool, int], status: int | None,
+                  headers: Iterable[tuple[str, str]] | Deferred, body: tuple[Any, bool, int], status: int | None,
                   response_headers: Iterable[tuple[str, str]] | None, answer: tuple[Any, bool], started: float,
                   warnings: str | None, batch_item: bool, fault: str | None, dropped: bool) -> dict[str, Any]:
     """One journal entry (both lanes build theirs here, so they cannot drift apart)."""
@@ -86,7 +86,8 @@ def journal_entry(*, mock_time: float, request_id: str | None, vendor: str | Non
         "originalMethod": original_method,
         "path": path,
         "query": query,
-        "headers": Deferred(mask_headers, list(headers)),
+        "headers": Deferred(_masked, headers) if isinstance(headers, Deferred) else Deferred(mask_headers,
+                                                                                             list(headers)),
         "body": shown,
         "bodyTruncated": body_cut,
         "bodySize": body_size,
@@ -100,6 +101,10 @@ def journal_entry(*, mock_time: float, request_id: str | None, vendor: str | Non
         "fault": fault,
         "dropped": dropped,
     }
+
+
+def _masked(headers: Deferred) -> dict[str, str]:
+    return mask_headers(headers.value())
 
 
 def _iso(mock_time: float) -> str:

@@ -342,3 +342,25 @@ class Collection:
         for iid, key, blob in dumped["records"]:
             self._put(iid, key, _decode(blob), blob)
         self._next_iid = dumped["next_iid"]
+
+    # -- the shared store's hooks (mock_server.redisstore): raw entries, no change hook ----------
+    @property
+    def next_iid(self) -> int:
+        """The internal id the next insert gets."""
+        return self._next_iid
+
+    def encoded(self, key: str) -> tuple[int, bytes] | None:
+        """Return ``(internal id, encoded record)`` under ``key``, or None."""
+        iid = self._iid_by_key.get(key)
+        return None if iid is None else (iid, self._records[iid][1])
+
+    def apply(self, drops: Iterable[str], puts: Mapping[str, tuple[int, bytes]], next_iid: int) -> None:
+        """Apply a change set another process made: remove ``drops``, then store ``puts`` with their own
+        internal ids (a rekey arrives as a drop of the old key and a put of the new one)."""
+        for key in drops:
+            iid = self._iid_by_key.get(key)
+            if iid is not None:
+                self._drop(iid)
+        for key, (iid, blob) in puts.items():
+            self._put(iid, key, _decode(blob), blob)
+        self._next_iid = max(self._next_iid, next_iid)

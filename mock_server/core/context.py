@@ -129,13 +129,23 @@ class Vendor(PathOwner):
     # The WSGI environ key of the header that carries the API key ("" = this vendor has no fast lane).
     auth_environ: str = ""
 
-    def read_scope(self, meta: RouteMeta) -> str | None:
+    def read_key(self, environ: Mapping[str, Any]) -> str | None:
+        """The API key a request carries, when the fast lane may answer it (None: the pipeline answers)."""
+        return environ.get(self.auth_environ) if self.auth_environ else None
+
+    def read_scope(self, meta: RouteMeta, path: str) -> str | None:
         """The permission a key needs to read through this route (None = any key)."""
         return meta.scope
 
     def read_rate_rule(self, tenant: TenantState, meta: RouteMeta) -> LimitRule | None:
         """The rate-limit rule a read through this route counts against (None = not counted)."""
         return None
+
+    def read_count(self, ctx: MockContext, tenant: TenantState, meta: RouteMeta, path: str) -> Decision | None:
+        """Count a cached read as the pipeline would: the decision its rate-limit headers show (a refusal
+        hands the request to the pipeline with it), or None when nothing is shown or counted."""
+        rule = self.read_rate_rule(tenant, meta)
+        return None if rule is None else ctx.limiter.hit((self.name, tenant.tenant_id), rule)
 
     def rate_headers(self, decision: Decision) -> list[tuple[str, str]]:
         """The rate-limit headers an allowed request's answer carries (in the order after_request sets them)."""
@@ -185,9 +195,17 @@ class MockContext:
         if is_redis(settings.store):
             self.redis = connect(settings.store)  # raises RedisUnavailable with the reason
         self.store = Store()
+        if self.redis is not None:  # tenant data in Redis (mock_server.redisstore.tenants)
+            from mock_server.redisstore.tenants import RedisStore
+
+            self.store = RedisStore(self.redis)
         self.limiter = RateLimiter(self.clock, enabled=settings.rate_limits)
         self.keyring = KeyRing()
         self.codec = CursorCodec(self.ids.derive("cursor").token_bytes())
+        if self.redis is not None:  # a cursor from one process must decode on every other one
+            from mock_server.redisstore.shared import shared_secret
+
+            self.codec = CursorCodec(shared_secret(self.redis, "cursor", self.ids.derive("cursor").token_bytes()))
         self.vendors: dict[str, Vendor] = {}
         # Path owners that are not vendors of their own (the browser tracking hosts), asked first.
         self.surfaces: list[PathOwner] = []

@@ -15,6 +15,7 @@ import weakref
 from abc import ABC, abstractmethod
 
 from mock_server.core.context import MockContext
+from mock_server.redisstore.connection import unavailable
 
 log = logging.getLogger("mock_server.worker")
 
@@ -89,11 +90,20 @@ class TickWorker(ABC):
         return self._thread is not None and self._thread.is_alive()
 
     def _run(self) -> None:
+        store_away = False  # Redis mode: said once when the store goes away and once when it is back
         while not self._stop.wait(self.interval):
             try:
                 self.run_once()
-            except Exception:  # pragma: no cover - keep the worker alive, log the cause
-                log.exception("%s tick failed", self.name)
+            except Exception as exc:  # pragma: no cover - keep the worker alive, log the cause
+                if not unavailable(exc):
+                    log.exception("%s tick failed", self.name)
+                elif not store_away:
+                    store_away = True
+                    log.warning("%s: the store is unreachable (%s); the work waits for it", self.name, exc)
+                continue
+            if store_away:
+                store_away = False
+                log.warning("%s: the store is back", self.name)
 
     def run_once(self) -> int:
         """One tick with the mock time elapsed since the last; return how much work was done."""

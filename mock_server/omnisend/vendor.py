@@ -24,8 +24,15 @@ from mock_server.middleware import ENV_ALIAS, ENV_BAD_OVERRIDE, ENV_BATCH_ITEM
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.fixtures import seed_brand
 from mock_server.omnisend.v3 import errors as omnisend_errors
+from mock_server.omnisend.v2026 import constants as C2026
 from mock_server.omnisend.v2026 import errors as problems
 from mock_server.omnisend.v2026 import policy as api2026
+
+API_AUTH_ENVIRON = "HTTP_" + C2026.AUTH_HEADER.upper().replace("-", "_")
+API_VERSION_ENVIRON = "HTTP_" + C2026.VERSION_HEADER.upper().replace("-", "_")
+API_VERSION = C2026.VERSION
+API_RATE_DEFAULT = C2026.RATE_DEFAULT
+API_REFUSED = Decision(False, 0, 0, 0)  # the fast lane hands the request to the pipeline, which answers the 429
 
 
 def rate_rule(tenant: TenantState) -> LimitRule | None:
@@ -158,13 +165,36 @@ class Omnisend(Vendor):
 
     auth_environ = "HTTP_" + C.API_KEY_HEADER.upper().replace("-", "_")
 
-    def api_version(self, path: str) -> str | None:
-        """``v3`` / ``v5``: the first path segment, as before_request notes it."""
-        return path.split("/", 2)[1]
+    def read_key(self, environ: Mapping[str, Any]) -> str | None:
+        """v3/v5: ``X-API-KEY``. 2026: the ``Authorization`` token, and only with an ``Omnisend-Version``
+        the pipeline serves (any other version answers an error: the pipeline's)."""
+        if not api2026.is_api_path(environ.get("PATH_INFO") or "/"):
+            return environ.get(self.auth_environ)
+        found = api2026.parse_credential(environ.get(API_AUTH_ENVIRON) or "")
+        if found is None or api2026.version_served(environ.get(API_VERSION_ENVIRON)) is None:
+            return None
+        return found[1]
 
-    def read_scope(self, meta: RouteMeta) -> str | None:
-        """``<area>.read``, as :func:`require_scope` checks it."""
-        return None if meta.scope is None else f"{meta.scope}.read"
+    def api_version(self, path: str) -> str | None:
+        """``v3`` / ``v5``: the first path segment, as before_request notes it; 2026 the version served."""
+        return API_VERSION if api2026.is_api_path(path) else path.split("/", 2)[1]
+
+    def read_scope(self, meta: RouteMeta, path: str) -> str | None:
+        """``<area>.read``, as :func:`require_scope` checks it (2026 routes name the whole scope)."""
+        if meta.scope is None or api2026.is_api_path(path):
+            return meta.scope
+        return f"{meta.scope}.read"
+
+    def read_count(self, ctx: MockContext, tenant: TenantState, meta: RouteMeta, path: str) -> Decision | None:
+        """v3/v5: one window, shown in headers. 2026: every window of the route's group, no headers; a
+        refusal counts nothing (the pipeline then answers the 429 and counts nothing either)."""
+        if not api2026.is_api_path(path):
+            return super().read_count(ctx, tenant, meta, path)
+        try:
+            api2026.count_request(ctx, tenant, meta.group or API_RATE_DEFAULT)
+        except problems.RateLimitExceeded:
+            return API_REFUSED
+        return None
 
     def read_rate_rule(self, tenant: TenantState, meta: RouteMeta) -> LimitRule | None:
         """Every request of a brand counts in its one window."""

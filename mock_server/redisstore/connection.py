@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from mock_server.core.errors import MockError
 
 if TYPE_CHECKING:
     import redis
@@ -22,6 +25,36 @@ class RedisUnavailable(Exception):
     """Redis cannot be reached (at start: refuse to serve; mid-run: the vendor's 503)."""
 
 
+class StoreUnavailable(MockError):
+    """Redis went away mid-run: every request answers the vendor's 503 in its own envelope (the text is
+    the vendor's "service unavailable"), and the next request after Redis returns is served as usual.
+
+    (mock decision) ``Retry-After: 1``: the sandbox recovers by itself as soon as Redis answers again.
+    """
+
+    status = 503
+    kind = "store_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("", headers={"Retry-After": "1"})
+
+
+def unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc``, or an exception it was raised from or while handling, is Redis being unreachable
+    (refused, reset, timed out, still loading its data set)."""
+    redis_lib = sys.modules.get("redis")
+    kinds: tuple[type[BaseException], ...] = (RedisUnavailable,)
+    if redis_lib is not None:
+        kinds += (redis_lib.ConnectionError, redis_lib.TimeoutError)
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kinds):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__ or getattr(exc, "original_exception", None)
+    return False
+
+
 def parse_store(value: str) -> str:
     """Check a --store value: ``memory`` or ``redis://[:password@]host[:port][/db]`` (also ``rediss://``,
     ``unix://``). Return it unchanged; raise :class:`StoreURLError` with the reason."""
@@ -38,6 +71,16 @@ def parse_store(value: str) -> str:
     return value
 
 
+def redacted(url: str) -> str:
+    """``url`` without its password (for the banner and logs)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rpartition("@")[2]
+    user = f"{parts.username}:***@" if parts.username else ":***@"
+    return parts._replace(netloc=user + netloc).geturl()
+
+
 def is_redis(store: str) -> bool:
     """Whether a --store value selects the shared store."""
     return store != MEMORY
@@ -49,8 +92,16 @@ def connect(url: str, **options: Any) -> redis.Redis:
         import redis as redis_lib
     except ImportError as exc:  # the optional extra is not installed
         raise RedisUnavailable(f"--store {url} needs the redis client: {INSTALL_HINT}") from exc
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
     options.setdefault("socket_timeout", SOCKET_TIMEOUT)
     options.setdefault("socket_connect_timeout", SOCKET_TIMEOUT)
+    # One immediate retry on a broken connection, none on a timeout. The client's default (10 retries with
+    # backoff, timeouts included) would hold a request for seconds (a minute against a Redis that hangs)
+    # before the vendor's 503; one retry is what a pooled connection needs after Redis restarted (its
+    # first use finds the old socket closed, the retry reconnects).
+    options.setdefault("retry", Retry(NoBackoff(), 1, supported_errors=(redis_lib.ConnectionError,)))
     client = redis_lib.Redis.from_url(url, **options)
     try:
         client.ping()

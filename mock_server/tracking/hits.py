@@ -15,6 +15,7 @@ from typing import Any
 from mock_server.core.context import MockContext
 from mock_server.core.store import TenantState, clone
 from mock_server.core.tenant import TenantView
+from mock_server.redisstore.shared import SharedCounter
 from mock_server.tracking import constants as C
 
 Hit = dict[str, Any]
@@ -38,13 +39,17 @@ class HitCounter:
             return next(self._count)
 
 
-def counter(ctx: MockContext) -> HitCounter:
+def counter(ctx: MockContext) -> HitCounter | SharedCounter:
     """The app's hit counter, created on first use after the highest number already stored (hits kept by
     ``--state-dir`` survive a restart, and their ids must stay unique)."""
-    found: HitCounter | None = ctx.app.extensions.get(COUNTER)
+    found: HitCounter | SharedCounter | None = ctx.app.extensions.get(COUNTER)
     if found is None:
         stored = (hit.get("seq", 0) for tenant in ctx.store.tenants() for hit in list(tenant.extra.get(HITS, [])))
-        found = ctx.app.extensions.setdefault(COUNTER, HitCounter(max(stored, default=0) + 1))
+        start = max(stored, default=0) + 1
+        if ctx.redis is not None:  # every process numbers hits from one counter
+            found = ctx.app.extensions.setdefault(COUNTER, SharedCounter(ctx.redis, "tracking-hits", start))
+        else:
+            found = ctx.app.extensions.setdefault(COUNTER, HitCounter(start))
     return found
 
 

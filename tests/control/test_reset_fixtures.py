@@ -68,6 +68,8 @@ def document() -> dict[str, Any]:
             "ometria": [{"tenant": {"id": "posted", "apiKeys": [{"key": "posted-ometria-key"}]}}]}
 
 
+# A fixture reload is refused with a Redis store (mock decision; tests/redisstore checks the refusal).
+@pytest.mark.memory_store
 def test_posted_document_replaces_the_data_set(client: FlaskClient) -> None:
     response = client.post("/_mock/fixtures", json=document())
     assert response.status_code == 200, response.get_json()
@@ -106,6 +108,8 @@ def test_document_shape_errors(client: FlaskClient, posted: Any, file: str, path
     assert (body["file"], body["path"]) == (file, path)
 
 
+# A fixture reload is refused with a Redis store (mock decision; tests/redisstore checks the refusal).
+@pytest.mark.memory_store
 def test_folder_path(client: FlaskClient, tmp_path: Path) -> None:
     brand = tmp_path / "omnisend" / "mine"
     brand.mkdir(parents=True)

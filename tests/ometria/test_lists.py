@@ -16,9 +16,9 @@ LIST_KEYS = ["@type", "id", "title", "description", "size", "status", "type", "t
 
 
 @pytest.fixture
-def settings() -> Settings:
+def settings(store_url: str) -> Settings:
     """Rate limits off for the functional tests (the limit test switches them back on)."""
-    return Settings(seed=1234, freeze_clock=True, rate_limits=False)
+    return Settings(seed=1234, freeze_clock=True, rate_limits=False, store=store_url)
 
 
 def error(message: str) -> dict[str, str]:

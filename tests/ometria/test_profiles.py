@@ -21,9 +21,9 @@ PROFILE_KEYS = ["@type", "id", "customer_id", "email", "firstname", "middlename"
 
 
 @pytest.fixture
-def settings() -> Settings:
+def settings(store_url: str) -> Settings:
     """Rate limits off for the functional tests (the limit tests switch them back on)."""
-    return Settings(seed=1234, freeze_clock=True, rate_limits=False)
+    return Settings(seed=1234, freeze_clock=True, rate_limits=False, store=store_url)
 
 
 def error(message: str) -> dict[str, str]:

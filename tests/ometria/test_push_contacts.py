@@ -15,9 +15,9 @@ from tests.conftest import LIVE, STAGING, snapshot
 
 
 @pytest.fixture
-def settings() -> Settings:
+def settings(store_url: str) -> Settings:
     """Rate limits off here: these tests read many pages in one frozen second (limits have their own tests)."""
-    return Settings(seed=1234, freeze_clock=True, rate_limits=False)
+    return Settings(seed=1234, freeze_clock=True, rate_limits=False, store=store_url)
 
 
 def contact(cid: str, **fields: Any) -> dict[str, Any]:

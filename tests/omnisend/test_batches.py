@@ -356,8 +356,8 @@ def test_batches_are_kept_for_seven_days(client: FlaskClient, mock: MockContext)
 
 class TestStopThreshold:
     @pytest.fixture
-    def settings(self) -> Settings:
-        return Settings(seed=1234, freeze_clock=True, omnisend_batch_stop_threshold=2)
+    def settings(self, store_url: str) -> Settings:
+        return Settings(seed=1234, freeze_clock=True, omnisend_batch_stop_threshold=2, store=store_url)
 
     def test_batch_stops_when_errors_reach_the_threshold(self, client: FlaskClient, mock: MockContext) -> None:
         items = [_contact("ok@example.com"), BAD_CONTACT, BAD_CONTACT, _contact("never@example.com"), BAD_CONTACT]
@@ -380,8 +380,8 @@ class TestStopThreshold:
 
 class TestAsync:
     @pytest.fixture
-    def settings(self) -> Settings:
-        return Settings(seed=1234, freeze_clock=True, omnisend_batch_mode="async", start_workers=False)
+    def settings(self, store_url: str) -> Settings:
+        return Settings(seed=1234, freeze_clock=True, omnisend_batch_mode="async", start_workers=False, store=store_url)
 
     def test_accepted_at_once_and_pending(self, client: FlaskClient, mock: MockContext) -> None:
         batch_id = _create(client, [_contact("p1@example.com"), _contact("p2@example.com")])
@@ -459,8 +459,8 @@ def test_a_full_batch_of_1000_runs_in_sync_mode(client: FlaskClient) -> None:
 
 class TestWorkerThread:
     @pytest.fixture
-    def settings(self) -> Settings:
-        return Settings(seed=1234, freeze_clock=True, omnisend_batch_mode="async")
+    def settings(self, store_url: str) -> Settings:
+        return Settings(seed=1234, freeze_clock=True, omnisend_batch_mode="async", store=store_url)
 
     def test_async_mode_starts_one_worker_per_app(self, app: Any) -> None:
         worker = app.extensions["omnisend_batch_worker"]

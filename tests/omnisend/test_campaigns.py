@@ -239,8 +239,8 @@ def test_v5_lists_the_2026_campaigns_not_the_v3_rows(client: FlaskClient) -> Non
 
 class TestAsync:
     @pytest.fixture
-    def settings(self) -> Settings:
-        return Settings(seed=1234, freeze_clock=True, omnisend_batch_mode="async", start_workers=False)
+    def settings(self, store_url: str) -> Settings:
+        return Settings(seed=1234, freeze_clock=True, omnisend_batch_mode="async", start_workers=False, store=store_url)
 
     def test_start_sends_on_drain(self, client: FlaskClient, mock: MockContext) -> None:
         assert client.post(f"/v3/campaigns/{DRAFT}/actions/start", headers=OMNISEND).status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,14 @@ from flask import Blueprint, Response, request
 
 from mock_server import __version__
 from mock_server.control import auth
-from mock_server.control.common import bad_request, json_body, not_found, require_tenant, require_vendor
+from mock_server.control.common import (
+    ControlError,
+    bad_request,
+    json_body,
+    not_found,
+    require_tenant,
+    require_vendor,
+)
 from mock_server.core import fixtures
 from mock_server.core.clock import SEEDED_EPOCH, iso_ms
 from mock_server.core.context import MockContext
@@ -29,10 +37,11 @@ def tenant_summary(mock: MockContext) -> list[dict[str, Any]]:
     out = []
     for tenant in mock.store.tenants():
         vendor = mock.vendors[tenant.vendor]
-        out.append({"vendor": tenant.vendor, "tenant": tenant.tenant_id,
-                    "name": tenant.config.get("name"),
-                    "keys": [k.key for k in vendor.api_keys(tenant)],
-                    "records": {name: len(col) for name, col in tenant.collections.items() if len(col)}})
+        with tenant.lock.reading():  # up to date with every process on a shared store
+            out.append({"vendor": tenant.vendor, "tenant": tenant.tenant_id,
+                        "name": tenant.config.get("name"),
+                        "keys": [k.key for k in vendor.api_keys(tenant)],
+                        "records": {name: len(col) for name, col in tenant.collections.items() if len(col)}})
     return out
 
 
@@ -81,7 +90,10 @@ def register(bp: Blueprint) -> None:
         if auth.authorised(mock.settings):
             body.update({"clock": clock_state(mock), "rateLimits": mock.limiter.enabled,
                          "journal": {"size": mock.journal.size, "entries": len(mock.journal)},
-                         "faults": len(mock.faults.rules()), "tenants": tenant_summary(mock)})
+                         "faults": len(mock.faults.rules()), "tenants": tenant_summary(mock),
+                         # Which process answered (with --workers N, one of N) and where state lives.
+                         "process": {"pid": os.getpid(), "workers": mock.settings.workers,
+                                     "store": "redis" if mock.redis is not None else "memory"}})
         return json_response(body)
 
     @bp.post("/reset")
@@ -104,6 +116,11 @@ def register(bp: Blueprint) -> None:
                 raise fixtures.FixtureError(origin, "$", "no tenants to load")
         except fixtures.FixtureError as exc:
             raise bad_request(f"fixture error: {exc}", extra=exc.as_dict()) from exc
+        if mock.redis is not None:
+            # Mock decision: the other processes on the shared store could not rebuild the new tenants.
+            raise ControlError("fixture reload is not available with a Redis store (--store redis://...): "
+                               "every process would have to rebuild the new tenants; restart them all with "
+                               "the new fixtures on an emptied Redis database", status=409)
         fixtures.install(mock, tenants)
         return json_response({"loaded": [{"vendor": t.vendor, "tenant": t.tenant_id} for t in tenants]})
 

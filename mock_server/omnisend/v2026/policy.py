@@ -44,8 +44,12 @@ def is_api_path(path: str) -> bool:
 # -- credentials ---------------------------------------------------------------------------------------
 def credential() -> tuple[str, str] | None:
     """``(scheme, token)`` from ``Authorization``; schemes compared case-insensitively."""
-    raw = request.headers.get(C.AUTH_HEADER, "").strip()
-    scheme, _, token = raw.partition(" ")
+    return parse_credential(request.headers.get(C.AUTH_HEADER, ""))
+
+
+def parse_credential(raw: str) -> tuple[str, str] | None:
+    """``(scheme, token)`` from an ``Authorization`` value (the fast lane reads the environ with it)."""
+    scheme, _, token = raw.strip().partition(" ")
     token = token.strip()
     for known in (C.API_KEY_SCHEME, C.BEARER_SCHEME):
         if scheme.lower() == known.lower() and token:
@@ -87,6 +91,14 @@ def resolve_version(raw: str | None) -> str:
     if asked < FIRST_RELEASE:
         raise VersionRetired(value)  # (mock decision) dates before the first dated release are retired
     return C.VERSION  # a later date resolves to the nearest earlier release (§1.2)
+
+
+def version_served(raw: str | None) -> str | None:
+    """The version :func:`resolve_version` serves for ``raw``, or None where it answers an error."""
+    try:
+        return resolve_version(raw)
+    except Problem:
+        return None
 
 
 # -- rate limits ---------------------------------------------------------------------------------------
@@ -152,12 +164,14 @@ def before_request(ctx: MockContext) -> None:
 
 # -- declaring an operation -------------------------------------------------------------------------------
 def operation(scope: str | None, *, group: str | None = None, body: type[Schema] | None = None,
-              query: Sequence[str] = (), bearer_only: bool = False) -> Callable[[F], F]:
-    """Declare a 2026 view: its scope, rate-limit group, JSON body schema and documented query parameters.
+              query: Sequence[str] = (), bearer_only: bool = False, cache: bool = False) -> Callable[[F], F]:
+    """Declare a 2026 view: its scope, rate-limit group, JSON body schema and documented query parameters
+    (``cache``: a pure read the fast lane may answer again until the brand's next write).
 
     The same facts feed the pipeline (scope, group, body) and the mock's OpenAPI document (``mock_doc``).
     """
-    wrap = route(scope=scope, group=group or C.RATE_DEFAULT, body=body is not None, content_type=C.CT_JSON)
+    wrap = route(scope=scope, group=group or C.RATE_DEFAULT, body=body is not None, content_type=C.CT_JSON,
+                 cache=cache)
 
     def decorate(view: F) -> F:
         wrapped = wrap(view)

@@ -69,6 +69,8 @@ def test_limits_are_adjustable_per_group(client: FlaskClient, mock: MockContext)
     assert client.get(path).get_json()["rateLimits"] is None
 
 
+# A fixture reload is refused with a Redis store (mock decision; tests/redisstore checks the refusal).
+@pytest.mark.memory_store
 def test_fixtures_can_preset_a_group_budget(client: FlaskClient) -> None:
     brand = {"brandID": "bbbbbbbbbbbbbbbbbbbbbbbb", "apiKeys": [{"key": "fixture-key"}],
              "rateLimits": {"contact-tags": {"limit": 1, "window": 60}}}

@@ -98,7 +98,7 @@ def register(bp: Blueprint) -> None:
     """Attach the 2026 contact routes."""
 
     @bp.get("/api/contacts")
-    @operation("contacts.read", query=CONTACTS.parameters)
+    @operation("contacts.read", query=CONTACTS.parameters, cache=True)
     def api_list_contacts() -> Response:
         """List contacts (cursor paging, filters, sort)."""
         exclusive(EXCLUSIVE)
@@ -128,7 +128,7 @@ def register(bp: Blueprint) -> None:
         return _patch(b, found)
 
     @bp.get("/api/contacts/<contact_id>")
-    @operation("contacts.read")
+    @operation("contacts.read", cache=True)
     def api_get_contact(contact_id: str) -> Response:
         """Read one contact."""
         b = brand()
