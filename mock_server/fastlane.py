@@ -23,6 +23,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.datastructures import EnvironHeaders
 
+from mock_server import fastwrite
 from mock_server.control.recorder import journal_entry, journalled_path
 from mock_server.core.auth import ApiKey
 from mock_server.core.context import MockContext, Vendor
@@ -68,6 +69,7 @@ class FastLane(Middleware):
 
     def __init__(self, app: WsgiApp, ctx: MockContext) -> None:
         super().__init__(app, ctx)
+        self.writes = fastwrite.install(ctx)  # the write lane (mock_server.fastwrite)
         self._inflight: dict[Hashable, threading.Event] = {}
         self._inflight_lock = threading.Lock()
 
@@ -83,7 +85,7 @@ class FastLane(Middleware):
             if method in ("HEAD", "OPTIONS"):
                 return self.app(environ, start_response)
             try:
-                return self.app(environ, start_response)
+                return self.writes(environ, start_response) or self.app(environ, start_response)
             finally:
                 self._note_write(environ)
         plan = self._plan(environ) if self.ctx.settings.page_cache else None

@@ -120,6 +120,8 @@ def install(app: App) -> None:
         if len(sampler(app)) == 0:  # the first point is the seeded state, before any request
             sampler(app).sample(mock)
 
+    mock.request_hooks.append(_baseline)  # requests of the write lane too
+
     @app.after_request
     def _sample(response: Response) -> Response:
         if not (request.endpoint or "").endswith(".static"):
