@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
-
 from mock_server.core.ratelimit import Decision, LimitRule
 from mock_server.core.schema import EmailStr
 from mock_server.core.store import TenantState
@@ -76,11 +74,9 @@ class ContactLane(Lane):
         """``contacts.post_v3``, as the view calls it."""
         return Answer(contacts.post_v3(Brand(write.ctx, write.tenant), write.body, write.warn))
 
-    def decorate(self, write: Write, response: Response, decision: Decision | None) -> None:
+    def decorate(self, write: Write, decision: Decision | None) -> list[tuple[str, str]]:
         """The three rate-limit headers (Omnisend.after_request)."""
-        if decision is not None:
-            for name, value in write.vendor.rate_headers(decision):
-                response.headers[name] = value
+        return [] if decision is None else write.vendor.rate_headers(decision)
 
     def api_version(self, path: str) -> str | None:
         """``v3``."""
