@@ -83,6 +83,14 @@ class Lane:
     vendor_name: str
     scope: str  # what the key must allow
 
+    def credential(self, vendor: Vendor, environ: dict[str, Any]) -> str | None:
+        """The API key the request carries (None: the pipeline answers; it may refuse it)."""
+        return environ.get(vendor.auth_environ) if vendor.auth_environ else None
+
+    def eligible(self, environ: dict[str, Any]) -> bool:
+        """Route-specific request checks beyond the common ones (a version header...)."""
+        return True
+
     def accepts(self, body: Any) -> bool:
         """Whether ``body`` is in the strict subset this lane answers (pure: no state read)."""
         raise NotImplementedError
@@ -90,6 +98,17 @@ class Lane:
     def rate_rule(self, tenant: TenantState) -> LimitRule | None:
         """The limiter rule the pipeline counts this request against."""
         raise NotImplementedError
+
+    def count(self, write: Write, environ: dict[str, Any]) -> tuple[bool, Decision | None]:
+        """Count the request as the pipeline does: (allowed, the decision its headers show). When refused,
+        leave the pipeline what it needs to answer without counting the request twice."""
+        rule = self.rate_rule(write.tenant)
+        if rule is None:
+            return True, None
+        decision = write.ctx.limiter.hit((write.vendor.name, write.tenant.tenant_id), rule)
+        if not decision.allowed:
+            environ[ENV_RATE_DECISION] = decision  # counted once: the pipeline renders the 429
+        return decision.allowed, decision
 
     def prepare(self, write: Write) -> Any:
         """Checks that read state (under the tenant lock): what ``run`` needs, or raise MockError (the
@@ -133,9 +152,9 @@ class FastWrite:
                 or not 0 < int(declared) <= min(limit, ctx.settings.body_cap):
             return None
         vendor = ctx.vendors.get(lane.vendor_name)
-        if not isinstance(vendor, Vendor) or not vendor.auth_environ:
+        if not isinstance(vendor, Vendor) or not lane.eligible(environ):
             return None
-        api_key = ctx.keyring.lookup(vendor.name, environ.get(vendor.auth_environ))
+        api_key = ctx.keyring.lookup(vendor.name, lane.credential(vendor, environ))
         if api_key is None or not api_key.allows(lane.scope):
             return None
         tenant = ctx.tenant(vendor.name, api_key.tenant_id)
@@ -154,10 +173,8 @@ class FastWrite:
                 prepared = lane.prepare(write)
             except Exception:  # refused (or worse): the pipeline runs the same check and answers
                 return None
-            rule = lane.rate_rule(tenant)
-            decision = None if rule is None else ctx.limiter.hit((vendor.name, tenant.tenant_id), rule)
-            if decision is not None and not decision.allowed:
-                environ[ENV_RATE_DECISION] = decision  # counted once: the pipeline renders the 429
+            allowed, decision = lane.count(write, environ)
+            if not allowed:
                 return None
             request_id = ctx.request_ids.uuid4()
             mock_time = ctx.clock.time()
@@ -228,5 +245,6 @@ def install(ctx: MockContext) -> FastWrite:
     """The write lane with every route it knows."""
     from mock_server.ometria.fastwrite import PushLane
     from mock_server.omnisend.v3.fastwrite import ContactLane
+    from mock_server.omnisend.v2026.fastwrite import UpsertLane
 
-    return FastWrite(ctx, {"/v3/contacts": ContactLane(), "/v2/push": PushLane()})
+    return FastWrite(ctx, {"/v3/contacts": ContactLane(), "/v2/push": PushLane(), "/api/contacts": UpsertLane()})

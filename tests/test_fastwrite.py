@@ -17,6 +17,8 @@ from mock_server.core.context import MockContext, Settings
 from mock_server.core.schema import load
 from mock_server.omnisend.v3.fastwrite import plain_contact
 from mock_server.omnisend.v3.schemas.contacts import ContactCreateSchema
+from mock_server.omnisend.v2026.fastwrite import plain_contact as plain_2026
+from mock_server.omnisend.v2026.schemas.contacts import V2026ContactRequestSchema
 from tests.conftest import LIVE, OMNISEND, OMNISEND_READONLY_KEY, STAGING
 
 Step = tuple[str, str, dict[str, str], Any]  # body: bytes as sent, or JSON-ready data, or None
@@ -61,6 +63,31 @@ OMNISEND_WRITES: list[Step] = [
     ("POST", "/v3/contacts", {}, _contact("fw.nokey@example.com")),
 ]
 
+API = {"Authorization": "Bearer omnisend-demo-key", "Omnisend-Version": "2026-03-15"}
+API_WRITES: list[Step] = [
+    ("POST", "/api/contacts", API, _contact("fw.api@example.com", firstName="Api")),
+    ("POST", "/api/contacts", API, _contact("fw.api@example.com", lastName="Again")),  # an update: 200
+    ("POST", "/api/contacts", API, _contact("greta.jankute@example.com", city="Kaunas")),
+    ("POST", "/api/contacts", API, {"identifiers": [{"type": "email", "id": "fw.api2@example.com"}]}),
+    ("POST", "/api/contacts", API, {"identifiers": [{"type": "email", "id": "fw.api3@example.com", "channels": {
+        "email": {"status": "unsubscribed", "statusChangedAt": "2024-02-03T04:05:06Z"}}}]}),
+    ("POST", "/api/contacts", API, {"identifiers": [{"type": "email", "id": "fw.api4@example.com", "channels": {
+        "email": {"statusDate": "2024-02-03T04:05:06Z"}}}]}),
+    ("POST", "/api/contacts", API, {"identifiers": [
+        {"type": "email", "id": "fw.api5@example.com", "channels": {"email": {"status": "subscribed"}}},
+        {"type": "email", "id": "fw.api@example.com", "channels": {"email": {"status": "subscribed"}}}]}),
+    ("POST", "/api/contacts", API, {"identifiers": []}),
+    ("POST", "/api/contacts", API, {"firstName": "No identifiers"}),
+    ("POST", "/api/contacts", API, b"{"),
+    ("POST", "/api/contacts", {**API, "Authorization": "Omnisend-API-Key omnisend-demo-key"},
+     _contact("fw.api6@example.com")),
+    ("POST", "/api/contacts", {**API, "Omnisend-Version": "2099-01-01"}, _contact("fw.api7@example.com")),
+    ("POST", "/api/contacts", {**API, "Omnisend-Version": "2020-01-01"}, _contact("fw.api8@example.com")),
+    ("POST", "/api/contacts", {"Omnisend-Version": "2026-03-15"}, _contact("fw.api9@example.com")),
+    ("POST", "/api/contacts", {**API, "Authorization": "Bearer omnisend-readonly-key"},
+     _contact("fw.api10@example.com")),
+]
+
 OMETRIA_WRITES: list[Step] = [
     ("POST", "/v2/push", STAGING, [_record(1)]),
     ("POST", "/v2/push", STAGING, [_record(1)]),  # duplicate
@@ -87,6 +114,8 @@ CHANGES: list[Step] = [
     ("DELETE", "/_mock/faults", {}, None),
     ("PUT", "/_mock/limits/omnisend/64a1f0c2e4b0a1b2c3d4e5f6", {}, {"rateLimit": {"limit": 30, "window": 60}}),
     ("PUT", "/_mock/limits/ometria/staging", {}, {"rateLimits": {"push": {"limit": 4, "window": 10}}}),
+    ("PUT", "/_mock/limits/omnisend/64a1f0c2e4b0a1b2c3d4e5f6", {},
+     {"rateLimits": {"default": {"limit": 50, "window": 60}}}),
     ("POST", "/_mock/ometria/queue/drain", {}, None),
     ("POST", "/_mock/clock", {}, {"action": "advance", "seconds": 61}),
     ("POST", "/_mock/reset", {}, None),
@@ -97,6 +126,7 @@ READS: list[Step] = [
     ("GET", "/v3/contacts?limit=5", OMNISEND, None),
     ("GET", "/v2/contacts/default", STAGING, None),
     ("GET", "/v2/push/_errors", STAGING, None),
+    ("GET", "/api/contacts?limit=5", API, None),
     ("GET", "/_mock/outbox", {}, None),
 ]
 
@@ -135,7 +165,7 @@ def _state(app: Flask) -> list[Any]:
 
 
 def _sequence() -> list[Step]:
-    writes = OMNISEND_WRITES + OMETRIA_WRITES
+    writes = OMNISEND_WRITES + API_WRITES + OMETRIA_WRITES
     steps: list[Step] = [*writes, *READS, *writes]
     for change in CHANGES:
         steps += [change, *writes, *READS]
@@ -192,3 +222,31 @@ def test_a_plain_contact_loads_unchanged_key_order_included(body: Any) -> None:
 @pytest.mark.parametrize("body", NOT_PLAIN)
 def test_anything_else_is_left_to_the_schema(body: Any) -> None:
     assert not plain_contact(body)
+
+
+PLAIN_2026: list[Any] = [
+    _contact("a@example.com", firstName="A"),
+    {"identifiers": [{"type": "email", "id": "b@example.com"}], "lastName": "B", "city": "C"},
+    {"identifiers": [{"type": "email", "id": "b@example.com", "channels": {"email": {
+        "status": "nonSubscribed", "statusChangedAt": "2024-01-01T00:00:00+02:00"}}}]},
+]
+NOT_PLAIN_2026: list[Any] = [
+    {"identifiers": [{"type": "email", "id": "b@example.com", "channels": {"email": {}}}]},  # status required
+    {"identifiers": [{"type": "email", "id": "b@example.com", "channels": {"email": {"status": "x"}}}]},
+    {"identifiers": [{"type": "phone", "id": "+37060000000"}]},
+    {"city": "C", "identifiers": [{"type": "email", "id": "b@example.com"}]},
+    {"identifiers": [{"type": "email", "id": "b@example.com", "source": "form"}]},
+    {"identifiers": [{"type": "email", "id": "b@example.com"}], "tags": ["a"]},
+]
+
+
+@pytest.mark.parametrize("body", PLAIN_2026)
+def test_a_plain_2026_contact_loads_unchanged_key_order_included(body: Any) -> None:
+    assert plain_2026(body)
+    loaded = load(V2026ContactRequestSchema(), copy.deepcopy(body))
+    assert json.dumps(loaded) == json.dumps(body)
+
+
+@pytest.mark.parametrize("body", NOT_PLAIN_2026)
+def test_anything_else_is_left_to_the_2026_schema(body: Any) -> None:
+    assert not plain_2026(body)
