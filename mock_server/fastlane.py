@@ -84,8 +84,11 @@ class FastLane(Middleware):
         if method != "GET":
             if method in ("HEAD", "OPTIONS"):
                 return self.app(environ, start_response)
+            written = self.writes(environ, start_response)
+            if written is not None:
+                return written  # under the tenant lock, whose release bumped the generation
             try:
-                return self.writes(environ, start_response) or self.app(environ, start_response)
+                return self.app(environ, start_response)
             finally:
                 self._note_write(environ)
         plan = self._plan(environ) if self.ctx.settings.page_cache else None

@@ -15,6 +15,8 @@ from flask import Flask
 from mock_server.app import create_app
 from mock_server.core.context import MockContext, Settings
 from mock_server.core.schema import load
+from mock_server.ometria.backend.contacts import plain_record
+from mock_server.ometria.schemas.contact import ContactRecordSchema
 from mock_server.omnisend.v3.fastwrite import plain_contact
 from mock_server.omnisend.v3.schemas.contacts import ContactCreateSchema
 from mock_server.omnisend.v2026.fastwrite import plain_contact as plain_2026
@@ -250,3 +252,27 @@ def test_a_plain_2026_contact_loads_unchanged_key_order_included(body: Any) -> N
 @pytest.mark.parametrize("body", NOT_PLAIN_2026)
 def test_anything_else_is_left_to_the_2026_schema(body: Any) -> None:
     assert not plain_2026(body)
+
+
+PLAIN_RECORDS: list[dict[str, Any]] = [
+    _record(1),
+    {"@type": "contact", "id": "x", "email": None, "firstname": None, "lastname": "L", "prefix": "Dr",
+     "middlename": "M", "country_id": "LT", "timezone": "Europe/Vilnius", "@merge": False},
+    {"@type": "contact", "id": "only-id"},
+]
+NOT_PLAIN_RECORDS: list[dict[str, Any]] = [
+    _record(1, email="not an email"), _record(1, id="has space"), _record(1, firstname=3),
+    _record(1, gender="m"), _record(1, properties={}), _record(1, custom="stored as sent"),
+    {"@type": "contact", "email": "a@example.org"},
+]
+
+
+@pytest.mark.parametrize("record", PLAIN_RECORDS)
+def test_a_plain_ometria_contact_has_no_schema_problem(record: dict[str, Any]) -> None:
+    assert plain_record(record)
+    load(ContactRecordSchema(), {k: v for k, v in record.items() if not k.startswith("@")})
+
+
+@pytest.mark.parametrize("record", NOT_PLAIN_RECORDS)
+def test_other_ometria_contacts_are_left_to_the_schema(record: dict[str, Any]) -> None:
+    assert not plain_record(record)
