@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -58,44 +58,23 @@ def batch_keys(tenant: TenantState) -> tuple[str, str]:
     return f"accepted {tenant.vendor}/{tenant.tenant_id}", f"finished {tenant.vendor}/{tenant.tenant_id}"
 
 
-Memo = dict[tuple[str, str], tuple[TenantState, Hashable, dict[str, int]]]
-
-
-def read(mock: MockContext, memo: Memo | None = None) -> dict[str, int]:
-    """Read every series now (under each tenant's lock; reading changes nothing).
-
-    With ``memo``, a tenant whose write generation has not moved since its last read is not read again
-    (every change to a tenant's state bumps its generation: core.locking); this runs after every request.
-    """
+def read(mock: MockContext) -> dict[str, int]:
+    """Read every series now (under each tenant's lock; reading changes nothing)."""
     values: dict[str, int] = {}
     for tenant in sorted(mock.store.tenants(), key=lambda t: (t.vendor, t.tenant_id)):
-        scope = (tenant.vendor, tenant.tenant_id)
-        generation = mock.generations.current(scope) if memo is not None else None
-        known = memo.get(scope) if memo is not None else None
-        if known is not None and known[0] is tenant and known[1] == generation:
-            values.update(known[2])
-            continue
         with tenant.lock.reading():
-            part = _read_tenant(tenant)
-        if memo is not None:
-            memo[scope] = (tenant, generation, part)
-        values.update(part)
+            if tenant.vendor == ometria_constants.VENDOR:
+                values[queue_key(tenant)] = waiting_count(tenant)
+            elif tenant.vendor == omnisend_constants.VENDOR:
+                accepted = finished = 0
+                for name, collection in tenant.collections.items():
+                    if name.startswith(BATCH_COLLECTIONS):
+                        for record in collection.values():
+                            accepted += int(record.get("totalCount") or 0)
+                            finished += int(record.get("finishedCount") or 0)
+                total_key, done_key = batch_keys(tenant)
+                values[total_key], values[done_key] = accepted, finished
     return values
-
-
-def _read_tenant(tenant: TenantState) -> dict[str, int]:
-    if tenant.vendor == ometria_constants.VENDOR:
-        return {queue_key(tenant): waiting_count(tenant)}
-    if tenant.vendor != omnisend_constants.VENDOR:
-        return {}
-    accepted = finished = 0
-    for name, collection in tenant.collections.items():
-        if name.startswith(BATCH_COLLECTIONS):
-            for record in collection.values():
-                accepted += int(record.get("totalCount") or 0)
-                finished += int(record.get("finishedCount") or 0)
-    total_key, done_key = batch_keys(tenant)
-    return {total_key: accepted, done_key: finished}
 
 
 class Sampler:
@@ -104,12 +83,11 @@ class Sampler:
     def __init__(self, size: int = SIZE) -> None:
         self._lock = threading.Lock()
         self._samples: deque[Sample] = deque(maxlen=size)
-        self._memo: Memo = {}
 
     def sample(self, mock: MockContext) -> None:
         """Take a sample now unless nothing changed within :data:`MIN_GAP` mock seconds."""
         now = mock.clock.time()
-        values = read(mock, self._memo)  # outside the sampler's lock, as tenant locks are taken
+        values = read(mock)
         with self._lock:
             last = self._samples[-1] if self._samples else None
             if last is not None and last.values == values and now - last.epoch < MIN_GAP:
