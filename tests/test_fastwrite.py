@@ -275,3 +275,28 @@ def test_a_plain_ometria_contact_has_no_schema_problem(record: dict[str, Any]) -
 @pytest.mark.parametrize("record", NOT_PLAIN_RECORDS)
 def test_other_ometria_contacts_are_left_to_the_schema(record: dict[str, Any]) -> None:
     assert not plain_record(record)
+
+
+def test_the_lanes_writes_reach_the_state_files(tmp_path: Any) -> None:
+    """Persistence hooks see the lane's writes: a restart from the state folder has the same state."""
+    settings = Settings(seed=7, freeze_clock=True, ometria_queue_mode="sync", start_workers=False, webhooks=False,
+                        state_dir=tmp_path)
+    app = create_app(settings)
+    app.config["TESTING"] = False
+    for step in OMNISEND_WRITES + API_WRITES + OMETRIA_WRITES:
+        _answer(app, step)
+    mock: MockContext = app.extensions["mock"]
+    assert mock.journal.entries()[-1]["status"] is not None
+    before = _records(app)
+    assert mock.persistence is not None
+    mock.persistence.close()
+    again = create_app(settings)
+    assert _records(again) == before
+    again.extensions["mock"].persistence.close()
+
+
+def _records(app: Flask) -> dict[tuple[str, str, str], list[tuple[str, Any]]]:
+    """Every stored record, decoded (a restart re-encodes and draws fresh id generators)."""
+    mock: MockContext = app.extensions["mock"]
+    return {(t.vendor, t.tenant_id, name): list(col.items()) for t in mock.store.tenants()
+            for name, col in t.collections.items()}
