@@ -128,6 +128,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     FastLane.install(app, ctx)
     PathNormalizer.install(app, ctx)
     SandboxWsgi.install(app, ctx)
+    if ctx.shared is not None:  # Redis mode: one read of the shared clock, switches and rules per request
+        from mock_server.redisstore.wsgi import RefreshEachRequest
+
+        RefreshEachRequest.install(app, ctx)
     return app
 
 

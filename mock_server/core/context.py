@@ -211,6 +211,18 @@ class MockContext:
         self.app: Any = None
         # mock_server.core.persistence.Persistence when state is kept in a folder (--state-dir).
         self.persistence: Any = None
+        # Redis mode: the control state every process shares (mock_server.redisstore.shared.SharedControl),
+        # read once per request; None with the memory store.
+        self.shared: Any = None
+        if self.redis is not None:
+            self._share_mechanisms()
+
+    def _share_mechanisms(self) -> None:
+        """Redis mode: the clock, rate limiter, journal, fault rules, limits switch, request ids and cursor
+        secret every process on the Redis URL shares, behind the in-process classes' interfaces."""
+        from mock_server.redisstore.mechanisms import share
+
+        share(self)
 
     def vendor_for_path(self, path: str) -> PathOwner | None:
         """Return who answers ``path``: an exact ``paths`` claim first, then the first prefix owner."""

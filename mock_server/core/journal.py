@@ -86,6 +86,10 @@ class LazyBody(Deferred):
         """What :func:`capture_body` shows for these bytes."""
         return capture_body(self._data, self._limit, self._size)[0]
 
+    def raw(self) -> tuple[bytes, int, int]:
+        """The kept bytes, the limit and the full size (a shared journal stores them as they are)."""
+        return self._data, self._limit, self._size
+
 
 def lazy_body(data: bytes, limit: int, size: int | None = None) -> tuple[Any, bool, int]:
     """Like :func:`capture_body`, but the shown body is a :class:`LazyBody` parsed when read."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import deque
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 from mock_server.core.clock import Clock
@@ -67,6 +67,22 @@ class RateLimiter:
                 return Decision(False, rule.limit, 0, self._reset_in(log, now, rule.window))
             log.append(now)
             return Decision(True, rule.limit, rule.limit - len(log), self._reset_in(log, now, rule.window))
+
+    def hit_all(self, scope: Hashable, rules: Sequence[LimitRule]) -> tuple[LimitRule, Decision] | None:
+        """Count one request in every rule's window, or in none when one is full: return that rule and its
+        refusal (the first full one), or None when the request was counted (or limiting is off)."""
+        if not self.enabled or not rules:
+            return None
+        now = self._clock.time()
+        with self._lock:
+            logs = [self._windows.setdefault((scope, rule.bucket), deque()) for rule in rules]
+            for log, rule in zip(logs, rules, strict=True):
+                self._trim(log, now, rule.window)
+                if len(log) >= rule.limit:
+                    return rule, Decision(False, rule.limit, 0, self._reset_in(log, now, rule.window))
+            for log in logs:
+                log.append(now)
+        return None
 
     def usage(self, scope: Hashable, rule: LimitRule) -> Decision:
         """Report the window's state without counting anything."""

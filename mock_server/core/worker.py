@@ -35,6 +35,25 @@ class RateBudget:
         """Spend ``units``."""
         self.available -= units
 
+    def reserve(self, wanted: int) -> int:
+        """Take up to ``wanted`` whole units now; return how many (give back the unused with ``refund``)."""
+        granted = max(0, min(int(self.available), wanted))
+        self.available -= granted
+        return granted
+
+    def refund(self, units: int) -> None:
+        """Give back units reserved but not used."""
+        self.available += units
+
+
+def rate_budget(ctx: MockContext, name: str, rate: float) -> RateBudget:
+    """A budget for background work: this process's own, or (Redis mode) one every process shares."""
+    if ctx.redis is None:
+        return RateBudget(rate)
+    from mock_server.redisstore.budget import SharedBudget
+
+    return SharedBudget(ctx.redis, ctx.clock, name, rate)
+
 
 class TickWorker(ABC):
     """A daemon thread calling :meth:`tick` until stopped."""
@@ -82,6 +101,8 @@ class TickWorker(ABC):
         if ctx is None:
             self._stop.set()
             return 0
+        if ctx.shared is not None:
+            ctx.shared.refresh()  # Redis mode: the clock and switches as every process sees them now
         now = ctx.clock.time()
         elapsed, self._last = max(0.0, now - self._last), now
         return self.tick(ctx, now, elapsed)

@@ -16,7 +16,7 @@ from typing import Any
 from mock_server.core.context import MockContext
 from mock_server.core.errors import ValidationFailed
 from mock_server.core.store import TenantState
-from mock_server.core.worker import RateBudget, TickWorker
+from mock_server.core.worker import TickWorker, rate_budget
 from mock_server.middleware import ENV_BATCH_ITEM
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import Brand, batches, campaigns, marketing
@@ -97,7 +97,8 @@ class BatchWorker(TickWorker):
 
     def __init__(self, ctx: MockContext) -> None:
         super().__init__(ctx, TICK_SECONDS)
-        self.budget = RateBudget(ctx.settings.omnisend_batch_rate)
+        # Redis mode: one budget for every process, so the rate is the sandbox's, not each worker's.
+        self.budget = rate_budget(ctx, "omnisend-batches", ctx.settings.omnisend_batch_rate)
 
     def tick(self, ctx: MockContext, now: float, elapsed: float) -> int:
         """Run as many items as the budget allows across brands; return how many ran."""
@@ -109,13 +110,16 @@ class BatchWorker(TickWorker):
             with tenant.lock:
                 campaigns.complete_started(brand)
                 marketing.run_due(brand)
-            while self.budget.available >= 1.0 and not self.stopping:
-                with tenant.lock:
-                    queue = batches.pending(brand)
-                    if not queue:
-                        break
-                    version, batch_id = queue[0]
-                    count = batches.process(brand, version, batch_id, run, limit=1)
-                self.budget.take(count)
+            while not self.stopping and self.budget.reserve(1):
+                count = 0
+                try:
+                    with tenant.lock:
+                        queue = batches.pending(brand)
+                        if not queue:
+                            break
+                        version, batch_id = queue[0]
+                        count = batches.process(brand, version, batch_id, run, limit=1)
+                finally:
+                    self.budget.refund(1 - count)
                 ran += count
         return ran

@@ -15,7 +15,7 @@ from typing import Any
 
 from mock_server.core.context import MockContext
 from mock_server.core.store import TenantState
-from mock_server.core.worker import RateBudget, TickWorker
+from mock_server.core.worker import RateBudget, TickWorker, rate_budget
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import Account
 from mock_server.ometria.backend.data_deletion import process_pending_deletions
@@ -56,17 +56,25 @@ class QueueWorker(TickWorker):
         return total
 
     def _serve(self, ctx: MockContext, tenant: TenantState, now: float, elapsed: float) -> int:
-        budget = self._budgets.setdefault(tenant.tenant_id, RateBudget(self.rate))
+        budget = self._budgets.get(tenant.tenant_id)
+        if budget is None:  # Redis mode: one budget per account for every process (the rate is global)
+            budget = self._budgets[tenant.tenant_id] = rate_budget(ctx, f"ometria-queue:{tenant.tenant_id}",
+                                                                   self.rate)
         budget.grow(elapsed)
         done = 0
-        while budget.available >= 1 and not self.stopping:
-            with tenant.lock:
-                if is_paused(tenant) or not waiting_count(tenant):
-                    break
-                chunk = process_waiting(Account(ctx, tenant), min(int(budget.available), C.QUEUE_CHUNK),
-                                        due_before=now - self.delay)
+        while not self.stopping:
+            granted = budget.reserve(C.QUEUE_CHUNK)
+            if granted == 0:
+                break
+            chunk = 0
+            try:
+                with tenant.lock:
+                    if is_paused(tenant) or not waiting_count(tenant):
+                        break
+                    chunk = process_waiting(Account(ctx, tenant), granted, due_before=now - self.delay)
+            finally:
+                budget.refund(granted - chunk)
             if chunk == 0:
                 break
-            budget.take(chunk)
             done += chunk
         return done

@@ -114,12 +114,10 @@ def count_request(ctx: MockContext, tenant: TenantState, group: str) -> None:
     """Count one request in every window of its group, or raise 429 without counting anything."""
     rules = rules_for(tenant, group)
     scope = (VC.VENDOR, tenant.tenant_id)
-    for rule in rules:
-        state = ctx.limiter.usage(scope, rule)
-        if not state.allowed and ctx.limiter.enabled:
-            raise RateLimitExceeded(state.reset, rule.limit, rule.window)
-    for rule in rules:
-        ctx.limiter.hit(scope, rule)
+    refused = ctx.limiter.hit_all(scope, rules)  # one atomic check of every window (Redis mode too)
+    if refused is not None:
+        rule, decision = refused
+        raise RateLimitExceeded(decision.reset, rule.limit, rule.window)
 
 
 # -- scopes --------------------------------------------------------------------------------------------

@@ -1,0 +1,19 @@
+"""The outermost WSGI layer in Redis mode: one read of the shared control state per request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from mock_server.middleware import Middleware, StartResponse
+
+
+class RefreshEachRequest(Middleware):
+    """Refresh ``ctx.shared`` (the clock, the rate-limit switch, the fault rules) before each request."""
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Refresh, then run the app."""
+        shared = self.ctx.shared
+        if shared is not None:
+            shared.refresh()
+        return self.app(environ, start_response)
