@@ -24,6 +24,7 @@ from mock_server.omnisend.v3.schemas.contacts import ContactCreateSchema
 from mock_server.omnisend.v2026.fastwrite import plain_contact as plain_2026
 from mock_server.omnisend.v2026.schemas.contacts import V2026ContactRequestSchema
 from tests.conftest import LIVE, OMNISEND, OMNISEND_READONLY_KEY, STAGING
+from tests.redis_server import RedisServer
 
 Step = tuple[str, str, dict[str, str], Any]  # body: bytes as sent, or JSON-ready data, or None
 JSON = {"Content-Type": "application/json"}
@@ -135,9 +136,9 @@ READS: list[Step] = [
 ]
 
 
-def _app(fast_writes: bool, queue_mode: str) -> Flask:
+def _app(fast_writes: bool, queue_mode: str, store: str = "memory") -> Flask:
     app = create_app(Settings(seed=7, freeze_clock=True, fast_writes=fast_writes, ometria_queue_mode=queue_mode,
-                              start_workers=False, webhooks=False))
+                              start_workers=False, webhooks=False, store=store))
     app.config["TESTING"] = False
     return app
 
@@ -190,6 +191,20 @@ def test_the_write_lane_answers_byte_for_byte_what_the_pipeline_answers(queue_mo
     assert _state(fast) == _state(slow)
     # The lane really answered writes of every route it knows.
     assert all(answered[path] > 20 for path in ("/v3/contacts", "/api/contacts", "/v2/push")), answered
+
+
+def test_the_write_lane_answers_what_the_pipeline_answers_in_redis_mode(redis_server: RedisServer) -> None:
+    """The shared clock, limiter, journal and request ids (mock_server.redisstore) behind both lanes."""
+    urls = []
+    for db in (8, 9):  # one database per app: their shared state must not meet
+        redis_server.flush(db)
+        urls.append(redis_server.url(db))
+    fast, slow = _app(True, "sync", urls[0]), _app(False, "sync", urls[1])
+    writes = OMNISEND_WRITES + API_WRITES + OMETRIA_WRITES
+    for number, step in enumerate([*writes, *READS, *CHANGES[:6], *writes, *READS]):
+        assert _answer(fast, step) == _answer(slow, step), f"step {number}: {step[0]} {step[1]} {step[3]!r:.80}"
+    assert _journal(fast) == _journal(slow)
+    assert _state(fast) == _state(slow)
 
 
 PLAIN_BODIES: list[Any] = [

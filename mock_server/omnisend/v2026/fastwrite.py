@@ -50,13 +50,9 @@ class UpsertLane(Lane):
 
     def count(self, write: Write, environ: dict[str, Any]) -> tuple[bool, Decision | None]:
         """Every window of the default group, or nothing when one is full (policy.count_request)."""
-        limiter, scope = write.ctx.limiter, (VC.VENDOR, write.tenant.tenant_id)
-        group = rules_for(write.tenant, C.RATE_DEFAULT)
-        if limiter.enabled and not all(limiter.usage(scope, rule).allowed for rule in group):
-            return False, None  # the pipeline refuses it, counting nothing
-        for rule in group:
-            limiter.hit(scope, rule)
-        return True, None
+        refused = write.ctx.limiter.hit_all((VC.VENDOR, write.tenant.tenant_id),
+                                            rules_for(write.tenant, C.RATE_DEFAULT))
+        return refused is None, None  # refused: nothing counted, the pipeline refuses it the same way
 
     def run(self, write: Write, prepared: Any, request_id: str) -> Answer:
         """The view's upsert and rendering."""
