@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="record automation webhooks in the outbox without sending them")
     serve.add_argument("--no-page-cache", action="store_true",
                        help="answer every read through the full pipeline (no answer cache; same bytes, slower)")
+    serve.add_argument("--no-fast-writes", action="store_true",
+                       help="answer every write through the full pipeline (no write lane; same bytes, slower)")
     serve.add_argument("--no-unversioned-alias", action="store_true",
                        help="answer 404 for /contacts etc. instead of serving them as /v3")
     serve.add_argument("--body-cap", type=int, default=DEFAULT_BODY_CAP, metavar="BYTES",
@@ -141,7 +143,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     settings = Settings(fixtures=args.fixtures, public_url=args.public_url, seed=args.seed,
                         rate_limits=not args.no_rate_limit, unversioned_alias=not args.no_unversioned_alias,
                         omnisend_batch_mode=args.batch_mode, ometria_queue_mode=args.queue_mode,
-                        page_cache=not args.no_page_cache)
+                        page_cache=not args.no_page_cache, fast_writes=not args.no_fast_writes)
     settings.body_cap = args.body_cap
     settings.state_dir = getattr(args, "state_dir", None)
     settings.store = getattr(args, "store", "memory")

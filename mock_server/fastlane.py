@@ -23,6 +23,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.datastructures import EnvironHeaders
 
+from mock_server import fastwrite
 from mock_server.control.recorder import journal_entry, journalled_path
 from mock_server.core.auth import ApiKey
 from mock_server.core.context import MockContext, Vendor
@@ -73,6 +74,7 @@ class FastLane(Middleware):
 
     def __init__(self, app: WsgiApp, ctx: MockContext) -> None:
         super().__init__(app, ctx)
+        self.writes = fastwrite.install(ctx)  # the write lane (mock_server.fastwrite)
         self._inflight: dict[Hashable, threading.Event] = {}
         self._inflight_lock = threading.Lock()
         self._owners: dict[str, Vendor | None] = {}
@@ -88,6 +90,9 @@ class FastLane(Middleware):
         if method != "GET":
             if method in ("HEAD", "OPTIONS"):
                 return self.app(environ, start_response)
+            written = self.writes(environ, start_response)
+            if written is not None:
+                return written  # under the tenant lock, whose release bumped the generation
             try:
                 return self.app(environ, start_response)
             finally:

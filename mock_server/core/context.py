@@ -63,6 +63,9 @@ class Settings:
     # Answer repeated reads of unchanged data from the answer cache (the fast lane). Off = every request
     # takes the full pipeline; the answers are the same bytes either way (tests/test_fastlane.py).
     page_cache: bool = True
+    # Answer well-formed single-record pushes without Flask (the write lane, mock_server.fastwrite). Off =
+    # every write takes the full pipeline; the answers are the same bytes either way (tests/test_fastwrite.py).
+    fast_writes: bool = True
     # Keep state across restarts in this folder (None: in memory only, as without --state-dir).
     state_dir: Path | None = None
     # Where shared state lives: "memory" (this process) or a redis:// URL (mock_server.redisstore), and how
@@ -217,6 +220,9 @@ class MockContext:
         # Called after every answer the fast lane gives itself, as the app's after-request hooks are after
         # the pipeline's (the dashboard's sampler).
         self.answer_hooks: list[Callable[[], None]] = []
+        # Called before the write lane handles a request, as the app's before-request hooks are before the
+        # pipeline's (the sampler's first point).
+        self.request_hooks: list[Callable[[], None]] = []
         # X-Mock-Request-Id values, one per request (create_app sets it; both lanes draw from it).
         self.request_ids = self.ids.derive("request-ids")
         # The Flask app, for work that re-enters it (Omnisend batch items run as internal requests).

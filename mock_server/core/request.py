@@ -127,7 +127,11 @@ def warn(path: str, message: str) -> None:
 
 def warnings_header() -> str | None:
     """Render the request's warnings: sorted by path, joined by ``; ``, non-ASCII escaped."""
-    warnings: list[tuple[str, str]] = g.get("warnings", [])
+    return render_warnings(g.get("warnings", []))
+
+
+def render_warnings(warnings: list[tuple[str, str]]) -> str | None:
+    """``X-Mock-Warnings`` for these remarks (None when there are none); both lanes render it here."""
     if not warnings:
         return None
     text = "; ".join(f"{p}: {m}" for p, m in sorted(warnings, key=lambda w: (w[0], w[1])))

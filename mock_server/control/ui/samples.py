@@ -139,6 +139,8 @@ def install(app: App) -> None:
         if len(sampler(app)) == 0:  # the first point is the seeded state, before any request
             sampler(app).sample(mock)
 
+    mock.request_hooks.append(_baseline)  # requests of the write lane too
+
     last = [0.0]
 
     def after_answer() -> None:

@@ -226,7 +226,8 @@ def _on_contact_write(account: Account, resource: str, record: Record) -> None:
         candidates += col.find("email", email.lower())
     found = sorted(set(candidates), key=lambda pid: col.iid(pid) or 0)
     survivor = found[0] if found else _new_profile(account)
-    merge_into(account, survivor, found[1:])
+    if len(found) > 1:  # (merging nothing would rewrite the survivor unchanged)
+        merge_into(account, survivor, found[1:])
     profile = col.get(survivor)
     assert profile is not None
     if [meta["collection"], meta["id"]] not in profile["listings"]:

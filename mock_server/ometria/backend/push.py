@@ -49,6 +49,15 @@ def _envelope(record: Any) -> tuple[str, str] | None:
 
 def push(account: Account, body: Any, request_id: str, *, mode: str, rate: float) -> dict[str, Any]:
     """Run checks 5-11 and queue (and in sync mode process) the accepted records."""
+    return enqueue(account, admit(account, body, rate), request_id, mode=mode)
+
+
+Admitted = tuple[list[dict[str, Any]], list[tuple[Any, tuple[str, str]]]]
+
+
+def admit(account: Account, body: Any, rate: float) -> Admitted:
+    """Checks 5-11: the records accepted and those rejected with their error; raise (changing nothing)
+    when the push is refused as a whole."""
     if not isinstance(body, list):
         raise PushRejected(C.ERR_PUSH_NOT_ARRAY)
     if not body:
@@ -72,6 +81,12 @@ def push(account: Account, body: Any, request_id: str, *, mode: str, rate: float
     if excess > 0:
         retry = max(1, math.ceil(excess / rate)) if rate > 0 else 1
         raise QueueFull(C.ERR_QUEUE_FULL, headers={"Retry-After": str(retry)})
+    return accepted, rejected
+
+
+def enqueue(account: Account, admitted: Admitted, request_id: str, *, mode: str) -> dict[str, Any]:
+    """Log the rejected records, queue (and in sync mode process) the accepted ones; the push's answer."""
+    accepted, rejected = admitted
     for record, (path, message) in rejected:
         record_type = record.get("@type") if isinstance(record, dict) and isinstance(record.get("@type"), str) \
             else None

@@ -61,7 +61,7 @@ def _patch(b: Brand, contact_id: str) -> Response:
     return json_response(renames.contact(b, record))
 
 
-def upsert(b: Brand, data: Record) -> tuple[Record, int]:
+def upsert(b: Brand, data: Record, warn: Callable[[str, str], None] = warn) -> tuple[Record, int]:
     """POST: update the contact owning the email identifier (200), else create (201).
 
     Identifiers owned by another contact are ignored; when that leaves none, nothing is created: 400
