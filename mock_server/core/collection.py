@@ -9,7 +9,6 @@ every caller gets its own copy and nothing it does reaches stored state.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -374,54 +373,62 @@ class Collection:
 class _PendingIndex:
     """An ordered index being filled in bulk (see :meth:`Collection.defer_indexes`).
 
-    Entries wait in an insertion-ordered dict (O(1) add and remove) until the index is read or settled;
-    then one ``SortedList`` is built from them (one sort) and every later call goes to it. It answers
-    what a ``SortedList`` answers: reads delegate to the sorted list.
+    Added entries wait in a list (a pointer each, O(1)), removed ones are counted aside, until the index
+    is read or settled; then one ``SortedList`` is built from what remains (one sort) and every later call
+    goes to it. It answers what a ``SortedList`` answers: reads delegate to the sorted list. Only entries
+    that were added are removed (the collection removes exactly what it indexed).
     """
 
-    __slots__ = ("_pending", "_sorted")
+    __slots__ = ("_added", "_gone", "_removed", "_sorted")
 
     def __init__(self, base: SortedList) -> None:
-        self._pending: dict[Position, None] | None = None
-        self._sorted: SortedList | None = base
-        with contextlib.suppress(TypeError):  # an unhashable sort value: stay sorted
-            self._pending, self._sorted = dict.fromkeys(base), None
+        self._added: list[Position] | None = list(base)
+        self._removed: dict[Position, int] = {}  # entry -> how many of its additions were removed
+        self._gone = 0
+        self._sorted: SortedList | None = None
 
     def settled(self) -> SortedList:
         """The sorted index (built from the collected entries on first call)."""
         if self._sorted is None:
-            self._sorted = SortedList(self._pending or ())
-            self._pending = None
+            added, removed = self._added or [], self._removed
+            if removed:
+                kept = []
+                for entry in added:
+                    left = removed.get(entry)
+                    if left:
+                        removed[entry] = left - 1
+                    else:
+                        kept.append(entry)
+                added = kept
+            self._sorted = SortedList(added)
+            self._added, self._removed, self._gone = None, {}, 0
         return self._sorted
 
     def add(self, entry: Position) -> None:
         """Add an entry (kept unsorted until read)."""
-        if self._pending is None:
+        if self._added is None:
             self.settled().add(entry)
-            return
-        try:
-            self._pending[entry] = None
-        except TypeError:  # an unhashable sort value: keep a sorted list from here on
-            self.settled().add(entry)
+        else:
+            self._added.append(entry)
 
     def remove(self, entry: Position) -> None:
-        """Remove an entry; ValueError when it is absent (as ``SortedList.remove``)."""
-        if self._pending is None:
+        """Remove an entry that was added."""
+        if self._added is None:
             self.settled().remove(entry)
             return
         try:
-            del self._pending[entry]
-        except KeyError:
-            raise ValueError(f"{entry!r} not in list") from None
-        except TypeError:
+            self._removed[entry] = self._removed.get(entry, 0) + 1
+        except TypeError:  # an unhashable sort value: remove from the sorted list
             self.settled().remove(entry)
+            return
+        self._gone += 1
 
     def clear(self) -> None:
         """Remove every entry."""
-        self._pending, self._sorted = {}, None
+        self._added, self._removed, self._gone, self._sorted = [], {}, 0, None
 
     def __len__(self) -> int:
-        return len(self._pending) if self._pending is not None else len(self.settled())
+        return len(self._added) - self._gone if self._added is not None else len(self.settled())
 
     def __iter__(self) -> Iterator[Position]:
         return iter(self.settled())

@@ -129,12 +129,19 @@ def test_a_bulk_load_on_a_filled_collection_keeps_what_it_had() -> None:
     assert _answers(bulk) == _answers(one_by_one)
 
 
-def test_removing_an_absent_entry_during_a_bulk_load_fails_as_a_sorted_list() -> None:
+def test_an_entry_removed_and_added_again_during_a_bulk_load_is_there_once() -> None:
     col = Collection(SPEC)
     col.defer_indexes()
-    col.insert("a", {"at": "x", "tags": []})
-    with pytest.raises(ValueError):
-        col._iid_index.remove(((1, 99), 99))
+    col.insert("a", {"at": "x", "tags": [], "score": 1})
+    col.replace("a", {"at": "x", "tags": [], "score": 1})  # the same entries removed and added again
+    col.replace("a", {"at": "x", "tags": [], "score": 2})
+    col.insert("b", {"at": "w", "tags": []})
+    col.delete("b")
+    assert len(col._indexes["score"]) == 1
+    col.settle_indexes()
+    assert list(col._indexes["score"]) == [((1, 2), 1)]
+    assert list(col._iid_index) == [((1, 1), 1)]
+    assert list(col._indexes["at"]) == [((1, "x"), 1)]
 
 
 def test_a_restored_dump_answers_as_the_original() -> None:
