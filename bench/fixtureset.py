@@ -46,12 +46,20 @@ def _write_array(path: Path, size: int, make: Any) -> None:
         out.write("]")
 
 
-def generate(size: int, target: Path, *, ometria: bool = True) -> Path:
-    """Copy the default fixtures into ``target`` and give the demo brand (and, with ``ometria``, the live
-    account) ``size`` contacts."""
+def generate(size: int, target: Path, *, ometria: bool = True, omnisend: bool = True) -> Path:
+    """Copy the default fixtures into ``target`` and give the demo brand (with ``omnisend``) and the live
+    account (with ``ometria``) ``size`` contacts each; a vendor left out keeps its default fixtures."""
     from mock_server.core.fixtures import default_fixtures_dir
 
     shutil.copytree(default_fixtures_dir(), target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    if omnisend:
+        _grow_brand(size, target)
+    if ometria:
+        _grow_account(size, target)
+    return target
+
+
+def _grow_brand(size: int, target: Path) -> None:
     demo = target / "omnisend" / "demo"
     tenant = json.loads((demo / "tenant.json").read_text(encoding="utf-8"))
     tenant["rateLimit"] = {"limit": HIGH_LIMIT, "window": 60}
@@ -62,8 +70,9 @@ def generate(size: int, target: Path, *, ometria: bool = True) -> Path:
         if extra.name not in ("tenant.json", "contacts.json"):
             extra.unlink()  # the brand holds contacts only: the measurement is about contacts
     _write_array(demo / "contacts.json", size, omnisend_contact)
-    if not ometria:
-        return target
+
+
+def _grow_account(size: int, target: Path) -> None:
     live = target / "ometria" / "live"
     account = json.loads((live / "tenant.json").read_text(encoding="utf-8"))
     account["rateLimits"] = {group: {"limit": HIGH_LIMIT, "window": 1} for group in ("data", "push")}
@@ -72,4 +81,3 @@ def generate(size: int, target: Path, *, ometria: bool = True) -> Path:
         if extra.name not in ("tenant.json", "contacts.json"):
             extra.unlink()
     _write_array(live / "contacts.json", size, ometria_contact)
-    return target

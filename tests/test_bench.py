@@ -54,8 +54,8 @@ def test_tables_say_met_or_not_met_per_row_and_sum_up() -> None:
     assert "NOT met (0.790x < 0.8x; behind json-server 0.17)" in text
     assert "NOT met (3 errors)" in text
     assert "not run: npm install failed: offline" in text
-    assert "| 100,000 | 2.5 | 2.0 | 150 MiB | met (<= 3 s) |" in text
-    assert "| 1,000,000 | 31.0 | 29.0 | 1,200 MiB | NOT met (<= 30 s, <= 2.5 GiB) |" in text
+    assert "| Omnisend brand, 100,000 | 2.5 | 2.0 | 150 MiB | met (<= 3 s) |" in text
+    assert "| Omnisend brand, 1,000,000 | 31.0 | 29.0 | 1,200 MiB | NOT met (<= 30 s, <= 2.5 GiB) |" in text
     assert "| 1.20 | met (<= 1.5) |" in text
     assert lines[-1].startswith("Summary: 3 of 6 targets met. NOT met: Row B, this sandbox")
 

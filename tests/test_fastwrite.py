@@ -273,11 +273,11 @@ PLAIN_RECORDS: list[dict[str, Any]] = [
     {"@type": "contact", "id": "x", "email": None, "firstname": None, "lastname": "L", "prefix": "Dr",
      "middlename": "M", "country_id": "LT", "timezone": "Europe/Vilnius", "@merge": False},
     {"@type": "contact", "id": "only-id"},
+    _record(1, gender="m"), _record(1, properties={}), _record(1, custom="stored as sent"),
 ]
 NOT_PLAIN_RECORDS: list[dict[str, Any]] = [
     _record(1, email="not an email"), _record(1, id="has space"), _record(1, firstname=3),
-    _record(1, gender="m"), _record(1, properties={}), _record(1, custom="stored as sent"),
-    {"@type": "contact", "email": "a@example.org"},
+    _record(1, gender="x"), _record(1, properties=[]), {"@type": "contact", "email": "a@example.org"},
 ]
 
 

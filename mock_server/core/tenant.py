@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from mock_server.core.clock import iso_ms
+from mock_server.core.clock import iso_ms_at
 from mock_server.core.context import MockContext
 from mock_server.core.store import Collection, TenantState
 
@@ -34,7 +34,7 @@ class TenantView:
 
     def now(self) -> str:
         """Mock time in the mock's own timestamp format (UTC, milliseconds, ``Z``)."""
-        return iso_ms(self.ctx.clock.now())
+        return iso_ms_at(self.ctx.clock.time())  # = iso_ms(clock.now()), rendered faster
 
     def now_ts(self) -> float:
         """Mock time as POSIX seconds."""

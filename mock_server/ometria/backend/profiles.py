@@ -70,8 +70,8 @@ def next_write(account: Account) -> int:
     return state["writes"]
 
 
-def _new_profile(account: Account) -> str:
-    """Create an empty profile with a fresh stable id (deterministic from account + sequence)."""
+def _fresh_profile(account: Account) -> Record:
+    """An empty profile with a fresh stable id (deterministic from account + sequence), not stored yet."""
     col = account.col(PROFILES)
     state = _state(account)
     while True:
@@ -81,8 +81,15 @@ def _new_profile(account: Account) -> str:
         if pid not in col and not col.find("alias", pid):
             break
     now = account.now_ts()
-    col.insert(pid, {"listings": [], "orders": [], "aliases": [], "customer_ids": [], "emails": [],
-                     "phones": [], META: {"id": pid, "seq": state["seq"], "created": now, "updated": now}})
+    return {"listings": [], "orders": [], "aliases": [], "customer_ids": [], "emails": [], "phones": [],
+            META: {"id": pid, "seq": state["seq"], "created": now, "updated": now}}
+
+
+def _new_profile(account: Account) -> str:
+    """Create and store an empty profile; return its id."""
+    profile = _fresh_profile(account)
+    pid: str = profile[META]["id"]
+    account.col(PROFILES).insert(pid, profile)
     return pid
 
 
@@ -153,10 +160,16 @@ def orders_of(account: Account, profile: Record, pending: Mapping[str, Record] |
 
 
 def refresh(account: Account, profile_id: str, *, listings: Mapping[str, Record] | None = None,
-            orders: Mapping[str, Record] | None = None, touch: bool = True) -> None:
-    """Recompute the keys a profile owns from its current members; ``touch`` marks a data change."""
+            orders: Mapping[str, Record] | None = None, touch: bool = True,
+            profile: Record | None = None) -> None:
+    """Recompute the keys a profile owns from its current members; ``touch`` marks a data change.
+
+    ``profile``: the caller's copy of the profile with changes not stored yet, or a new profile not
+    stored at all (stored here, in one write).
+    """
     col = account.col(PROFILES)
-    profile = col.get(profile_id)
+    if profile is None:
+        profile = col.get(profile_id)
     if profile is None:  # pragma: no cover - callers pass live ids
         return
     customer_ids: list[str] = []
@@ -180,18 +193,21 @@ def refresh(account: Account, profile_id: str, *, listings: Mapping[str, Record]
     profile["phones"] = _ordered_unique(phones)
     if touch:
         profile[META]["updated"] = account.now_ts()
-    col.replace(profile_id, profile)
+    col.upsert(profile_id, profile)
 
 
-def merge_into(account: Account, survivor: str, others: Iterable[str]) -> None:
-    """Fold ``others`` into ``survivor``: members move, their ids become aliases (clusters never split)."""
+def merge_into(account: Account, survivor: str, others: Iterable[str]) -> Record | None:
+    """Fold ``others`` into ``survivor``: members move, their ids become aliases (clusters never split).
+    Return a copy of the survivor as stored now."""
     col = account.col(PROFILES)
     target = col.get(survivor)
     if target is None:  # pragma: no cover - callers pass live ids
-        return
+        return None
+    merging = False
     for other in others:
         if other == survivor or other not in col:
             continue
+        merging = True
         merged = col.delete(other)
         for collection, listing_id in merged["listings"]:
             if [collection, listing_id] not in target["listings"]:
@@ -210,7 +226,9 @@ def merge_into(account: Account, survivor: str, others: Iterable[str]) -> None:
                 stored[META]["profile"] = survivor
                 orders.replace(order_id, stored)
         target["aliases"] = _ordered_unique([*target["aliases"], other, *merged["aliases"]])
-    col.replace(survivor, target)
+    if merging:  # nothing to fold in: the survivor stays as it is stored
+        col.replace(survivor, target)  # stores an encoding: ``target`` stays the caller's copy
+    return target
 
 
 # -- write hooks (§6.3, §6.4) -----------------------------------------------------------------------
@@ -225,20 +243,21 @@ def _on_contact_write(account: Account, resource: str, record: Record) -> None:
     if (email := _text(record.get("email"))) is not None:
         candidates += col.find("email", email.lower())
     found = sorted(set(candidates), key=lambda pid: col.iid(pid) or 0)
-    survivor = found[0] if found else _new_profile(account)
-    if len(found) > 1:  # (merging nothing would rewrite the survivor unchanged)
-        merge_into(account, survivor, found[1:])
-    profile = col.get(survivor)
-    assert profile is not None
+    if found:
+        survivor = found[0]
+        profile = merge_into(account, survivor, found[1:])
+        assert profile is not None
+    else:  # a new profile, stored once below (by refresh) with its first listing and keys
+        profile = _fresh_profile(account)
+        survivor = profile[META]["id"]
     if [meta["collection"], meta["id"]] not in profile["listings"]:
-        profile["listings"].append([meta["collection"], meta["id"]])
-        col.replace(survivor, profile)
+        profile["listings"].append([meta["collection"], meta["id"]])  # stored by refresh below
     meta["profile"] = survivor
     control = meta.get("control") or {}
     if control.get(C.FORCE_OPTIN_KEY) is True:
         # §6.5: the latest forced write wins; the listing's current opt-in is the forced value.
         meta["forced"] = next_write(account)
-    refresh(account, survivor, listings={key: record})
+    refresh(account, survivor, listings={key: record}, profile=profile)
     # Static list membership changes ride on the same write (§6.7).
     from mock_server.ometria.backend import lists
 

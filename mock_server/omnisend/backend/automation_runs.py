@@ -97,14 +97,17 @@ def known_members(brand: Brand) -> dict[str, list[str]]:
 
 
 def _check_segments(brand: Brand, contact_id: str) -> None:
+    watching = [(automation, segment_id) for automation in _enabled(brand)
+                if (segment_id := segment_of(automation)) is not None]
+    if not watching:  # no segment trigger: the contact is not even read (seeding a million contacts)
+        if contact_id in brand.col("contacts"):
+            known_members(brand)  # the state it always had after a contact write
+        return
     contact = brand.col("contacts").peek(contact_id)
     if contact is None:
         return
     known = known_members(brand)
-    for automation in _enabled(brand):
-        segment_id = segment_of(automation)
-        if segment_id is None:
-            continue
+    for automation, segment_id in watching:
         members = known.setdefault(automation["id"], [])
         inside = segments.member_predicate(brand, segment_id)(contact)
         if inside and contact_id not in members:

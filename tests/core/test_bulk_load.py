@@ -1,0 +1,163 @@
+"""Bulk loading: a store filled with its ordered indexes deferred answers exactly as one filled record by
+record (every page in every order, every lookup), and the fast timestamp rendering equals the slow one."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from mock_server.core.clock import iso_ms, iso_ms_at
+from mock_server.core.collection import IID_ORDER, Collection, CollectionSpec
+
+SPEC = CollectionSpec(
+    sort_keys={"name": lambda r: r.get("name"), "score": lambda r: r.get("score"), "at": lambda r: r["at"]},
+    lookups={"email": lambda r: [r["email"]] if r.get("email") else [], "tag": lambda r: r["tags"]},
+)
+ORDERS = (IID_ORDER, "name", "score", "at")
+
+
+def _records(count: int, rng: random.Random) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for i in range(count):
+        record: dict[str, Any] = {"at": rng.choice(["2024-01-01", "2024-01-02", "2023-12-31"]) + f"T{i % 24:02d}",
+                                  "tags": rng.sample(["a", "b", "c", "d"], rng.randint(0, 3))}
+        if rng.random() < 0.8:
+            record["name"] = rng.choice(["ann", "bob", "cy", "dee", "Eve", ""])
+        if rng.random() < 0.7:
+            record["score"] = rng.randint(-5, 5)
+        if rng.random() < 0.9:
+            record["email"] = f"u{rng.randint(0, count // 2)}@x.example"  # shared by several records
+        out.append((f"k{rng.randint(0, 10**9):09d}-{i}", record))
+    return out
+
+
+def _fill(col: Collection, ops: list[tuple[str, str, dict[str, Any]]]) -> None:
+    for op, key, record in ops:
+        if op == "upsert":
+            col.upsert(key, record)
+        elif op == "delete":
+            col.delete(key)
+        else:
+            col.rekey(key, record["to"])
+
+
+def _ops(seed: int, count: int) -> list[tuple[str, str, dict[str, Any]]]:
+    """Inserts, with replaces, deletes and re-keys mixed in (as seeding a profile replaces it)."""
+    rng = random.Random(seed)
+    ops: list[tuple[str, str, dict[str, Any]]] = []
+    live: list[str] = []
+    for key, record in _records(count, rng):
+        ops.append(("upsert", key, record))
+        live.append(key)
+        roll = rng.random()
+        if roll < 0.1:
+            ops.append(("upsert", rng.choice(live), {**record, "score": rng.randint(-5, 5)}))
+        elif roll < 0.15:
+            gone = live.pop(rng.randrange(len(live)))
+            ops.append(("delete", gone, {}))
+        elif roll < 0.18:
+            old = live.pop(rng.randrange(len(live)))
+            new = old + "-renamed"
+            ops.append(("rekey", old, {"to": new}))
+            live.append(new)
+    return ops
+
+
+def _answers(col: Collection) -> dict[str, Any]:
+    """Everything a reader can ask, in every order and direction."""
+    out: dict[str, Any] = {"len": len(col), "keys": col.keys(), "items": list(col.items())}
+    for order in ORDERS:
+        for descending in (False, True):
+            pages = [col.page_offset(order, descending, offset, 7) for offset in (0, 7, 50, len(col) - 3)]
+            odd = col.page_offset(order, descending, 3, 9, predicate=lambda r: r.get("score", 0) % 2 == 1)
+            walked = [(pos, rec) for pos, rec in col.walk(order, descending)]
+            cursor = col.page_cursor(order, descending, 5, after=walked[10][0])
+            back = col.page_cursor(order, descending, 5, before=walked[20][0])
+            out[f"{order}/{descending}"] = (
+                [(p.items, p.positions, p.has_before, p.has_after) for p in (*pages, odd, cursor, back)], walked)
+    keys: list[str] = out["keys"]
+    for key in keys:
+        out[f"pos/{key}"] = [col.position(key, order) for order in ORDERS]
+        out[f"get/{key}"] = (col.get(key), col.iid(key))
+    out["emails"] = {f"u{i}@x.example": col.find("email", f"u{i}@x.example") for i in range(len(col))}
+    out["tags"] = {tag: col.find("tag", tag) for tag in "abcde"}
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_bulk_filled_collection_answers_as_one_filled_record_by_record(seed: int) -> None:
+    ops = _ops(seed, 300)
+    one_by_one = Collection(SPEC)
+    _fill(one_by_one, ops)
+    bulk = Collection(SPEC)
+    bulk.defer_indexes()
+    _fill(bulk, ops)
+    bulk.settle_indexes()
+    assert _answers(bulk) == _answers(one_by_one)
+    # And both go on alike after the load.
+    more = _ops(seed + 100, 40)
+    _fill(bulk, more)
+    _fill(one_by_one, more)
+    assert _answers(bulk) == _answers(one_by_one)
+
+
+def test_reads_during_a_bulk_load_are_answered_sorted() -> None:
+    ops = _ops(7, 200)
+    one_by_one = Collection(SPEC)
+    bulk = Collection(SPEC)
+    bulk.defer_indexes()
+    for step in range(0, len(ops), 50):
+        _fill(one_by_one, ops[step:step + 50])
+        _fill(bulk, ops[step:step + 50])
+        assert _answers(bulk) == _answers(one_by_one)  # sorts on the spot, later writes go in sorted
+    bulk.settle_indexes()
+    assert _answers(bulk) == _answers(one_by_one)
+
+
+def test_a_bulk_load_on_a_filled_collection_keeps_what_it_had() -> None:
+    first, second = _ops(11, 120), _ops(12, 120)
+    one_by_one, bulk = Collection(SPEC), Collection(SPEC)
+    _fill(one_by_one, first)
+    _fill(bulk, first)
+    bulk.defer_indexes()
+    _fill(one_by_one, second)
+    _fill(bulk, second)
+    bulk.settle_indexes()
+    assert _answers(bulk) == _answers(one_by_one)
+
+
+def test_an_entry_removed_and_added_again_during_a_bulk_load_is_there_once() -> None:
+    col = Collection(SPEC)
+    col.defer_indexes()
+    col.insert("a", {"at": "x", "tags": [], "score": 1})
+    col.replace("a", {"at": "x", "tags": [], "score": 1})  # the same entries removed and added again
+    col.replace("a", {"at": "x", "tags": [], "score": 2})
+    col.insert("b", {"at": "w", "tags": []})
+    col.delete("b")
+    assert len(col._indexes["score"]) == 1
+    col.settle_indexes()
+    assert list(col._indexes["score"]) == [((1, 2), 1)]
+    assert list(col._iid_index) == [((1, 1), 1)]
+    assert list(col._indexes["at"]) == [((1, "x"), 1)]
+
+
+def test_a_restored_dump_answers_as_the_original() -> None:
+    original = Collection(SPEC)
+    _fill(original, _ops(5, 250))
+    restored = Collection(SPEC)
+    restored.load(original.dump())
+    assert _answers(restored) == _answers(original)
+
+
+def test_iso_ms_at_renders_as_iso_ms_of_the_datetime() -> None:
+    rng = random.Random(0)
+    values = [rng.uniform(1, 4e9) for _ in range(20_000)]
+    # Fractions on the rounding edges of microseconds and milliseconds, and whole seconds.
+    values += [rng.randint(1, 4 * 10**9) + edge for _ in range(2_000)
+               for edge in (0.0, 0.0000005, 0.0009995, 0.9999995, 0.999, 0.5)]
+    values += [0.0, 1e-7, 253402300799.9999, -1.5, 1700000000.0]
+    for value in values:
+        assert iso_ms_at(value) == iso_ms(datetime.fromtimestamp(value, UTC)), value
