@@ -30,6 +30,9 @@ class FilterSpec:
     required: bool = False
     # Bool filters: what the stored value is compared with (default: the value itself is truthy).
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # The collection's filter index (or lookup) that maps the raw query value to every record this
+    # filter can match: a filtered page then walks that index, not the whole order (core.collection).
+    index: str | None = None
 
 
 def _first(args: Sequence[tuple[str, str]], name: str) -> str | None:
@@ -77,6 +80,16 @@ def build_predicate(
     if len(checks) == 1:
         return checks[0], identity
     return (lambda record: all(check(record) for check in checks)), identity
+
+
+def index_hints(specs: Sequence[FilterSpec], args: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The ``(index, raw value)`` pairs of the indexed filters present in ``args`` (validated already)."""
+    hints: list[tuple[str, str]] = []
+    for spec in specs:
+        raw = _first(args, spec.name) if spec.index is not None else None
+        if spec.index is not None and raw is not None:
+            hints.append((spec.index, raw))
+    return tuple(hints)
 
 
 def _make_check(spec: FilterSpec, raw: str, context: Mapping[str, Any]) -> Callable[[Record], bool]:

@@ -22,10 +22,10 @@ def _segment_filter(raw: str, context: Mapping[str, Any]) -> Callable[[dict[str,
 
 
 CONTACT_FILTERS = (
-    FilterSpec("email", "exact", getter=email_of),
-    FilterSpec("phone", "contains", getter=phones_of),
-    FilterSpec("status", "enum", getter=email_status, choices=C.CONTACT_STATUSES),
-    FilterSpec("tag", "contains", getter=lambda r: r.get("tags") or []),
+    FilterSpec("email", "exact", getter=email_of, index="email"),
+    FilterSpec("phone", "contains", getter=phones_of, index="phone"),
+    FilterSpec("status", "enum", getter=email_status, choices=C.CONTACT_STATUSES, index="status"),
+    FilterSpec("tag", "contains", getter=lambda r: r.get("tags") or [], index="tag"),
     FilterSpec("segmentID", "custom", builder=_segment_filter),
 )
 

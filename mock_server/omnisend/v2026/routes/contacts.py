@@ -31,11 +31,11 @@ def _segment(raw: str, context: Mapping[str, Any]) -> Callable[[Record], bool]:
 # §3.1-§3.3: cursor paging 1..250 (100), sort createdAt|updatedAt (newest first), six filters.
 CONTACTS = CursorList(
     name="api2026:contacts", sorts=C.CONTACT_SORTS, default_sort="createdAt",
-    filters=(FilterSpec("email", "exact", getter=rules.email_of),
-             FilterSpec("phone", "contains", getter=rules.phones_of),
-             FilterSpec("status", "enum", getter=rules.email_status, choices=C.CONTACT_STATUSES),
+    filters=(FilterSpec("email", "exact", getter=rules.email_of, index="email"),
+             FilterSpec("phone", "contains", getter=rules.phones_of, index="phone"),
+             FilterSpec("status", "enum", getter=rules.email_status, choices=C.CONTACT_STATUSES, index="status"),
              FilterSpec("segmentID", "custom", builder=_segment),
-             FilterSpec("tag", "contains", getter=lambda r: r.get("tags") or []),
+             FilterSpec("tag", "contains", getter=lambda r: r.get("tags") or [], index="tag"),
              FilterSpec("updatedAtFrom", "date_from", getter=rules.updated_at)))
 # §3.3: tag and status exclude each other; updatedAtFrom goes with no other filter (400, mock decision).
 EXCLUSIVE = (("tag", ("status",)), ("updatedAtFrom", ("email", "phone", "status", "segmentID", "tag")))
