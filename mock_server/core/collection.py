@@ -28,9 +28,11 @@ Predicate = Callable[[Record], bool]
 Lookup = Callable[[Record], Iterable[Any]]
 # An entry of an ordered index: (wrapped sort value, internal id).
 Position = tuple[tuple[Any, ...], int]
-# Where a filtered read may look: (filter index or lookup name, value). Every record the filter can
+# Where a filtered read may look: (filter index or lookup name, value), or an index kept outside the
+# collection (order -> positions in that order, e.g. a segment's members). Every record the filter can
 # match is in it; the caller's predicate still decides, so a narrow only saves work.
-Narrow = tuple[str, Any]
+NarrowSource = Callable[[str], SortedList]
+Narrow = tuple[str, Any] | NarrowSource
 
 IID_ORDER = "_iid"
 # A collection's change hook: ("put", key, stored record) | ("delete", key, None) | ("rekey", old, new).
@@ -108,6 +110,12 @@ class Collection:
         # filter name -> value -> order (IID_ORDER or a sort key) -> positions of the records having it.
         # The position tuples are the ones of the main indexes (shared, a pointer per entry).
         self._filtered: dict[str, dict[Any, dict[str, SortedList]]] = {name: {} for name in self._filter_funcs}
+        # Derived indexes kept outside (segment membership) follow writes through this journal: the
+        # keys written since version ``_journal_base``, dropped when it grows past a share of the
+        # collection (a follower that far behind rebuilds: O(N) once per N/8 writes).
+        self.version = 0
+        self._journal: list[str] = []
+        self._journal_base = 0
 
     # -- writes -------------------------------------------------------------------------------
     def insert(self, key: str, data: Record) -> int:
@@ -117,6 +125,7 @@ class Collection:
         iid = self._next_iid
         self._next_iid += 1
         self._put(iid, key, data, _encode(data))
+        self._wrote(key)
         if self.on_change is not None:
             self.on_change("put", key, data)
         return iid
@@ -126,6 +135,7 @@ class Collection:
         iid = self._iid_by_key[key]
         self._drop(iid)
         self._put(iid, key, data, _encode(data))
+        self._wrote(key)
         if self.on_change is not None:
             self.on_change("put", key, data)
         return iid
@@ -140,6 +150,7 @@ class Collection:
         """Remove the record under ``key`` and return it."""
         iid = self._iid_by_key[key]
         data = self._drop(iid)
+        self._wrote(key)
         if self.on_change is not None:
             self.on_change("delete", key, None)
         return data
@@ -150,8 +161,36 @@ class Collection:
         blob = self._records[iid][1]
         data = self._drop(iid)
         self._put(iid, new, data, blob)
+        self._wrote(old, new)
         if self.on_change is not None:
             self.on_change("rekey", old, new)
+
+    def _wrote(self, *keys: str) -> None:
+        # One version per key written, so the journal holds exactly versions _journal_base+1..version.
+        self.version += len(keys)
+        self._journal.extend(keys)
+        if len(self._journal) > max(1024, len(self._records) // 8):
+            self._journal_base = self.version
+            self._journal.clear()
+
+    def changes_since(self, version: int) -> list[str] | None:
+        """The keys written since ``version`` (repeats possible), or None when the journal no longer
+        reaches back that far (the follower rebuilds)."""
+        if version < self._journal_base or version > self.version:
+            return None
+        return self._journal[version - self._journal_base:]
+
+    def entries(self) -> Iterator[tuple[str, Record, dict[str, Position]]]:
+        """Iterate ``(key, record copy, its position in every order)`` in internal-id order."""
+        for _, iid in self._iid_index:
+            key, blob = self._records[iid]
+            data = _decode(blob)
+            yield key, data, self._positions(iid, data)
+
+    def positions(self, key: str) -> dict[str, Position]:
+        """The position of ``key`` in every order (internal id first)."""
+        iid = self._iid_by_key[key]
+        return self._positions(iid, _decode(self._records[iid][1]))
 
     def _put(self, iid: int, key: str, data: Record, blob: bytes) -> None:
         """Index ``data`` and store its encoding ``blob``."""
@@ -264,8 +303,8 @@ class Collection:
     def _index(self, order: str, narrow: Sequence[Narrow] = ()) -> SortedList:
         """The ordered index to read ``order`` from: the whole order, or the smallest narrowed one."""
         best: SortedList | None = None
-        for name, value in narrow:
-            candidate = self._narrowed(order, name, value)
+        for item in narrow:
+            candidate = item(order) if callable(item) else self._narrowed(order, *item)
             if best is None or len(candidate) < len(best):
                 best = candidate
         if best is not None:
@@ -408,6 +447,9 @@ class Collection:
             table.clear()
         for filtered in self._filtered.values():
             filtered.clear()
+        self.version += 1
+        self._journal_base = self.version
+        self._journal.clear()
         for iid, key, blob in dumped["records"]:
             self._put(iid, key, _decode(blob), blob)
         self._next_iid = dumped["next_iid"]

@@ -130,7 +130,7 @@ def parse_list_query(spec: ListSpec, args: QueryArgs, codec: CursorCodec,
     fp = fingerprint(spec.name, order, filter_identity)
     query = ListQuery(limit, offset, order, descending, predicate, fp)
     if predicate is not None:
-        query.narrow = index_hints(spec.filters, args)
+        query.narrow = index_hints(spec.filters, args, context or {})
     if spec.style == "cursor":
         after, before = _first(args, "after"), _first(args, "before")
         if after is not None and before is not None:

@@ -177,3 +177,21 @@ def test_a_page_of_a_rare_value_reads_only_its_own_records() -> None:
         page = col.page_cursor(order, True, 10, predicate=rare, narrow=(("tag", "rare"),))
         assert len(page.items) == 2 and not page.has_after and not page.has_before
         assert calls <= 4  # the two members, plus the edge checks
+
+
+def test_the_write_journal_lists_the_keys_written_since_a_version_until_it_is_dropped() -> None:
+    col = Collection(SPEC)
+    col.insert("a", {"status": "subscribed"})
+    start = col.version
+    col.insert("b", {})
+    col.replace("a", {"status": "unsubscribed"})
+    col.rekey("b", "c")
+    col.delete("a")
+    assert col.changes_since(start) == ["b", "a", "b", "c", "a"]
+    assert col.changes_since(col.version) == []
+    for i in range(1100):  # past the journal's reach: a follower this far behind must rebuild
+        col.insert(f"k{i}", {})
+    assert col.changes_since(start) is None
+    latest = col.version
+    col.load(col.dump())  # a reset: every follower rebuilds
+    assert col.changes_since(latest) is None and col.changes_since(col.version) == []

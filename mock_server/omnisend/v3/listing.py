@@ -12,7 +12,7 @@ from mock_server.core.filters import FilterSpec
 from mock_server.core.paging import ListSpec
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import carts as cart_rules
-from mock_server.omnisend.backend import segments
+from mock_server.omnisend.backend import segment_index, segments
 from mock_server.omnisend.backend.contacts import email_of, email_status, phones_of
 
 
@@ -26,7 +26,7 @@ CONTACT_FILTERS = (
     FilterSpec("phone", "contains", getter=phones_of, index="phone"),
     FilterSpec("status", "enum", getter=email_status, choices=C.CONTACT_STATUSES, index="status"),
     FilterSpec("tag", "contains", getter=lambda r: r.get("tags") or [], index="tag"),
-    FilterSpec("segmentID", "custom", builder=_segment_filter),
+    FilterSpec("segmentID", "custom", builder=_segment_filter, narrower=segment_index.narrower),
 )
 
 # Contacts: cursor paging, newest first, no sort parameter (§2.3, §2.4).

@@ -10,7 +10,7 @@ from flask import Blueprint, Response
 from mock_server.core.filters import FilterSpec
 from mock_server.core.http import empty_response, json_response
 from mock_server.core.request import query_args, warn
-from mock_server.omnisend.backend import Brand, segments
+from mock_server.omnisend.backend import Brand, segment_index, segments
 from mock_server.omnisend.backend import contacts as rules
 from mock_server.omnisend.v2026 import constants as C
 from mock_server.omnisend.v2026 import renames
@@ -34,7 +34,7 @@ CONTACTS = CursorList(
     filters=(FilterSpec("email", "exact", getter=rules.email_of, index="email"),
              FilterSpec("phone", "contains", getter=rules.phones_of, index="phone"),
              FilterSpec("status", "enum", getter=rules.email_status, choices=C.CONTACT_STATUSES, index="status"),
-             FilterSpec("segmentID", "custom", builder=_segment),
+             FilterSpec("segmentID", "custom", builder=_segment, narrower=segment_index.narrower),
              FilterSpec("tag", "contains", getter=lambda r: r.get("tags") or [], index="tag"),
              FilterSpec("updatedAtFrom", "date_from", getter=rules.updated_at)))
 # §3.3: tag and status exclude each other; updatedAtFrom goes with no other filter (400, mock decision).
