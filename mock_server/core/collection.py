@@ -39,6 +39,15 @@ IID_ORDER = "_iid"
 ChangeHook = Callable[[str, str, Any], None]
 
 
+def field_values(name: str) -> Lookup:
+    """A filter index or lookup of one top-level string field (other values are not indexed: an exact
+    string filter can never match them)."""
+    def values(record: Record) -> list[str]:
+        value = record.get(name)
+        return [value] if isinstance(value, str) else []
+    return values
+
+
 def clone(value: Any) -> Any:
     """Deep-copy a JSON-like value (dicts, lists, scalars).
 

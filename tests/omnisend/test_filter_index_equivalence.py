@@ -153,3 +153,72 @@ def test_indexed_filters_answer_what_the_plain_walk_answers(client: FlaskClient,
         for wanted in ("segmentID=seg-vip", "tag=rare", "phone=", "email=p"):
             assert any(wanted in key and '"contacts":[]' not in bodies[0][1] and '"contacts": []' not in bodies[0][1]
                        for key, bodies in indexed.items()), wanted
+
+
+EMAILS = ("jonas.kazlauskas@example.com", "vip.anna@example.com", "rare.buyer@example.com")
+PAYMENT = ("awaitingPayment", "paid", "refunded")
+FULFILMENT = ("unfulfilled", "fulfilled")
+
+
+def _walk_offset(client: FlaskClient, path: str, query: str) -> list[Any]:
+    bodies: list[Any] = []
+    url = f"{path}?{query}"
+    while url:
+        response = client.get(url, headers=OMNISEND)
+        bodies.append((response.status_code, response.get_data(as_text=True)))
+        body = response.get_json()
+        url = _relative(body["paging"]["next"]) if response.status_code == 200 and body["paging"]["next"] else ""
+    return bodies
+
+
+def _order_cart_answers(client: FlaskClient, carts: list[str]) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    identity = [f"email={e}" for e in (*EMAILS, "nobody@example.com")] + [f"cartID={c}" for c in (*carts[:2], "x")]
+    order_filters = [*identity, *(f"paymentStatus={p}" for p in PAYMENT),
+                     *(f"fulfillmentStatus={f}" for f in FULFILMENT), "email=vip.anna@example.com&paymentStatus=paid"]
+    for flt in order_filters:
+        for sort in ("createdAt", "updatedAt", "orderSum"):
+            out[f"orders {sort} {flt}"] = _walk_offset(client, "/v3/orders", f"limit=2&sort={sort}&{flt}")
+    for flt in [f"email={e}" for e in (*EMAILS, "nobody@example.com")]:
+        for sort in ("createdAt", "updatedAt", "cartSum"):
+            out[f"carts {sort} {flt}"] = _walk_offset(client, "/v3/carts", f"limit=2&sort={sort}&{flt}")
+    return out
+
+
+def test_indexed_order_and_cart_filters_answer_what_the_plain_walk_answers(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    rnd = random.Random(15)
+    orders: list[str] = []
+    carts: list[str] = []
+    indexed_hints = paging.index_hints
+    for step in range(3):
+        for i in range(12):
+            if orders and rnd.random() < 0.2:
+                gone = orders.pop(rnd.randrange(len(orders)))
+                assert client.delete(f"/v3/orders/{gone}", headers=OMNISEND).status_code in (200, 204)
+                continue
+            n = f"{step}-{i}"
+            cart = f"cart-{n}"
+            response = client.post("/v3/carts", headers=OMNISEND, json={
+                "cartID": cart, "email": rnd.choice(EMAILS), "currency": "EUR", "cartSum": rnd.randrange(9999),
+                "products": [{"cartProductID": "cp-1", "productID": "prod-titan-stove", "variantID": "titan-stove",
+                              "title": "Titan Gas Stove", "quantity": 1, "price": 5900}]})
+            assert response.status_code == 200, response.get_data(as_text=True)
+            carts.append(cart)
+            response = client.post("/v3/orders", headers=OMNISEND, json={
+                "orderID": f"order-{n}", "email": rnd.choice(EMAILS), "currency": "EUR", "cartID": cart,
+                "orderSum": rnd.randrange(9999), "createdAt": f"2024-07-{1 + rnd.randrange(28):02d}T10:00:00Z",
+                "paymentStatus": rnd.choice(PAYMENT), "fulfillmentStatus": rnd.choice(FULFILMENT)})
+            assert response.status_code == 200, response.get_data(as_text=True)
+            orders.append(f"order-{n}")
+        if step == 2:
+            assert client.post("/_mock/reset").status_code == 200
+        monkeypatch.setattr(paging, "index_hints", indexed_hints)
+        indexed = _order_cart_answers(client, carts)
+        monkeypatch.setattr(paging, "index_hints", lambda *args: ())
+        plain = _order_cart_answers(client, carts)
+        for key in indexed:
+            assert indexed[key] == plain[key], key
+        assert all(status == 200 for bodies in indexed.values() for status, _ in bodies)
+        if step < 2:
+            assert sum(len(bodies) > 2 for bodies in indexed.values()) >= 10
