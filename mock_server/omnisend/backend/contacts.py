@@ -73,7 +73,8 @@ def _statuses(record: Record) -> list[str]:
 
 
 def _tags(record: Record) -> list[str]:
-    return list(record.get("tags") or [])
+    # Strings only: the tag filter compares a query string, and an index value must be hashable.
+    return [tag for tag in record.get("tags") or [] if isinstance(tag, str)]
 
 
 # The list filters email / phone read the lookups, status / tag the filter indexes (core.collection).
