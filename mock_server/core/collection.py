@@ -189,13 +189,6 @@ class Collection:
             return None
         return self._journal[version - self._journal_base:]
 
-    def entries(self) -> Iterator[tuple[str, Record, dict[str, Position]]]:
-        """Iterate ``(key, record copy, its position in every order)`` in internal-id order."""
-        for _, iid in self._iid_index:
-            key, blob = self._records[iid]
-            data = _decode(blob)
-            yield key, data, self._positions(iid, data)
-
     def positions(self, key: str) -> dict[str, Position]:
         """The position of ``key`` in every order (internal id first)."""
         iid = self._iid_by_key[key]

@@ -81,9 +81,9 @@ def _current(brand: Brand, contacts: Collection, segment: Record) -> _Members:
     changed = None if members is None or members.rules != rules else contacts.changes_since(members.version)
     if members is None or changed is None:
         members = _Members(rules, contacts.version)
-        for key, record, positions in contacts.entries():
+        for key, record in contacts.items():
             if segments.matches(brand, record, segment):
-                members.add(key, positions)
+                members.add(key, contacts.positions(key))  # members only: sort keys parse dates
         table[segment["segmentID"]] = members
         return members
     for key in dict.fromkeys(changed):  # each changed contact once, in write order
