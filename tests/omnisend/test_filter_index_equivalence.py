@@ -222,3 +222,35 @@ def test_indexed_order_and_cart_filters_answer_what_the_plain_walk_answers(
         assert all(status == 200 for bodies in indexed.values() for status, _ in bodies)
         if step < 2:
             assert sum(len(bodies) > 2 for bodies in indexed.values()) >= 10
+
+
+def test_indexed_batch_filters_answer_what_the_plain_walk_answers(client: FlaskClient,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    rnd = random.Random(16)
+    for _ in range(14):
+        endpoint = rnd.choice(("contacts", "orders", "products", "categories"))
+        response = client.post("/v3/batches", headers=OMNISEND,
+                               json={"method": "POST", "endpoint": endpoint, "items": [{}] * rnd.randrange(1, 3)})
+        assert response.status_code == 200, response.get_data(as_text=True)
+
+    def answers() -> dict[str, list[Any]]:
+        out = {}
+        for endpoint in ("contacts", "orders", "products", "categories", "events"):
+            for status in ("", "&status=finished", "&status=pending"):
+                query = f"limit=2&endpoint={endpoint}{status}"
+                out[f"v3 {query}"] = _walk_offset(client, "/v3/batches", query)
+                if endpoint != "orders":
+                    bodies, url = [], f"/api/batches?{query}"
+                    while url:
+                        response = client.get(url, headers=API)
+                        bodies.append((response.status_code, response.get_data(as_text=True)))
+                        nxt = response.get_json()["paging"].get("next") if response.status_code == 200 else None
+                        url = _relative(nxt) if nxt else ""
+                    out[f"2026 {query}"] = bodies
+        return out
+
+    indexed = answers()
+    monkeypatch.setattr(paging, "index_hints", lambda *args: ())
+    assert indexed == answers()
+    assert sum(len(bodies) > 1 for bodies in indexed.values()) >= 3
+    assert all(status == 200 for bodies in indexed.values() for status, _ in bodies)
