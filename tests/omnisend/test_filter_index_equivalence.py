@@ -254,3 +254,20 @@ def test_indexed_batch_filters_answer_what_the_plain_walk_answers(client: FlaskC
     assert indexed == answers()
     assert sum(len(bodies) > 1 for bodies in indexed.values()) >= 3
     assert all(status == 200 for bodies in indexed.values() for status, _ in bodies)
+
+
+def test_indexed_campaign_filters_answer_what_the_plain_walk_answers(client: FlaskClient,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    def answers() -> dict[str, list[Any]]:
+        out = {}
+        for flt in ("status=sent", "status=draft", "status=paused", "type=standart", "type=abTest",
+                    "status=sent&type=standart"):
+            for sort in ("", "&sort=sent", "&sort=opened", "&sort=unsubscribed"):
+                out[flt + sort] = _walk_offset(client, "/v3/campaigns", f"limit=1&{flt}{sort}")
+        return out
+
+    indexed = answers()
+    monkeypatch.setattr(paging, "index_hints", lambda *args: ())
+    assert indexed == answers()
+    assert sum(len(bodies) > 2 for bodies in indexed.values()) >= 3
+    assert all(status == 200 for bodies in indexed.values() for status, _ in bodies)
