@@ -60,7 +60,8 @@ def generate(size: int, target: Path, *, ometria: bool = True) -> Path:
     demo = target / "omnisend" / "demo"
     tenant = json.loads((demo / "tenant.json").read_text(encoding="utf-8"))
     tenant["rateLimit"] = {"limit": HIGH_LIMIT, "window": 60}
-    tenant["rateLimits"] = {"default": {"limit": HIGH_LIMIT, "window": 60}}  # /api (2026) budgets
+    # Version 2026-03-15 budgets per endpoint group: the groups the rows use.
+    tenant["rateLimits"] = {group: {"limit": HIGH_LIMIT, "window": 60} for group in ("default",)}
     (demo / "tenant.json").write_text(json.dumps(tenant), encoding="utf-8")
     for extra in demo.glob("*.json"):
         if extra.name not in ("tenant.json", "contacts.json"):
