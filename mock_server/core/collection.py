@@ -134,7 +134,6 @@ class Collection:
         iid = self._next_iid
         self._next_iid += 1
         self._put(iid, key, data, _encode(data))
-        self._wrote(key)
         if self.on_change is not None:
             self.on_change("put", key, data)
         return iid
@@ -144,7 +143,6 @@ class Collection:
         iid = self._iid_by_key[key]
         self._drop(iid)
         self._put(iid, key, data, _encode(data))
-        self._wrote(key)
         if self.on_change is not None:
             self.on_change("put", key, data)
         return iid
@@ -159,7 +157,6 @@ class Collection:
         """Remove the record under ``key`` and return it."""
         iid = self._iid_by_key[key]
         data = self._drop(iid)
-        self._wrote(key)
         if self.on_change is not None:
             self.on_change("delete", key, None)
         return data
@@ -170,14 +167,14 @@ class Collection:
         blob = self._records[iid][1]
         data = self._drop(iid)
         self._put(iid, new, data, blob)
-        self._wrote(old, new)
         if self.on_change is not None:
             self.on_change("rekey", old, new)
 
-    def _wrote(self, *keys: str) -> None:
-        # One version per key written, so the journal holds exactly versions _journal_base+1..version.
-        self.version += len(keys)
-        self._journal.extend(keys)
+    def _wrote(self, key: str) -> None:
+        # Called by _put and _drop, so every way in (including changes applied from elsewhere) is
+        # journaled. One version per entry: the journal holds exactly versions _journal_base+1..version.
+        self.version += 1
+        self._journal.append(key)
         if len(self._journal) > max(1024, len(self._records) // 8):
             self._journal_base = self.version
             self._journal.clear()
@@ -220,6 +217,7 @@ class Collection:
                     owner.add(key)
                 elif owner != key:
                     table[value] = {owner, key}
+        self._wrote(key)
 
     def _positions(self, iid: int, data: Record) -> dict[str, Position]:
         """The record's entry in every order (internal id first)."""
@@ -255,6 +253,7 @@ class Collection:
                     owner.discard(key)
                     if len(owner) == 1:
                         table[value] = next(iter(owner))
+        self._wrote(key)
         return data
 
     # -- reads --------------------------------------------------------------------------------
@@ -449,9 +448,9 @@ class Collection:
             table.clear()
         for filtered in self._filtered.values():
             filtered.clear()
-        self.version += 1
-        self._journal_base = self.version
-        self._journal.clear()
         for iid, key, blob in dumped["records"]:
             self._put(iid, key, _decode(blob), blob)
         self._next_iid = dumped["next_iid"]
+        self.version += 1  # everything changed: every follower rebuilds
+        self._journal_base = self.version
+        self._journal.clear()
