@@ -450,7 +450,7 @@ class Collection:
             filtered.clear()
         for iid, key, blob in dumped["records"]:
             self._put(iid, key, _decode(blob), blob)
-        self._next_iid = dumped["next_iid"]
         self.version += 1  # everything changed: every follower rebuilds
         self._journal_base = self.version
         self._journal.clear()
+        self._next_iid = dumped["next_iid"]
