@@ -15,6 +15,10 @@ OMNISEND_KEY = "omnisend-demo-key"
 OMETRIA_KEY = "ometria-live-key"
 # Counted but never reached by a benchmark run (limit per window).
 HIGH_LIMIT = 10**9
+# One contact in this many is tagged "vip" and subscribed: a rare tag and, through the demo brand's
+# "seg-vip" segment (tags contains vip, status subscribed), a small segment (1 member at 1k, 10 at 1M).
+RARE_EVERY = 100_000
+RARE_AT = 8
 
 
 def omnisend_contact(i: int) -> dict[str, Any]:
@@ -26,7 +30,8 @@ def omnisend_contact(i: int) -> dict[str, Any]:
                      f"{second // 60 % 60:02d}:{second % 60:02d}Z",
         "identifiers": [{"type": "email", "id": f"user{i}@bench.example.com",
                          "channels": {"email": {"status": ("subscribed", "unsubscribed")[i % 2]}}}],
-        "firstName": f"First{i}", "lastName": f"Last{i}", "tags": ["bench", f"t{i % 10}"],
+        "firstName": f"First{i}", "lastName": f"Last{i}",
+        "tags": ["bench", f"t{i % 10}", *(["vip"] if i % RARE_EVERY == RARE_AT else [])],
     }
 
 

@@ -334,12 +334,34 @@ def load_time(size: int, vendor: str = "omnisend") -> dict[str, Any]:
         return found
 
 
+# Sparse filters (issue 14, goal 2): a rare tag and a small segment (fixtureset: one contact in 100,000
+# is a subscribed vip), a status nobody has, one email; /api in every sort order and direction.
+API2026 = {"Authorization": f"Omnisend-API-Key {fixtureset.OMNISEND_KEY}", "Omnisend-Version": "2026-03-15"}
+SPARSE_TARGETS = [
+    "/v3/contacts?limit=100&tag=vip", "/v3/contacts?limit=100&segmentID=seg-vip",
+    "/v3/contacts?limit=100&status=nonSubscribed", "/v3/contacts?limit=100&email=user500%40bench.example.com",
+    *(f"/api/contacts?limit=100&sort={key}&direction={way}&{flt}" for key in ("createdAt", "updatedAt")
+      for way in ("desc", "asc") for flt in ("tag=vip", "segmentID=seg-vip", "status=nonSubscribed")),
+]
+
+
+def _first_answer_ms(url: str, headers: dict[str, str]) -> float:
+    """Milliseconds of one request before the measurement (the first read of a segment builds its
+    index; wrk then measures the steady state)."""
+    import urllib.request
+
+    began = time.perf_counter()
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=600) as answer:
+        answer.read()
+    return (time.perf_counter() - began) * 1000
+
+
 def flat(args: argparse.Namespace, binary: str) -> dict[str, Any]:
     """p99 of contact pages on brands of each of ``--flat-sizes``, through the full pipeline (answer cache
     off: every request pages the store), one server at a time."""
     out: dict[str, Any] = {}
     targets = ["/v3/contacts?limit=100", "/v3/contacts?limit=100&status=subscribed",
-               "/v3/contacts?limit=100&tag=t3", "/v5/contacts?limit=100"]
+               "/v3/contacts?limit=100&tag=t3", "/v5/contacts?limit=100", *SPARSE_TARGETS]
     for size in args.flat_sizes:
         with tempfile.TemporaryDirectory() as tmp:
             print(f"p99 by size: a brand of {size:,} contacts ...", flush=True)
@@ -347,8 +369,10 @@ def flat(args: argparse.Namespace, binary: str) -> dict[str, Any]:
             proc, url = start_server([*sandbox_command(folder, args.threads), "--no-page-cache"])
             try:
                 for target in targets:
-                    result = wrk.run(binary, url + target, "GET", OMNISEND, None, args.duration)
-                    out.setdefault(target, {})[str(size)] = asdict(result)
+                    headers = OMNISEND if target.startswith("/v") else API2026
+                    first = _first_answer_ms(url + target, headers)  # a segment's index is built here
+                    result = wrk.run(binary, url + target, "GET", headers, None, args.duration)
+                    out.setdefault(target, {})[str(size)] = {**asdict(result), "first_ms": first}
             finally:
                 stop(proc)
     return out

@@ -2,8 +2,12 @@
 
 Every collection keeps one ``SortedList`` per sort key of ``(sort value, internal id)`` entries, so a
 page in any supported order costs O(limit * log N) (bisect plus a bounded walk), never a sort of the
-whole collection. Records are stored encoded (one pickle per record): a few hundred bytes instead of a
-few kilobytes of live objects, immutable, so snapshots share them instead of copying. Reads decode, so
+whole collection. Filter indexes do the same for a filtered page: for every value of a declared filter
+field (a status, a tag), the records having it in every sort order, kept up to date on write, so a page
+of a rare value bisects its own index instead of walking the whole order until a page is full.
+
+Records are stored encoded (one pickle per record): a few hundred bytes instead of a few kilobytes of
+live objects, immutable, so snapshots share them instead of copying. Reads decode, so
 every caller gets its own copy and nothing it does reaches stored state.
 """
 
@@ -11,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import pickle
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,10 +28,24 @@ Predicate = Callable[[Record], bool]
 Lookup = Callable[[Record], Iterable[Any]]
 # An entry of an ordered index: (wrapped sort value, internal id).
 Position = tuple[tuple[Any, ...], int]
+# Where a filtered read may look: (filter index or lookup name, value), or an index kept outside the
+# collection (order -> positions in that order, e.g. a segment's members). Every record the filter can
+# match is in it; the caller's predicate still decides, so a narrow only saves work.
+NarrowSource = Callable[[str], SortedList]
+Narrow = tuple[str, Any] | NarrowSource
 
 IID_ORDER = "_iid"
 # A collection's change hook: ("put", key, stored record) | ("delete", key, None) | ("rekey", old, new).
 ChangeHook = Callable[[str, str, Any], None]
+
+
+def field_values(name: str) -> Lookup:
+    """A filter index or lookup of one top-level string field (other values are not indexed: an exact
+    string filter can never match them)."""
+    def values(record: Record) -> list[str]:
+        value = record.get(name)
+        return [value] if isinstance(value, str) else []
+    return values
 
 
 def clone(value: Any) -> Any:
@@ -46,6 +64,8 @@ def _encode(data: Record) -> bytes:
 
 
 _decode = pickle.loads
+# The narrowed index of a value no record has (never written to).
+_EMPTY = SortedList()
 
 
 def _wrap(value: Any) -> tuple[Any, ...]:
@@ -69,6 +89,10 @@ class CollectionSpec:
 
     sort_keys: Mapping[str, SortKey] = field(default_factory=dict)
     lookups: Mapping[str, Lookup] = field(default_factory=dict)
+    # Filter indexes: name -> the (hashable) values a record is filtered by. Each value keeps its records
+    # in internal-id order and in every sort key's order. For few distinct values (statuses, tags); a
+    # value nearly every record has its own of (an email) belongs in ``lookups``.
+    filters: Mapping[str, Lookup] = field(default_factory=dict)
 
 
 class Collection:
@@ -91,6 +115,16 @@ class Collection:
         self._records: dict[int, tuple[str, bytes]] = {}
         self._indexes: dict[str, SortedList] = {name: SortedList() for name in self._sort_keys}
         self._iid_index = SortedList()
+        self._filter_funcs: dict[str, Lookup] = dict(spec.filters)
+        # filter name -> value -> order (IID_ORDER or a sort key) -> positions of the records having it.
+        # The position tuples are the ones of the main indexes (shared, a pointer per entry).
+        self._filtered: dict[str, dict[Any, dict[str, SortedList]]] = {name: {} for name in self._filter_funcs}
+        # Derived indexes kept outside (segment membership) follow writes through this journal: the
+        # keys written since version ``_journal_base``, dropped when it grows past a share of the
+        # collection (a follower that far behind rebuilds: O(N) once per N/8 writes).
+        self.version = 0
+        self._journal: list[str] = []
+        self._journal_base = 0
 
     # -- writes -------------------------------------------------------------------------------
     def insert(self, key: str, data: Record) -> int:
@@ -136,13 +170,43 @@ class Collection:
         if self.on_change is not None:
             self.on_change("rekey", old, new)
 
+    def _wrote(self, key: str) -> None:
+        # Called by _put and _drop, so every way in (including changes applied from elsewhere) is
+        # journaled. One version per entry: the journal holds exactly versions _journal_base+1..version.
+        self.version += 1
+        self._journal.append(key)
+        if len(self._journal) > max(1024, len(self._records) // 8):
+            self._journal_base = self.version
+            self._journal.clear()
+
+    def changes_since(self, version: int) -> list[str] | None:
+        """The keys written since ``version`` (repeats possible), or None when the journal no longer
+        reaches back that far (the follower rebuilds)."""
+        if version < self._journal_base or version > self.version:
+            return None
+        return self._journal[version - self._journal_base:]
+
+    def positions(self, key: str) -> dict[str, Position]:
+        """The position of ``key`` in every order (internal id first)."""
+        iid = self._iid_by_key[key]
+        return self._positions(iid, _decode(self._records[iid][1]))
+
     def _put(self, iid: int, key: str, data: Record, blob: bytes) -> None:
         """Index ``data`` and store its encoding ``blob``."""
         self._records[iid] = (key, blob)
         self._iid_by_key[key] = iid
-        self._iid_index.add(((1, iid), iid))
-        for name, func in self._sort_keys.items():
-            self._indexes[name].add((_wrap(func(data)), iid))
+        positions = self._positions(iid, data)
+        self._iid_index.add(positions[IID_ORDER])
+        for name in self._sort_keys:
+            self._indexes[name].add(positions[name])
+        for name, ffunc in self._filter_funcs.items():
+            filtered = self._filtered[name]
+            for value in set(ffunc(data)):
+                by_order = filtered.get(value)
+                if by_order is None:
+                    by_order = filtered[value] = {order: SortedList() for order in positions}
+                for order, position in positions.items():
+                    by_order[order].add(position)
         for name, lfunc in self._lookup_funcs.items():
             table = self._lookups[name]
             for value in set(lfunc(data)):
@@ -153,15 +217,32 @@ class Collection:
                     owner.add(key)
                 elif owner != key:
                     table[value] = {owner, key}
+        self._wrote(key)
+
+    def _positions(self, iid: int, data: Record) -> dict[str, Position]:
+        """The record's entry in every order (internal id first)."""
+        positions: dict[str, Position] = {IID_ORDER: ((1, iid), iid)}
+        for name, func in self._sort_keys.items():
+            positions[name] = (_wrap(func(data)), iid)
+        return positions
 
     def _drop(self, iid: int) -> Record:
         """Unindex and remove a record; return it decoded."""
         key, blob = self._records.pop(iid)
         data: Record = _decode(blob)
         del self._iid_by_key[key]
-        self._iid_index.remove(((1, iid), iid))
-        for name, func in self._sort_keys.items():
-            self._indexes[name].remove((_wrap(func(data)), iid))
+        positions = self._positions(iid, data)
+        self._iid_index.remove(positions[IID_ORDER])
+        for name in self._sort_keys:
+            self._indexes[name].remove(positions[name])
+        for name, ffunc in self._filter_funcs.items():
+            filtered = self._filtered[name]
+            for value in set(ffunc(data)):
+                by_order = filtered[value]
+                for order, position in positions.items():
+                    by_order[order].remove(position)
+                if not by_order[IID_ORDER]:
+                    del filtered[value]
         for name, lfunc in self._lookup_funcs.items():
             table = self._lookups[name]
             for value in set(lfunc(data)):
@@ -172,6 +253,7 @@ class Collection:
                     owner.discard(key)
                     if len(owner) == 1:
                         table[value] = next(iter(owner))
+        self._wrote(key)
         return data
 
     # -- reads --------------------------------------------------------------------------------
@@ -219,8 +301,25 @@ class Collection:
             key, blob = self._records[iid]
             yield key, _decode(blob)
 
-    def _index(self, order: str) -> SortedList:
+    def _index(self, order: str, narrow: Sequence[Narrow] = ()) -> SortedList:
+        """The ordered index to read ``order`` from: the whole order, or the smallest narrowed one."""
+        best: SortedList | None = None
+        for item in narrow:
+            candidate = item(order) if callable(item) else self._narrowed(order, *item)
+            if best is None or len(candidate) < len(best):
+                best = candidate
+        if best is not None:
+            return best
         return self._iid_index if order == IID_ORDER else self._indexes[order]
+
+    def _narrowed(self, order: str, name: str, value: Any) -> SortedList:
+        """The positions, in ``order``, of the records filter index (or lookup) ``name`` maps to ``value``."""
+        table = self._filtered.get(name)
+        if table is not None:
+            by_order = table.get(value)
+            return _EMPTY if by_order is None else by_order[order]
+        # A lookup (few records per value): their positions, sorted on the spot (O(k log k)).
+        return SortedList(self.position(key, order) for key in self.find(name, value))
 
     def position(self, key: str, order: str) -> Position:
         """Return the index entry of ``key`` in ``order``."""
@@ -237,13 +336,15 @@ class Collection:
         after: Position | None = None,
         before: Position | None = None,
         predicate: Predicate | None = None,
+        narrow: Sequence[Narrow] = (),
     ) -> Iterator[tuple[Position, Record]]:
         """Yield ``(position, stored record)`` in ``order``; ``after`` / ``before`` exclude a bound.
 
         ``after`` starts just past a position in the walking direction; ``before`` walks the other way
-        from just before it (so the caller reverses what it takes).
+        from just before it (so the caller reverses what it takes). ``narrow`` walks only the records of
+        the smallest of those indexes (the predicate still decides).
         """
-        index = self._index(order)
+        index = self._index(order, narrow)
         if after is not None:
             if descending:
                 entries = index.irange(maximum=after, inclusive=(True, False), reverse=True)
@@ -263,10 +364,15 @@ class Collection:
                 yield entry, data
 
     def page_offset(
-        self, order: str, descending: bool, offset: int, limit: int, predicate: Predicate | None = None
+        self, order: str, descending: bool, offset: int, limit: int, predicate: Predicate | None = None,
+        narrow: Sequence[Narrow] = (),
     ) -> Page:
-        """Return ``limit`` records from ``offset`` in ``order``; O(limit log N) without a predicate."""
-        index = self._index(order)
+        """Return ``limit`` records from ``offset`` in ``order``; O(limit log N) without a predicate.
+
+        With a predicate, the walk covers only the ``narrow`` index (when given) up to ``offset + limit``
+        of its matches; without one, ``narrow`` is taken as the exact set.
+        """
+        index = self._index(order, narrow)
         if predicate is None:
             total = len(index)
             if descending:
@@ -277,7 +383,7 @@ class Collection:
                 entries = list(index.islice(offset, offset + limit))
             items = [_decode(self._records[iid][1]) for _, iid in entries]
             return Page(items, entries, offset > 0 and total > 0, offset + limit < total)
-        walker = self.walk(order, descending, predicate=predicate)
+        walker = self.walk(order, descending, predicate=predicate, narrow=narrow)
         skipped = sum(1 for _ in itertools.islice(walker, offset))
         taken = list(itertools.islice(walker, limit + 1))
         has_after = len(taken) > limit
@@ -298,23 +404,24 @@ class Collection:
         after: Position | None = None,
         before: Position | None = None,
         predicate: Predicate | None = None,
+        narrow: Sequence[Narrow] = (),
     ) -> Page:
-        """Return ``limit`` records after (or just before) a position, in ``order``."""
+        """Return ``limit`` records after (or just before) a position, in ``order`` (see :meth:`walk`)."""
         if before is not None:
-            taken = list(itertools.islice(self.walk(order, descending, before=before, predicate=predicate),
-                                          limit + 1))
+            taken = list(itertools.islice(self.walk(order, descending, before=before, predicate=predicate,
+                                                    narrow=narrow), limit + 1))
             has_before = len(taken) > limit
             taken = taken[:limit]
             taken.reverse()
             has_after = True if not taken else self._exists(order, descending, after=taken[-1][0],
-                                                             predicate=predicate)
+                                                             predicate=predicate, narrow=narrow)
         else:
-            taken = list(itertools.islice(self.walk(order, descending, after=after, predicate=predicate),
-                                          limit + 1))
+            taken = list(itertools.islice(self.walk(order, descending, after=after, predicate=predicate,
+                                                    narrow=narrow), limit + 1))
             has_after = len(taken) > limit
             taken = taken[:limit]
             has_before = bool(taken) and self._exists(order, descending, before=taken[0][0],
-                                                      predicate=predicate)
+                                                      predicate=predicate, narrow=narrow)
             if not taken and after is not None:
                 # Past the end: the page is empty but the records before the cursor remain.
                 has_before = True
@@ -341,8 +448,13 @@ class Collection:
             index.clear()
         for table in self._lookups.values():
             table.clear()
+        for filtered in self._filtered.values():
+            filtered.clear()
         for iid, key, blob in dumped["records"]:
             self._put(iid, key, _decode(blob), blob)
+        self.version += 1  # everything changed: every follower rebuilds
+        self._journal_base = self.version
+        self._journal.clear()
         self._next_iid = dumped["next_iid"]
 
     # -- the shared store's hooks (mock_server.redisstore): raw entries, no change hook ----------

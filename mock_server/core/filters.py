@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from mock_server.core.clock import end_of_day, parse_date, parse_datetime, sort_time
+from mock_server.core.collection import Narrow, NarrowSource
 from mock_server.core.errors import InvalidParameters
 
 Record = dict[str, Any]
@@ -30,6 +31,12 @@ class FilterSpec:
     required: bool = False
     # Bool filters: what the stored value is compared with (default: the value itself is truthy).
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # The collection's filter index (or lookup) that maps the raw query value to every record this
+    # filter can match: a filtered page then walks that index, not the whole order (core.collection).
+    index: str | None = None
+    # A custom filter's own index: (raw value, request context) -> the positions of every record it can
+    # match, by order, or None when it keeps none for that value (the page walks the whole order).
+    narrower: Callable[[str, Mapping[str, Any]], NarrowSource | None] | None = None
 
 
 def _first(args: Sequence[tuple[str, str]], name: str) -> str | None:
@@ -77,6 +84,23 @@ def build_predicate(
     if len(checks) == 1:
         return checks[0], identity
     return (lambda record: all(check(record) for check in checks)), identity
+
+
+def index_hints(specs: Sequence[FilterSpec], args: Sequence[tuple[str, str]],
+                context: Mapping[str, Any]) -> tuple[Narrow, ...]:
+    """The indexes that hold every record the filters present in ``args`` can match (validated already)."""
+    hints: list[Narrow] = []
+    for spec in specs:
+        raw = _first(args, spec.name) if spec.index is not None or spec.narrower is not None else None
+        if raw is None:
+            continue
+        if spec.index is not None:
+            hints.append((spec.index, raw))
+        elif spec.narrower is not None:
+            source = spec.narrower(raw, context)
+            if source is not None:
+                hints.append(source)
+    return tuple(hints)
 
 
 def _make_check(spec: FilterSpec, raw: str, context: Mapping[str, Any]) -> Callable[[Record], bool]:

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlencode
 
+from mock_server.core.collection import Narrow
 from mock_server.core.cursor import CursorCodec, InvalidCursor, fingerprint
 from mock_server.core.errors import InvalidParameters
-from mock_server.core.filters import FilterSpec, build_predicate
+from mock_server.core.filters import FilterSpec, build_predicate, index_hints
 from mock_server.core.store import IID_ORDER, Collection, Page, Position, Record
 
 QueryArgs = Sequence[tuple[str, str]]
@@ -56,6 +57,8 @@ class ListQuery:
     after: Position | None = None
     before: Position | None = None
     cursor_offset: int = 0
+    # The collection indexes that hold every record the filters can match (see FilterSpec.index).
+    narrow: tuple[Narrow, ...] = ()
 
 
 @dataclass
@@ -126,6 +129,8 @@ def parse_list_query(spec: ListSpec, args: QueryArgs, codec: CursorCodec,
                                          (None, []))
     fp = fingerprint(spec.name, order, filter_identity)
     query = ListQuery(limit, offset, order, descending, predicate, fp)
+    if predicate is not None:
+        query.narrow = index_hints(spec.filters, args, context or {})
     if spec.style == "cursor":
         after, before = _first(args, "after"), _first(args, "before")
         if after is not None and before is not None:
@@ -159,7 +164,8 @@ def run_list(spec: ListSpec, collection: Collection, query: ListQuery, codec: Cu
 
 def run_offset_list(collection: Collection, query: ListQuery) -> ListResult:
     """Read an offset-style page."""
-    page = collection.page_offset(query.order, query.descending, query.offset, query.limit, query.predicate)
+    page = collection.page_offset(query.order, query.descending, query.offset, query.limit, query.predicate,
+                                  query.narrow)
     return _offset_result(page, query)
 
 
@@ -178,7 +184,7 @@ def run_cursor_list(collection: Collection, query: ListQuery, codec: CursorCodec
 
 def _cursor_result(collection: Collection, query: ListQuery, codec: CursorCodec) -> ListResult:
     page = collection.page_cursor(query.order, query.descending, query.limit, after=query.after,
-                                  before=query.before, predicate=query.predicate)
+                                  before=query.before, predicate=query.predicate, narrow=query.narrow)
     if query.before is not None:
         # A ``before`` token carries the position of the record it points at; this page ends there.
         offset = max(0, query.cursor_offset - len(page.items))

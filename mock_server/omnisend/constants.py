@@ -49,6 +49,10 @@ MAX_LIMIT = 250
 ERR_CONTACT_NOT_FOUND = "Contact with '{id}' contactID not found"
 ERR_CONTACT_EMAIL_NOT_FOUND = "Contact with '{email}' email not found"
 CONTACT_STATUSES = ("subscribed", "unsubscribed", "nonSubscribed")
+# List filters served by lookups (identity fields) and filter indexes (statuses) (core.collection).
+ORDER_IDENTITY_FILTERS = ("email", "phone", "contactID", "cartID")
+ORDER_STATUS_FILTERS = ("paymentStatus", "fulfillmentStatus")
+CART_IDENTITY_FILTERS = ("email", "phone", "contactID")
 IDENTIFIER_TYPES = ("email", "phone")
 GENDERS = ("m", "f")
 TAG_PATTERN = r"^[a-zA-Z0-9_\- ]{1,128}$"  # after wp-omnisend's validator (mock decision)

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from mock_server.core.clock import sort_time
+from mock_server.core.collection import field_values
 from mock_server.core.errors import NotFound, ValidationFailed
 from mock_server.core.schema import REQUIRED, type_message
 from mock_server.core.store import Collection, CollectionSpec, clone
@@ -21,7 +22,8 @@ Record = dict[str, Any]
 # (batch record, item) -> (status code, JSON body) of the single request the item stands for.
 Executor = Callable[[Record, Record], tuple[int, Any]]
 
-register_collection("batches", CollectionSpec(sort_keys={"createdAt": created_key}))
+register_collection("batches", CollectionSpec(sort_keys={"createdAt": created_key},
+                                              filters={n: field_values(n) for n in ("endpoint", "status")}))
 OUTPUT_ORDER = ("batchID", "method", "endpoint", "eventID", "origin", "status", "createdAt", "startedAt",
                 "endedAt", "totalCount", "finishedCount", "errorsCount")
 QUEUE = "batchQueue"

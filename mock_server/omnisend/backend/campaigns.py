@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mock_server.core.collection import field_values
 from mock_server.core.errors import NotFound, Unprocessable, ValidationFailed
 from mock_server.core.store import Collection, CollectionSpec, clone
 from mock_server.omnisend import constants as C
@@ -25,7 +26,8 @@ def _counter(name: str) -> Any:
 
 
 register_collection(COLLECTION, CollectionSpec(sort_keys={"createdAt": created_key,
-                                                          **{n: _counter(n) for n in C.CAMPAIGN_COUNTERS}}))
+                                                          **{n: _counter(n) for n in C.CAMPAIGN_COUNTERS}},
+                                               filters={n: field_values(n) for n in ("status", "type")}))
 register_collection(ROWS, CollectionSpec())
 
 

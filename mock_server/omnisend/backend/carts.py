@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from mock_server.core import schema as S
+from mock_server.core.collection import field_values
 from mock_server.core.errors import NotFound, Unprocessable, ValidationFailed
 from mock_server.core.schema import REQUIRED, sort_problems
 from mock_server.core.store import CollectionSpec, clone
@@ -35,8 +36,10 @@ def sum_key(record: Record) -> int | None:
     return value if isinstance(value, int) else None
 
 
+# The list filters email / phone / contactID read lookups (core.collection).
 register_collection(COLLECTION, CollectionSpec(sort_keys={"createdAt": created_key, "updatedAt": updated_key,
-                                                          "cartSum": sum_key}))
+                                                          "cartSum": sum_key},
+                                               lookups={n: field_values(n) for n in C.CART_IDENTITY_FILTERS}))
 
 FIELDS = ("currency", "cartSum", "cartRecoveryUrl", "createdAt", "updatedAt")
 PRODUCT_FIELDS = ("productID", "variantID", "sku", "title", "description", "quantity", "price", "oldPrice",

@@ -68,8 +68,19 @@ def updated_key(record: Record) -> float | None:
     return sort_time(record.get("updatedAt") or record.get("createdAt"))
 
 
+def _statuses(record: Record) -> list[str]:
+    return [email_status(record)]
+
+
+def _tags(record: Record) -> list[str]:
+    # Strings only: the tag filter compares a query string, and an index value must be hashable.
+    return [tag for tag in record.get("tags") or [] if isinstance(tag, str)]
+
+
+# The list filters email / phone read the lookups, status / tag the filter indexes (core.collection).
 register_collection("contacts", CollectionSpec(sort_keys={"createdAt": created_key, "updatedAt": updated_key},
-                                               lookups={"email": _emails, "phone": _phones}))
+                                               lookups={"email": _emails, "phone": _phones},
+                                               filters={"status": _statuses, "tag": _tags}))
 
 
 def _no_warn(path: str, message: str) -> None:

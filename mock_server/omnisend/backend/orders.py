@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mock_server.core import schema as S
+from mock_server.core.collection import field_values
 from mock_server.core.errors import NotFound, Unprocessable
 from mock_server.core.store import CollectionSpec, clone
 from mock_server.omnisend import constants as C
@@ -21,8 +22,12 @@ def sum_key(record: Record) -> int | None:
     return value if isinstance(value, int) else None
 
 
+# The list filters: identity fields through lookups (about one order per value), statuses through
+# filter indexes (few values) (core.collection).
 register_collection(COLLECTION, CollectionSpec(sort_keys={"createdAt": created_key, "updatedAt": updated_key,
-                                                          "orderSum": sum_key}))
+                                                          "orderSum": sum_key},
+                                               lookups={n: field_values(n) for n in C.ORDER_IDENTITY_FILTERS},
+                                               filters={n: field_values(n) for n in C.ORDER_STATUS_FILTERS}))
 
 # Input fields an order keeps (besides orderID and the identity fields).
 FIELDS = ("orderNumber", "cartID", "shippingMethod", "trackingCode", "courierTitle", "courierUrl", "orderUrl",

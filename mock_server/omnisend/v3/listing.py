@@ -12,7 +12,7 @@ from mock_server.core.filters import FilterSpec
 from mock_server.core.paging import ListSpec
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import carts as cart_rules
-from mock_server.omnisend.backend import segments
+from mock_server.omnisend.backend import segment_index, segments
 from mock_server.omnisend.backend.contacts import email_of, email_status, phones_of
 
 
@@ -22,11 +22,11 @@ def _segment_filter(raw: str, context: Mapping[str, Any]) -> Callable[[dict[str,
 
 
 CONTACT_FILTERS = (
-    FilterSpec("email", "exact", getter=email_of),
-    FilterSpec("phone", "contains", getter=phones_of),
-    FilterSpec("status", "enum", getter=email_status, choices=C.CONTACT_STATUSES),
-    FilterSpec("tag", "contains", getter=lambda r: r.get("tags") or []),
-    FilterSpec("segmentID", "custom", builder=_segment_filter),
+    FilterSpec("email", "exact", getter=email_of, index="email"),
+    FilterSpec("phone", "contains", getter=phones_of, index="phone"),
+    FilterSpec("status", "enum", getter=email_status, choices=C.CONTACT_STATUSES, index="status"),
+    FilterSpec("tag", "contains", getter=lambda r: r.get("tags") or [], index="tag"),
+    FilterSpec("segmentID", "custom", builder=_segment_filter, narrower=segment_index.narrower),
 )
 
 # Contacts: cursor paging, newest first, no sort parameter (§2.3, §2.4).
@@ -50,8 +50,8 @@ def _batch_list(version: str, endpoints: tuple[str, ...]) -> ListSpec:
         default_order="createdAt",
         default_descending=True,
         filters=(
-            FilterSpec("endpoint", "enum", choices=endpoints, required=True),
-            FilterSpec("status", "enum", choices=C.BATCH_STATUSES),
+            FilterSpec("endpoint", "enum", choices=endpoints, required=True, index="endpoint"),
+            FilterSpec("status", "enum", choices=C.BATCH_STATUSES, index="status"),
             FilterSpec("dateFrom", "date_from", getter=lambda r: r.get("createdAt")),
             FilterSpec("dateTo", "date_to", getter=lambda r: r.get("createdAt")),
         ),
@@ -69,8 +69,8 @@ CAMPAIGNS = ListSpec(
     default_order="createdAt",
     default_descending=True,
     filters=(
-        FilterSpec("status", "enum", choices=C.CAMPAIGN_STATUSES),
-        FilterSpec("type", "enum", choices=C.CAMPAIGN_TYPES),
+        FilterSpec("status", "enum", choices=C.CAMPAIGN_STATUSES, index="status"),
+        FilterSpec("type", "enum", choices=C.CAMPAIGN_TYPES, index="type"),
     ),
 )
 
@@ -106,14 +106,14 @@ ORDERS = _newest_first(
     "orders",
     {"createdAt": True, "updatedAt": True, "orderSum": True},
     (
-        FilterSpec("email", "exact"),
-        FilterSpec("phone", "exact"),
-        FilterSpec("contactID", "exact"),
-        FilterSpec("cartID", "exact"),
+        FilterSpec("email", "exact", index="email"),
+        FilterSpec("phone", "exact", index="phone"),
+        FilterSpec("contactID", "exact", index="contactID"),
+        FilterSpec("cartID", "exact", index="cartID"),
         FilterSpec("dateFrom", "date_from", getter=lambda r: r.get("updatedAt")),
         FilterSpec("dateTo", "date_to", getter=lambda r: r.get("updatedAt")),
-        FilterSpec("paymentStatus", "enum", choices=C.PAYMENT_STATUSES),
-        FilterSpec("fulfillmentStatus", "enum", choices=C.FULFILLMENT_STATUSES),
+        FilterSpec("paymentStatus", "enum", choices=C.PAYMENT_STATUSES, index="paymentStatus"),
+        FilterSpec("fulfillmentStatus", "enum", choices=C.FULFILLMENT_STATUSES, index="fulfillmentStatus"),
     ),
 )
 
@@ -122,9 +122,9 @@ CARTS = _newest_first(
     "carts",
     {"createdAt": True, "updatedAt": True, "cartSum": True},
     (
-        FilterSpec("email", "exact"),
-        FilterSpec("phone", "exact"),
-        FilterSpec("contactID", "exact"),
+        FilterSpec("email", "exact", index="email"),
+        FilterSpec("phone", "exact", index="phone"),
+        FilterSpec("contactID", "exact", index="contactID"),
         FilterSpec("segmentID", "custom", builder=cart_rules.segment_filter),
         FilterSpec("dateFrom", "date_from", getter=lambda r: r.get("createdAt")),
         FilterSpec("dateTo", "date_to", getter=lambda r: r.get("createdAt")),

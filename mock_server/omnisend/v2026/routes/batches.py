@@ -24,8 +24,8 @@ from mock_server.omnisend.v2026.schemas.events import V2026BatchSchema
 VERSION = "v2026"
 _batch = V2026BatchSchema()
 BATCHES = OffsetList(name="api2026:batches", sorts={}, filters=(
-    FilterSpec("endpoint", "enum", choices=C.BATCH_ENDPOINTS, required=True),
-    FilterSpec("status", "enum", choices=VC.BATCH_STATUSES),
+    FilterSpec("endpoint", "enum", choices=C.BATCH_ENDPOINTS, required=True, index="endpoint"),
+    FilterSpec("status", "enum", choices=VC.BATCH_STATUSES, index="status"),
     FilterSpec("dateFrom", "date_from", getter=lambda r: r.get("createdAt")),
     FilterSpec("dateTo", "date_to", getter=lambda r: r.get("createdAt"))))
 

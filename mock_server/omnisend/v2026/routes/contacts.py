@@ -10,7 +10,7 @@ from flask import Blueprint, Response
 from mock_server.core.filters import FilterSpec
 from mock_server.core.http import empty_response, json_response
 from mock_server.core.request import query_args, warn
-from mock_server.omnisend.backend import Brand, segments
+from mock_server.omnisend.backend import Brand, segment_index, segments
 from mock_server.omnisend.backend import contacts as rules
 from mock_server.omnisend.v2026 import constants as C
 from mock_server.omnisend.v2026 import renames
@@ -31,11 +31,11 @@ def _segment(raw: str, context: Mapping[str, Any]) -> Callable[[Record], bool]:
 # §3.1-§3.3: cursor paging 1..250 (100), sort createdAt|updatedAt (newest first), six filters.
 CONTACTS = CursorList(
     name="api2026:contacts", sorts=C.CONTACT_SORTS, default_sort="createdAt",
-    filters=(FilterSpec("email", "exact", getter=rules.email_of),
-             FilterSpec("phone", "contains", getter=rules.phones_of),
-             FilterSpec("status", "enum", getter=rules.email_status, choices=C.CONTACT_STATUSES),
-             FilterSpec("segmentID", "custom", builder=_segment),
-             FilterSpec("tag", "contains", getter=lambda r: r.get("tags") or []),
+    filters=(FilterSpec("email", "exact", getter=rules.email_of, index="email"),
+             FilterSpec("phone", "contains", getter=rules.phones_of, index="phone"),
+             FilterSpec("status", "enum", getter=rules.email_status, choices=C.CONTACT_STATUSES, index="status"),
+             FilterSpec("segmentID", "custom", builder=_segment, narrower=segment_index.narrower),
+             FilterSpec("tag", "contains", getter=lambda r: r.get("tags") or [], index="tag"),
              FilterSpec("updatedAtFrom", "date_from", getter=rules.updated_at)))
 # §3.3: tag and status exclude each other; updatedAtFrom goes with no other filter (400, mock decision).
 EXCLUSIVE = (("tag", ("status",)), ("updatedAtFrom", ("email", "phone", "status", "segmentID", "tag")))
