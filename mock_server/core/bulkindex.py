@@ -1,0 +1,85 @@
+"""An ordered index filled in bulk: entries collected unsorted, sorted once when first read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sortedcontainers import SortedList
+
+from mock_server.core.records import Position
+
+
+class PendingIndex:
+    """An ordered index being filled in bulk (see :meth:`Collection.defer_indexes`).
+
+    Added entries wait in a list (a pointer each, O(1)), removed ones are counted aside, until the index
+    is read or settled; then one ``SortedList`` is built from what remains (one sort) and every later call
+    goes to it. It answers what a ``SortedList`` answers: reads delegate to the sorted list. Only entries
+    that were added are removed (the collection removes exactly what it indexed).
+    """
+
+    __slots__ = ("_added", "_gone", "_removed", "_sorted")
+
+    def __init__(self, base: SortedList) -> None:
+        self._added: list[Position] | None = list(base)
+        self._removed: dict[Position, int] = {}  # entry -> how many of its additions were removed
+        self._gone = 0
+        self._sorted: SortedList | None = None
+
+    def settled(self) -> SortedList:
+        """The sorted index (built from the collected entries on first call)."""
+        if self._sorted is None:
+            added, removed = self._added or [], self._removed
+            if removed:
+                kept = []
+                for entry in added:
+                    left = removed.get(entry)
+                    if left:
+                        removed[entry] = left - 1
+                    else:
+                        kept.append(entry)
+                added = kept
+            self._sorted = SortedList(added)
+            self._added, self._removed, self._gone = None, {}, 0
+        return self._sorted
+
+    def add(self, entry: Position) -> None:
+        """Add an entry (kept unsorted until read)."""
+        if self._added is None:
+            self.settled().add(entry)
+        else:
+            self._added.append(entry)
+
+    def remove(self, entry: Position) -> None:
+        """Remove an entry that was added."""
+        if self._added is None:
+            self.settled().remove(entry)
+            return
+        try:
+            self._removed[entry] = self._removed.get(entry, 0) + 1
+        except TypeError:  # an unhashable sort value: remove from the sorted list
+            self.settled().remove(entry)
+            return
+        self._gone += 1
+
+    def clear(self) -> None:
+        """Remove every entry."""
+        self._added, self._removed, self._gone, self._sorted = [], {}, 0, None
+
+    def __len__(self) -> int:
+        return len(self._added) - self._gone if self._added is not None else len(self.settled())
+
+    def __iter__(self) -> Iterator[Position]:
+        return iter(self.settled())
+
+    def __reversed__(self) -> Iterator[Position]:
+        found: Iterator[Position] = reversed(self.settled())
+        return found
+
+    def __contains__(self, entry: object) -> bool:
+        return entry in self.settled()
+
+    def __getattr__(self, name: str) -> Any:
+        # irange, islice, bisect ...: whatever a reader asks of a SortedList, answered sorted.
+        return getattr(self.settled(), name)
