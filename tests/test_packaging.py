@@ -77,6 +77,6 @@ def test_readme_install_lines_name_this_package_and_its_wheel(project: Path, tmp
     assert f'pip install "{name} @ git+' in readme
     wheel, _ = _build(project, "build_wheel", tmp_path)
     assert f"pip install dist/{wheel.name}" in readme  # the README's wheel is the one a build makes
-    one_process = readme.split("### One process holds the state", 1)[1].split("\n## ", 1)[0]
-    for words in ("gunicorn", "contacts", "rate budget", "clock", "journal", "scale-out"):
+    one_process = readme.split("### One process, or a shared sandbox on Redis", 1)[1].split("\n## ", 1)[0]
+    for words in ("gunicorn", "contacts", "rate budget", "clock", "journal", "Running a shared sandbox"):
         assert words in one_process
