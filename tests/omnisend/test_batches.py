@@ -394,6 +394,8 @@ class TestAsync:
         assert client.get("/v3/batches?endpoint=contacts&status=pending", headers=OMNISEND).get_json()[
             "batches"][0]["batchID"] == batch_id
 
+    # Sets the in-process budget by hand; the shared budget of Redis mode: tests/redisstore/test_ids_budgets.py.
+    @pytest.mark.memory_store
     def test_worker_runs_items_within_its_budget(self, client: FlaskClient, mock: MockContext) -> None:
         batch_id = _create(client, [_contact("w1@example.com"), _contact("w2@example.com")])
         worker = BatchWorker(mock)
