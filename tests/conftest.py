@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -12,6 +13,7 @@ from flask.testing import FlaskClient
 
 from mock_server.app import create_app
 from mock_server.core.context import MockContext, Settings
+from mock_server.middleware import ENV_BATCH_ITEM
 from tests.redis_server import RedisServer
 
 OMNISEND_KEY = "omnisend-demo-key"
@@ -29,6 +31,34 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      default=os.environ.get("MOCK_TEST_STORE", "memory"),
                      help="the store the `settings` fixture's apps use: memory (default) or redis (a real "
                           "redis-server the session starts on a free port); env MOCK_TEST_STORE")
+    parser.addoption("--mock-processes", type=int, choices=(1, 2),
+                     default=int(os.environ.get("MOCK_TEST_PROCESSES", "1")),
+                     help="with --mock-store redis: 2 gives the `app` fixture a second sandbox that joins the "
+                          "same Redis database, and the test client's requests alternate between the two (as "
+                          "two worker processes or two hosts behind a balancer would answer them)")
+
+
+def alternating_client(second: Flask) -> type[FlaskClient]:
+    """A test-client class whose requests alternate between its app and ``second`` (a round-robin load
+    balancer in front of two sandboxes). An app's own internal requests (batch items) stay in it, as they
+    stay in one process."""
+
+    class AlternatingClient(FlaskClient):
+        turn = 0
+
+        def run_wsgi_app(self, environ: dict[str, Any], buffered: bool = False) -> Any:
+            if environ.get(ENV_BATCH_ITEM):
+                return super().run_wsgi_app(environ, buffered)
+            own = self.application
+            target = own if AlternatingClient.turn == 0 else second
+            AlternatingClient.turn ^= 1
+            self.application = target
+            try:
+                return super().run_wsgi_app(environ, buffered)
+            finally:
+                self.application = own
+
+    return AlternatingClient
 
 
 @pytest.fixture(scope="session")
@@ -60,10 +90,15 @@ def settings(store_url: str) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> Iterator[Flask]:
+def app(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Flask]:
     """A freshly seeded app."""
     application = create_app(settings)
     application.config["TESTING"] = False  # keep the real error handlers (no exception propagation)
+    if (settings.store != "memory" and request.config.getoption("--mock-processes") == 2
+            and not request.node.get_closest_marker("one_process")):
+        second = create_app(copy.deepcopy(settings))  # joins the seeded store: never reseeds it
+        second.config["TESTING"] = False
+        application.test_client_class = alternating_client(second)
     yield application
 
 

@@ -43,6 +43,7 @@ def hit(client: FlaskClient, group: str, headers: dict[str, str] = STAGING) -> A
     return client.post(f"/v2/_probe/{group}", json={}, headers=headers)
 
 
+@pytest.mark.one_process  # one_process: the probe routes are added to one sandbox's app
 @pytest.mark.parametrize("group", list(C.RATE_GROUPS))
 def test_group_allows_n_and_refuses_n_plus_1(probed: FlaskClient, mock: MockContext, group: str) -> None:
     limit, window = C.RATE_GROUPS[group]
@@ -62,6 +63,7 @@ def test_group_allows_n_and_refuses_n_plus_1(probed: FlaskClient, mock: MockCont
     assert hit(probed, group).status_code == 200
 
 
+@pytest.mark.one_process  # one_process: the probe routes are added to one sandbox's app
 def test_window_slides(probed: FlaskClient, mock: MockContext) -> None:
     for _ in range(2):
         assert hit(probed, "data").status_code == 200
@@ -75,6 +77,7 @@ def test_window_slides(probed: FlaskClient, mock: MockContext) -> None:
     assert refused.headers["Retry-After"] == "1"
 
 
+@pytest.mark.one_process  # one_process: the probe routes are added to one sandbox's app
 def test_groups_are_independent_and_per_account(probed: FlaskClient) -> None:
     for _ in range(4):
         hit(probed, "data")

@@ -243,6 +243,7 @@ def _key_with(mock: MockContext, *scopes: str) -> dict[str, str]:
     return {"X-API-KEY": "scoped-key"}
 
 
+@pytest.mark.one_process  # one_process: _key_with adds a key to one sandbox's keyring
 def test_read_scope_follows_the_endpoint(client: FlaskClient, mock: MockContext) -> None:
     batch_id = _create(client, [_contact("s@example.com")])
     headers = _key_with(mock, "orders.read")
