@@ -339,6 +339,7 @@ def test_unknown_batch_and_item_are_404(client: FlaskClient) -> None:
     assert response.get_json() == {"error": "Item with '2' itemID not found"}
 
 
+@pytest.mark.one_process  # one_process: the end reads one sandbox's store directly, outside its lock
 def test_batches_are_kept_for_seven_days(client: FlaskClient, mock: MockContext) -> None:
     batch_id = _create(client, [_contact("keep@example.com")])
     mock.clock.advance(7 * 86400 - 1)
