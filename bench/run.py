@@ -8,7 +8,8 @@ so that drift on a shared machine hits every server alike. The ratio column is t
 with the neighbours' load; the CPU time the server process used per request (read from /proc around each
 wrk run, for bare Flask and the sandbox columns) is the steadier measure of the work each does for the
 same answer. Bare Flask serves the bytes the sandbox answered on the same waitress with the same threads;
-the peers (json-server, Prism, Mockoon, installed with npm into bench/.cache) serve the same bytes. Then
+the peers (json-server, Prism, Mockoon, installed with npm into ~/.cache/ecommerce-marketing-mock/bench)
+serve the same bytes. Then
 fixture loading is timed (seconds and peak memory) and the page's p99 at two brand sizes is compared.
 Every row and table says whether its target is met, and a summary line closes the output. The sandbox
 columns are SANDBOX_VARIANTS (one entry per way of running it); bare Flask and the peers are always there.
@@ -43,7 +44,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench import fixtureset, peers, redis_store, wrk  # noqa: E402
 
-CACHE = ROOT / "bench" / ".cache"
+# The peers' npm packages live outside the clone (thousands of third-party files that are not ours to keep
+# beside the project): $XDG_CACHE_HOME or ~/.cache, under ecommerce-marketing-mock/bench.
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ecommerce-marketing-mock" / "bench"
 RESULTS = ROOT / "bench" / "results"
 OMNISEND = {"X-API-KEY": fixtureset.OMNISEND_KEY}
 OMETRIA = {"X-Ometria-Auth": fixtureset.OMETRIA_KEY}
