@@ -42,6 +42,7 @@ from mock_server.middleware import (
     Middleware,
     StartResponse,
     WsgiApp,
+    read_all,
 )
 
 CONTROL_PREFIX = "/_mock"
@@ -190,12 +191,7 @@ class FastLane(Middleware):
         status, headers = seen
         if any(name == WARNINGS_HEADER for name, _ in headers):
             return result  # warnings are about this request; the journal must show them
-        try:
-            body = b"".join(result)
-        finally:
-            close = getattr(result, "close", None)
-            if callable(close):
-                close()
+        body = read_all(result)
         per_request = {REQUEST_ID_HEADER, *(name for name, _ in plan.vendor.rate_headers(_ANY_DECISION))}
         self.ctx.answers.put(plan.key, CachedAnswer(
             status, tuple((name, None if name in per_request else value) for name, value in headers), body,

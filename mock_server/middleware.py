@@ -223,10 +223,15 @@ def transport_error_answer(app: WsgiApp, environ: dict[str, Any], status: int
 
     environ[ENV_TRANSPORT_ERROR] = status
     body, status_line, headers = run_wsgi_app(app, environ)
+    data = read_all(body)
+    return status_line, [(k, v) for k, v in headers.items() if k.lower() not in ("content-length", "connection")], data
+
+
+def read_all(result: Iterable[bytes]) -> bytes:
+    """The whole body of a WSGI answer, closing the iterable as the WSGI server would."""
     try:
-        data = b"".join(body)
+        return b"".join(result)
     finally:
-        close = getattr(body, "close", None)
+        close = getattr(result, "close", None)
         if callable(close):
             close()
-    return status_line, [(k, v) for k, v in headers.items() if k.lower() not in ("content-length", "connection")], data
