@@ -24,6 +24,7 @@ from mock_server.ometria.backend.queue import queue_headers
 from mock_server.ometria.backend.worker import QueueWorker
 from mock_server.ometria.backend.worker import drain as drain_queues
 from mock_server.ometria.fixtures import seed_account
+from mock_server.redisstore.connection import StoreUnavailable, unavailable
 
 
 def rate_rule(tenant: TenantState, group: str) -> LimitRule | None:
@@ -34,6 +35,22 @@ def rate_rule(tenant: TenantState, group: str) -> LimitRule | None:
         return None
     return LimitRule(int(conf.get("limit", limit)), float(conf.get("window", window)),
                      str(conf.get("bucket", group)))
+
+
+def refusal_queue_headers(ctx: MockContext, tenant: TenantState, error: E.MockError) -> dict[str, str]:
+    """The queue headers of a refused push. With a shared store the refusal may come before the view took
+    the tenant's lock (bad JSON, 413, 429) or after it let go, and another process may have queued since this
+    one last read the account: read the queue and its cap as the store holds them now (the memory store's
+    state is always current). When the store itself is away, this process's last view is all there is."""
+    if ctx.redis is None or isinstance(error, StoreUnavailable):
+        return queue_headers(ctx, tenant)
+    try:
+        with tenant.lock.reading():
+            return queue_headers(ctx, tenant)
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        return queue_headers(ctx, tenant)
 
 
 class Ometria(Vendor):
@@ -62,7 +79,7 @@ class Ometria(Vendor):
         if g.get("push_request_id") is not None and tenant is not None:
             from mock_server.core.request import ctx
 
-            response.headers.update(queue_headers(ctx(), tenant))
+            response.headers.update(refusal_queue_headers(ctx(), tenant, error))
         return response
 
     def before_request(self, ctx: MockContext) -> None:

@@ -1,4 +1,4 @@
-"""Helpers for the Ometria tests: edited copies of the default fixtures, exact-size records."""
+"""Helpers for the Ometria tests: edited copies of the default fixtures, exact-size records, the outbox."""
 
 from __future__ import annotations
 
@@ -10,9 +10,18 @@ from typing import Any
 from flask import Flask
 
 from mock_server.app import create_app
-from mock_server.core.context import Settings
+from mock_server.core.context import MockContext, Settings
 from mock_server.core.fixtures import default_fixtures_dir
 from mock_server.core.limits import json_size
+
+
+def outbox(mock: MockContext, account: str = "staging", kind: str | None = None) -> list[dict[str, Any]]:
+    """The account's outbox entries (of ``kind``), read under the tenant's lock: with a shared store, as
+    the store holds them now (another process may have answered the request that wrote them)."""
+    tenant = mock.tenant("ometria", account)
+    assert tenant is not None
+    with tenant.lock.reading():
+        return [dict(e) for e in tenant.extra.get("outbox", []) if kind is None or e["kind"] == kind]
 
 
 def fixture_copy(tmp_path: Path, *, tenant: dict[str, dict[str, Any]] | None = None,

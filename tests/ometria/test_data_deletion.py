@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from mock_server.app import create_app
 from mock_server.core.context import MockContext, Settings
 from tests.conftest import LIVE, STAGING, snapshot
+from tests.ometria.helpers import outbox as outbox_of
 from tests.ometria.profile_helpers import account, profile_by_email, push, push_event, push_order
 
 URL = "/v2/data-deletion-requests"
@@ -35,9 +36,7 @@ def hashed(email: str) -> str:
 
 
 def outbox(mock: MockContext, kind: str = "data_deletion") -> list[dict[str, Any]]:
-    tenant = mock.store.tenant("ometria", "staging")
-    assert tenant is not None
-    return [e for e in tenant.extra.get("outbox", []) if e["kind"] == kind]
+    return outbox_of(mock, "staging", kind)
 
 
 def test_create_answers_202_with_the_pending_request(client: FlaskClient) -> None:

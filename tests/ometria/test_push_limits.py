@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mock_server.core.context import MockContext
+from mock_server.core.context import MockContext, Settings
 from mock_server.ometria import constants as C
-from mock_server.ometria.backend.queue import set_paused, waiting
+from mock_server.ometria.backend.queue import set_paused, waiting, waiting_count
 from tests.conftest import LIVE, STAGING
 from tests.ometria.helpers import products
 
@@ -22,11 +22,20 @@ def _tenant(mock: MockContext, account: str = "staging") -> Any:
 
 
 def _fill_queue(mock: MockContext, count: int) -> None:
-    """Put ``count`` records in the staging queue directly and pause it, so they stay there."""
+    """Put ``count`` records in the staging queue directly and pause it, so they stay there (under the
+    tenant's lock, as the store's writers do: with a shared store every process then sees them)."""
     tenant = _tenant(mock)
-    set_paused(tenant, True)
     item = {"request_id": "filler", "record": {"@type": "product", "id": "filler"}, "enqueued": 0.0}
-    waiting(tenant).extend(dict(item) for _ in range(count))
+    with tenant.lock:
+        set_paused(tenant, True)
+        waiting(tenant).extend(dict(item) for _ in range(count))
+
+
+def _waiting(mock: MockContext) -> int:
+    """How many records wait in the staging queue, as the store holds it now."""
+    tenant = _tenant(mock)
+    with tenant.lock.reading():
+        return waiting_count(tenant)
 
 
 def _error(message: str, response: Any) -> dict[str, Any]:
@@ -71,7 +80,7 @@ def test_queue_with_49999_waiting_takes_one_more(client: FlaskClient, mock: Mock
     response = client.post("/v2/push", json=products(1), headers=STAGING)
     assert response.status_code == 202
     assert response.headers[C.H_QUEUE_REMAINING] == "0"
-    assert len(waiting(_tenant(mock))) == 50_000
+    assert _waiting(mock) == 50_000
 
 
 def test_queue_with_49999_waiting_refuses_two_more(client: FlaskClient, mock: MockContext) -> None:
@@ -81,7 +90,7 @@ def test_queue_with_49999_waiting_refuses_two_more(client: FlaskClient, mock: Mo
     assert response.get_json() == _error(C.ERR_QUEUE_FULL, response)
     assert response.headers["Retry-After"] == "1"
     assert response.headers[C.H_QUEUE_REMAINING] == "1"
-    assert len(waiting(_tenant(mock))) == 49_999
+    assert _waiting(mock) == 49_999
 
 
 @pytest.mark.parametrize("count", [50_000, 50_001])
@@ -93,12 +102,21 @@ def test_full_queue_refuses_a_push_and_logs_nothing(client: FlaskClient, mock: M
     assert response.get_json() == _error(C.ERR_QUEUE_FULL, response)
     assert response.headers[C.H_QUEUE_LIMIT] == "50000"
     assert response.headers[C.H_QUEUE_REMAINING] == "0"
-    assert len(waiting(_tenant(mock))) == count
+    assert _waiting(mock) == count
     assert client.get("/v2/push/_errors", headers=STAGING).get_json() == []
 
 
+@pytest.fixture
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    """The conftest settings, with the queue rate a test names (``indirect`` parametrization): every
+    sandbox of the test is built from them, as every worker of a server gets the same options."""
+    settings.ometria_queue_rate = getattr(request, "param", settings.ometria_queue_rate)
+    return settings
+
+
+@pytest.mark.parametrize("settings", [10.0], indirect=True)
 def test_retry_after_on_a_full_queue_follows_the_worker_rate(client: FlaskClient, mock: MockContext) -> None:
-    mock.settings.ometria_queue_rate = 10.0
+    assert mock.settings.ometria_queue_rate == 10.0
     _fill_queue(mock, 50_000)
     response = client.post("/v2/push", json=products(100), headers=STAGING)
     assert response.status_code == 429

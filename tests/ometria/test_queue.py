@@ -35,6 +35,14 @@ def _tenant(mock: MockContext, account: str = "staging") -> Any:
     return tenant
 
 
+def _pause(mock: MockContext, paused: bool, account: str = "staging") -> None:
+    """Pause or resume an account's queue directly, under its lock as the store's writers do (with a shared
+    store every process then sees it)."""
+    tenant = _tenant(mock, account)
+    with tenant.lock:
+        set_paused(tenant, paused)
+
+
 def test_async_push_waits_until_drained(async_app: Flask) -> None:
     client = async_app.test_client()
     mock: MockContext = async_app.extensions["mock"]
@@ -132,10 +140,9 @@ def test_per_account_queue_cap_from_fixtures(tmp_path: Path) -> None:
 def test_worker_waits_for_the_delay_then_processes_at_its_rate(client: FlaskClient, mock: MockContext) -> None:
     mock.settings.ometria_queue_delay = 1.0
     mock.settings.ometria_queue_rate = 2.0
-    tenant = _tenant(mock)
-    set_paused(tenant, True)
+    _pause(mock, True)
     client.post("/v2/push", json=products(5), headers=STAGING)
-    set_paused(tenant, False)
+    _pause(mock, False)
     worker = QueueWorker(mock)  # not started: the test ticks it
     mock.clock.advance(0.5)
     assert worker.run_once() == 0  # not due yet (enqueued 0.5 s ago), though the budget grows
@@ -150,7 +157,7 @@ def test_worker_waits_for_the_delay_then_processes_at_its_rate(client: FlaskClie
 
 
 def test_worker_skips_paused_accounts(client: FlaskClient, mock: MockContext) -> None:
-    set_paused(_tenant(mock), True)
+    _pause(mock, True)
     client.post("/v2/push", json=products(2), headers=STAGING)
     worker = QueueWorker(mock)
     mock.clock.advance(10)

@@ -13,6 +13,7 @@ from mock_server.ometria import constants as C
 from mock_server.ometria.backend import META, WRITE_HOOKS, Account
 from mock_server.ometria.backend.custom_events import event_log
 from tests.conftest import LIVE, STAGING
+from tests.ometria.helpers import outbox as outbox_of
 
 
 def push(client: FlaskClient, *records: dict[str, Any], headers: dict[str, str] = STAGING) -> Any:
@@ -27,9 +28,7 @@ def errors(client: FlaskClient, headers: dict[str, str] = STAGING) -> list[tuple
 
 
 def outbox(mock: MockContext, account: str = "staging") -> list[dict[str, Any]]:
-    tenant = mock.tenant(C.VENDOR, account)
-    assert tenant is not None
-    return list(tenant.extra.get("outbox", []))
+    return outbox_of(mock, account)
 
 
 def get(client: FlaskClient, path: str) -> Any:

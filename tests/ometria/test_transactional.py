@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from mock_server.core.context import MockContext
 from tests.conftest import LIVE, STAGING, snapshot
+from tests.ometria.helpers import outbox as outbox_of
 from tests.ometria.profile_helpers import profile_by_email
 
 URL = "/v2/transactional-email/send"
@@ -22,9 +23,7 @@ def error(message: str) -> dict[str, str]:
 
 
 def outbox(mock: MockContext, account_id: str = "staging") -> list[dict[str, Any]]:
-    tenant = mock.store.tenant("ometria", account_id)
-    assert tenant is not None
-    return [e for e in tenant.extra.get("outbox", []) if e["kind"] == "transactional_email"]
+    return outbox_of(mock, account_id, "transactional_email")
 
 
 def test_send_writes_one_outbox_entry(client: FlaskClient, mock: MockContext) -> None:
