@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mock_server.core.context import MockContext
+from mock_server.core.context import MockContext, Settings
 from mock_server.core.journal import Journal, JournalFilter, capture_body, mask, status_matches
 from tests.conftest import BRAND_ID, OMNISEND, STAGING
 
@@ -118,8 +118,9 @@ def test_ring_keeps_only_the_newest_entries() -> None:
     assert len(journal) == 3
 
 
-def test_ring_bound_through_http(client: FlaskClient, mock: MockContext) -> None:
-    mock.journal = Journal(size=5, body_limit=mock.journal.body_limit)
+def test_ring_bound_through_http(settings: Settings, request: pytest.FixtureRequest) -> None:
+    settings.journal_size = 5  # before the app exists: every sandbox the client reaches keeps 5
+    client: FlaskClient = request.getfixturevalue("client")
     for _ in range(8):
         client.get("/v3/contacts?limit=1", headers=OMNISEND)
     found = client.get("/_mock/journal").get_json()
