@@ -5,7 +5,9 @@ Per tenant, under ``mock:t:<vendor>:<tenant id>``:
 - ``:gen``  the tenant's write generation (one per committed change set);
 - ``:rec:<collection>``  a hash, record key -> 8-byte internal id + the pickled record;
 - ``:meta``  a hash: ``config``, ``ids`` (the id generator's state), ``x:<name>`` (each ``tenant.extra``
-  entry: queues, batches, outbox, counters), ``n:<collection>`` (the collection's next internal id);
+  entry: queues, batches, outbox, counters), ``n:<collection>`` (the collection's next internal id),
+  ``order`` (the collections' and the extra entries' names in the writer's order: a hash keeps no order,
+  and every process lists a tenant's resources in the same order as the memory store does);
 - ``:log``  a capped stream of change sets, entry id ``<generation>-1``;
 - ``:seed:meta`` and ``:seed:rec:<collection>``  the seed image that a reset copies back;
 - ``:lock``  the writers' lock (redis-py's Lock).
@@ -17,7 +19,7 @@ process seeds; the others wait for ``seeded`` and join).
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 PREFIX = "mock:"
@@ -53,10 +55,13 @@ def unpack(value: bytes) -> tuple[int, bytes]:
     return int.from_bytes(value[:8], "big"), value[8:]
 
 
+ORDER = "order"
+
+
 def meta_fields(config: Any, extra: Mapping[str, Any], ids_state: Any,
                 next_iids: Mapping[str, int]) -> Fields:
     """A tenant's settings and non-record state as meta hash fields."""
-    fields = {"config": dumps(config), "ids": dumps(ids_state)}
+    fields = {"config": dumps(config), "ids": dumps(ids_state), ORDER: dumps((tuple(next_iids), tuple(extra)))}
     for name, value in extra.items():
         fields["x:" + name] = dumps(value)
     for name, next_iid in next_iids.items():
@@ -84,8 +89,24 @@ def snapshot_from(meta: Mapping[bytes, bytes], records: Mapping[str, Mapping[byt
         entries = [(*unpack(v), k.decode()) for k, v in records.get(name, {}).items()]
         entries.sort()
         collections[name] = {"next_iid": next_iid, "records": [(iid, key, blob) for iid, blob, key in entries]}
+    order = meta.get(ORDER.encode())
+    if order is not None:
+        names, extra_names = pickle.loads(order)
+        reorder(collections, names)
+        reorder(extra, extra_names)
     return {"config": pickle.loads(meta[b"config"]), "collections": collections, "extra": extra,
             "ids": pickle.loads(meta[b"ids"])}
+
+
+def reorder(mapping: dict[str, Any], names: Sequence[str]) -> None:
+    """Put ``mapping``'s keys in the order ``names`` gives (in place; keys it does not name go last, in the
+    order they had)."""
+    current = list(mapping)
+    listed = set(names)
+    wanted = [name for name in names if name in mapping] + [name for name in current if name not in listed]
+    if wanted != current:
+        items = [(name, mapping.pop(name)) for name in wanted]
+        mapping.update(items)
 
 
 def fields_from_snapshot(snap: Mapping[str, Any]) -> Fields:

@@ -372,7 +372,8 @@ class TenantSync(StoreObserver):
         cached.gen = gen
 
     def _apply_meta(self, tenant: TenantState, cached: _Cached, fields: dict[str, bytes | None]) -> None:
-        """Set meta fields to their current values (None: the field is gone)."""
+        """Set meta fields to their current values (None: the field is gone); the writer's order of the
+        collections and extra entries last, once every name is in place."""
         for name, value in fields.items():
             if value is None:
                 cached.meta.pop(name, None)
@@ -388,6 +389,11 @@ class TenantSync(StoreObserver):
                 tenant.extra[name[2:]] = K.loads(value)
             elif name.startswith("n:"):
                 tenant.collection(name[2:]).apply((), {}, int(value))
+        order = fields.get(K.ORDER)
+        if order is not None:
+            names, extra_names = K.loads(order)
+            K.reorder(tenant.collections, names)
+            K.reorder(tenant.extra, extra_names)
 
     def reload(self, tenant: TenantState, cached: _Cached) -> None:
         """Replace the local state with the tenant's image in Redis (read in one transaction)."""

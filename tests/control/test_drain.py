@@ -16,11 +16,12 @@ def test_drain_calls_the_vendor_hook(client: FlaskClient, mock: MockContext, mon
                                      url: str, vendor: str) -> None:
     calls: list[Any] = []
 
-    def fake(ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
+    def fake(self: Any, ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
         calls.append(tenant_id)
         return {"processed": 3}
 
-    monkeypatch.setattr(mock.vendors[vendor], "drain", fake)
+    # On the vendor's class, so every sandbox answering the client (two with --mock-processes 2) calls it.
+    monkeypatch.setattr(type(mock.vendors[vendor]), "drain", fake)
     assert client.post(url).get_json() == {"vendor": vendor, "tenant": None, "drained": {"processed": 3}}
     tenant = mock.store.tenants(vendor)[0].tenant_id
     assert client.post(f"{url}?tenant={tenant}").get_json()["tenant"] == tenant

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mock_server.core.context import MockContext
+from mock_server.core.context import MockContext, Settings
 from mock_server.core.journal import Journal, JournalFilter, capture_body, mask, status_matches
 from tests.conftest import BRAND_ID, OMNISEND, STAGING
 
@@ -88,9 +88,10 @@ def test_body_of_a_refused_request_is_still_shown(client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize("size, truncated", [(64, False), (65, True)])
-def test_bodies_are_truncated_past_the_limit(client: FlaskClient, mock: MockContext, size: int,
+def test_bodies_are_truncated_past_the_limit(settings: Settings, request: pytest.FixtureRequest, size: int,
                                               truncated: bool) -> None:
-    mock.journal.body_limit = 64
+    settings.journal_body_limit = 64  # before the app exists: every sandbox the client reaches keeps 64 bytes
+    client: FlaskClient = request.getfixturevalue("client")
     payload = b'"' + b"x" * (size - 2) + b'"'
     client.post("/v3/contacts", data=payload, headers=OMNISEND)
     [entry] = entries(client)
@@ -118,8 +119,9 @@ def test_ring_keeps_only_the_newest_entries() -> None:
     assert len(journal) == 3
 
 
-def test_ring_bound_through_http(client: FlaskClient, mock: MockContext) -> None:
-    mock.journal = Journal(size=5, body_limit=mock.journal.body_limit)
+def test_ring_bound_through_http(settings: Settings, request: pytest.FixtureRequest) -> None:
+    settings.journal_size = 5  # before the app exists: every sandbox the client reaches keeps 5
+    client: FlaskClient = request.getfixturevalue("client")
     for _ in range(8):
         client.get("/v3/contacts?limit=1", headers=OMNISEND)
     found = client.get("/_mock/journal").get_json()
@@ -233,10 +235,11 @@ def test_warnings_are_journalled(client: FlaskClient) -> None:
 
 def test_an_exception_escaping_the_handlers_is_journalled_as_500(client: FlaskClient, mock: MockContext,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(ctx: MockContext, response: object) -> object:
+    def broken(self: object, ctx: MockContext, response: object) -> object:
         raise RuntimeError("after_request blew up")
 
-    monkeypatch.setattr(mock.vendors["omnisend"], "after_request", broken)
+    # On the vendor's class, so every sandbox answering the client (two with --mock-processes 2) breaks.
+    monkeypatch.setattr(type(mock.vendors["omnisend"]), "after_request", broken)
     assert client.get("/v3/contacts", headers=OMNISEND).status_code == 500
     [entry] = entries(client)
     assert (entry["path"], entry["status"], entry["responseBody"]) == ("/v3/contacts", 500, None)

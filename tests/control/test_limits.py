@@ -94,10 +94,11 @@ def test_global_switch(client: FlaskClient, mock: MockContext) -> None:
     assert client.get("/v3/contacts", headers=OMNISEND).status_code == 429
 
 
-def test_full_reset_restores_the_global_switch(client: FlaskClient, mock: MockContext) -> None:
+def test_full_reset_restores_the_global_switch(client: FlaskClient) -> None:
     client.put("/_mock/limits", json={"enabled": False})
     client.post("/_mock/reset")
-    assert mock.limiter.enabled is True
+    assert [client.get("/_mock/limits").get_json()["enabled"] for _ in range(2)] == [True, True]
+    assert client.get("/v3/contacts", headers=OMNISEND).headers["X-Rate-Limit-Remaining"] == "399"
 
 
 def test_global_switch_needs_a_boolean(client: FlaskClient) -> None:

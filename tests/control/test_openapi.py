@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
@@ -45,6 +46,7 @@ def test_only_the_dashboard_pages_are_left_out(app: Flask, client: FlaskClient) 
     assert not [p for p in document(client)["paths"] if p.startswith("/_mock/ui")]
 
 
+@pytest.mark.one_process  # adds a route to this app's own url map: a second sandbox would not have it
 def test_a_route_added_later_appears(app: Flask) -> None:
     @app.get("/_mock/extra/<int:n>")
     def extra(n: int) -> str:

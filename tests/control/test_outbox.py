@@ -16,10 +16,13 @@ def seed_entries(mock: MockContext) -> None:
     staging = mock.tenant("ometria", "staging")
     live = mock.tenant("ometria", "live")
     assert staging is not None and live is not None
-    staging.extra.setdefault("outbox", []).append(
-        {"vendor": "ometria", "tenant": "staging", "at": "2026-01-01T00:00:01.000Z", "kind": "campaign_trigger"})
-    live.extra.setdefault("outbox", []).append(
-        {"vendor": "ometria", "tenant": "live", "at": "2026-01-01T00:00:02.000Z", "kind": "transactional_email"})
+    # Under each tenant's lock, as the sandbox writes: on a shared store the release stores the change.
+    with staging.lock:
+        staging.extra.setdefault("outbox", []).append(
+            {"vendor": "ometria", "tenant": "staging", "at": "2026-01-01T00:00:01.000Z", "kind": "campaign_trigger"})
+    with live.lock:
+        live.extra.setdefault("outbox", []).append(
+            {"vendor": "ometria", "tenant": "live", "at": "2026-01-01T00:00:02.000Z", "kind": "transactional_email"})
 
 
 def test_a_welcome_workflow_lands_in_the_outbox(client: FlaskClient) -> None:

@@ -77,7 +77,8 @@ def test_transactional_email_answer_journal_and_outbox_share_the_id(client: Flas
     journalled(client, response)
     tenant = mock.store.tenant("ometria", "staging")
     assert tenant is not None
-    assert [e["request_id"] for e in tenant.extra["outbox"] if e["kind"] == "transactional_email"] == [request_id]
+    with tenant.lock.reading():  # up to date with the sandbox that answered (two with --mock-processes 2)
+        assert [e["request_id"] for e in tenant.extra["outbox"] if e["kind"] == "transactional_email"] == [request_id]
 
 
 def test_merge_profile_answer_and_journal_share_the_id(client: FlaskClient) -> None:
