@@ -7,6 +7,7 @@ resource (404)].
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -33,8 +34,16 @@ def rate_rule(tenant: TenantState, group: str) -> LimitRule | None:
     conf = (tenant.config.get("rateLimits") or {}).get(group) or {}
     if conf.get("enabled") is False:
         return None
-    return LimitRule(int(conf.get("limit", limit)), float(conf.get("window", window)),
-                     str(conf.get("bucket", group)))
+    given = (conf.get("limit", limit), conf.get("window", window), conf.get("bucket", group))
+    try:
+        return _rule(*given)  # every request asks: the rule of one configuration is built once
+    except TypeError:  # an unhashable setting: built (and refused) as before, uncached
+        return _rule.__wrapped__(*given)
+
+
+@functools.lru_cache(maxsize=256, typed=True)  # typed: 1 and 1.0 make different buckets ("1", "1.0")
+def _rule(limit: Any, window: Any, bucket: Any) -> LimitRule:
+    return LimitRule(int(limit), float(window), str(bucket))
 
 
 def refusal_queue_headers(ctx: MockContext, tenant: TenantState, error: E.MockError) -> dict[str, str]:

@@ -17,7 +17,7 @@ from mock_server.ometria.backend import (
     run_write_hooks,
     updated_at,
 )
-from mock_server.ometria.backend.merge import merge, strip_control
+from mock_server.ometria.backend.merge import merge_owned, strip_control
 from mock_server.ometria.backend.queue import register_processor
 from mock_server.ometria.backend.sms import collection_effects
 from mock_server.ometria.schemas import is_id
@@ -48,6 +48,11 @@ def plain_record(record: dict[str, Any]) -> bool:
 
 def validate(account: Account, record: dict[str, Any]) -> Problems:
     """Field-level problems of a contact record (empty when it can be applied)."""
+    return _validate(account, record)[0]
+
+
+def _validate(account: Account, record: dict[str, Any]) -> tuple[Problems, Record | None]:
+    """The problems, and the stored listing when it was read (a copy :func:`apply` may take over)."""
     problems: Problems = []
     collection = record.get("@collection", C.DEFAULT_COLLECTION)
     if not is_id(collection):
@@ -60,27 +65,33 @@ def validate(account: Account, record: dict[str, Any]) -> Problems:
             problems.extend(exc.problems)
     for check in CONTROL_CHECKS:
         problems.extend(check(account, record))
-    if not problems:
-        stored = account.col(contact_collection(collection)).peek(record["id"])
-        if stored is None and not any(record.get(name) is not None for name in IDENTITY_FIELDS):
-            problems.append((("email",), S.REQUIRED))
-    return S.sort_problems(problems)
+    if problems:
+        return S.sort_problems(problems), None
+    stored = account.col(contact_collection(collection)).peek(record["id"])
+    if stored is None and not any(record.get(name) is not None for name in IDENTITY_FIELDS):
+        return [(("email",), S.REQUIRED)], None
+    return [], stored
 
 
 def apply(account: Account, record: dict[str, Any]) -> tuple[Record, bool]:
     """Upsert a validated record (merge unless ``@merge: false``); return (stored, created)."""
     collection = record.get("@collection", C.DEFAULT_COLLECTION)
+    return _apply(account, record, account.col(contact_collection(collection)).get(record["id"]))
+
+
+def _apply(account: Account, record: dict[str, Any], stored: Record | None) -> tuple[Record, bool]:
+    """:func:`apply` with the stored listing already read (a copy of it this call owns and changes)."""
+    collection = record.get("@collection", C.DEFAULT_COLLECTION)
     col = account.col(contact_collection(collection))
-    stored = col.get(record["id"])
     fields = strip_control(record, "id", "@collection")
     now = account.now_ts()
     if stored is None or record.get("@merge") is False:
-        base: dict[str, Any] = {}
         meta = (stored or {}).get(META) or {"created": now}
+        result = merge_owned({}, fields)
     else:
         meta = stored.pop(META)
-        base = stored
-    result = merge(base, fields)
+        # ``stored`` is this write's own decoded copy: merged into in place, not copied again.
+        result = merge_owned(stored, fields)
     result[META] = {**meta, "updated": now, "id": record["id"], "collection": collection}
     collection_effects(account, collection, result)
     # Hooks see the write's control keys (@force_optin, list operations); they are never stored.
@@ -92,10 +103,11 @@ def apply(account: Account, record: dict[str, Any]) -> tuple[Record, bool]:
 
 
 def process(account: Account, record: dict[str, Any]) -> Problems:
-    """The push processor: validate, then apply atomically (all fields or none)."""
-    problems = validate(account, record)
+    """The push processor: validate, then apply atomically (all fields or none); the stored listing
+    is read once for both."""
+    problems, stored = _validate(account, record)
     if not problems:
-        apply(account, record)
+        _apply(account, record, stored)
     return problems
 
 

@@ -27,6 +27,19 @@ def merge(stored: dict[str, Any], pushed: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def merge_owned(out: dict[str, Any], pushed: dict[str, Any]) -> dict[str, Any]:
+    """:func:`merge` into ``out`` itself, a copy the caller owns (a record just decoded from the store):
+    the same result, key order included, without copying ``out`` first. ``pushed`` is not changed."""
+    for key, value in pushed.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            merge_owned(out[key], value)
+        else:
+            out[key] = _drop_nulls(value)
+    return out
+
+
 def _drop_nulls(value: Any) -> Any:
     """A copy of a new value with the ``null`` members of its objects removed, at any depth."""
     if isinstance(value, dict):

@@ -245,7 +245,8 @@ def _on_contact_write(account: Account, resource: str, record: Record) -> None:
     found = sorted(set(candidates), key=lambda pid: col.iid(pid) or 0)
     if found:
         survivor = found[0]
-        profile = merge_into(account, survivor, found[1:])
+        # One profile found (an update of a clustered listing, the common write): nothing to fold in.
+        profile = merge_into(account, survivor, found[1:]) if len(found) > 1 else col.get(survivor)
         assert profile is not None
     else:  # a new profile, stored once below (by refresh) with its first listing and keys
         profile = _fresh_profile(account)
@@ -258,10 +259,12 @@ def _on_contact_write(account: Account, resource: str, record: Record) -> None:
         # §6.5: the latest forced write wins; the listing's current opt-in is the forced value.
         meta["forced"] = next_write(account)
     refresh(account, survivor, listings={key: record}, profile=profile)
-    # Static list membership changes ride on the same write (§6.7).
-    from mock_server.ometria.backend import lists
+    # Static list membership changes ride on the same write (§6.7); a write without list operations has
+    # none to apply (and skips the import, which runs Python's import machinery on every call).
+    if control.get(C.ADD_TO_LISTS_KEY) or control.get(C.REMOVE_FROM_LISTS_KEY):
+        from mock_server.ometria.backend import lists
 
-    lists.apply_list_operations(account, survivor, record, control)
+        lists.apply_list_operations(account, survivor, record, control)
 
 
 def _resolve_customer(account: Account, customer: Mapping[str, Any]) -> str | None:
