@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import INCLUDE, ValidationError
 
 from mock_server.core import schema as S
 
+# ``\s`` of a str pattern is exactly ``str.isspace`` (both are CPython's Py_UNICODE_ISSPACE; a test
+# checks every code point): one C scan instead of a Python step per character.
+_SPACE = re.compile(r"\s")
+
 
 def is_id(value: Any) -> bool:
     """Seed 002: ids are non-empty strings without any (Unicode) whitespace."""
-    return isinstance(value, str) and bool(value) and not any(ch.isspace() for ch in value)
+    return isinstance(value, str) and bool(value) and _SPACE.search(value) is None
 
 
 def _check_id(value: Any) -> None:
