@@ -128,11 +128,33 @@ def iso_ms_at(timestamp: float) -> str:
 _YEAR_10000 = 253402300800
 
 
+# Recent parse_datetime results (datetimes are immutable, so they are shared): seeding parses a
+# contact's createdAt to check it and again to index it, and its updatedAt (one value per millisecond
+# for thousands of records in a row) to index it; emptied when full.
+_PARSED: dict[str, datetime | None] = {}
+_PARSED_MAX = 4096
+
+
 def parse_datetime(value: str) -> datetime | None:
     """Parse an RFC 3339 / ISO 8601 date-time (``Z`` or offset, optional fraction); None if invalid.
 
     A value without an offset is read as UTC.
     """
+    try:
+        return _PARSED[value]
+    except KeyError:
+        pass
+    except TypeError:  # not a string: strip() below raises as it always did
+        return _parse_datetime(value)
+    if len(value) > 40:  # no timestamp is that long: not worth keeping
+        return _parse_datetime(value)
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+    parsed = _PARSED[value] = _parse_datetime(value)
+    return parsed
+
+
+def _parse_datetime(value: str) -> datetime | None:
     text = value.strip()
     if len(text) < 19 or text[10] not in "Tt ":
         return None

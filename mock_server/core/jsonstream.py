@@ -86,6 +86,9 @@ class _Window:
 
     def peek(self) -> str:
         """Skip whitespace; return the next character ("" at the end)."""
+        text, pos = self.text, self.pos
+        if pos < len(text) and text[pos] not in " \t\n\r":
+            return text[pos]  # no whitespace to skip (twice per element of a compact file)
         while True:
             self.pos = _SPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
             if self.pos < len(self.text) or not self._fill():

@@ -191,3 +191,24 @@ def test_filter_indexes_built_in_bulk_answer_as_record_by_record() -> None:
                                        narrow=[("status", status)])
                 assert got.items == want.items and got.positions == want.positions
                 assert len(got.items) == sum(1 for r in plain.values() if r["status"] == status)
+
+
+def test_a_large_load_keeps_its_heap_out_of_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A load of KEEP_FROM_RECORDS records or more is frozen (no collection walks it when the collector
+    comes back on); a smaller one, as every test loads, is left to the collector."""
+    import gc
+
+    from mock_server.app import create_app
+    from mock_server.core import fixtures
+    from mock_server.core.context import Settings
+
+    before = gc.get_freeze_count()
+    create_app(Settings(start_workers=False))
+    assert gc.get_freeze_count() == before and gc.isenabled()
+    monkeypatch.setattr(fixtures, "KEEP_FROM_RECORDS", 10)
+    try:
+        create_app(Settings(start_workers=False))
+        assert gc.get_freeze_count() > before and gc.isenabled()
+    finally:
+        if not before:
+            gc.unfreeze()
