@@ -28,7 +28,11 @@ How it works (``serve --store redis://...``; key layout in :mod:`mock_server.red
   image, then sets ``mock:seeded``. A process joining a seeded store builds its tenants from its own
   fixture folder (for the vendor specs and API keys) but takes their contents and seeds from Redis: it
   never reseeds or wipes it. If the store is found empty mid-run (Redis restarted without its data), the
-  first process to notice seeds it again from its seed copies.
+  first process to notice seeds it again from its seed copies. Seeding starts the generations, the
+  answer cache's epoch and the fault rules' version at a random store epoch (:func:`store_epoch`), so a
+  process that cached the old store never takes a store seeded again elsewhere for it.
+- :meth:`RedisStore.tenant` catches the tenant up (one GET) before handing it out: the pipelines read a
+  few settings (the rate-limit overrides of ``/_mock/limits``) before they take the tenant's lock.
 - ``POST /_mock/reset`` restores the seed locally and, in Redis, copies the seed image over the live one
   (``COPY``), for everyone. A fixture reload is refused in Redis mode (mock decision): the other processes
   could not rebuild the new tenants' specs and keys.
@@ -37,6 +41,7 @@ How it works (``serve --store redis://...``; key layout in :mod:`mock_server.red
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 import uuid
@@ -52,6 +57,8 @@ from mock_server.core.locking import TenantLock
 from mock_server.core.store import Store, StoreObserver, TenantState
 from mock_server.redisstore import keys as K
 from mock_server.redisstore.connection import RedisUnavailable
+from mock_server.redisstore.faults import VERSION as FAULTS_VERSION
+from mock_server.redisstore.shared import CONTROL
 
 log = logging.getLogger("mock_server")
 
@@ -137,6 +144,19 @@ if held then redis.call('DEL', KEYS[1]) end
 return gen
 """
 SEED_WAIT = 600.0  # seconds a joining process waits for the first one to finish seeding
+# Every counter a process compares with what it cached (each tenant's generation, the answer cache's epoch,
+# the fault rules' version) starts, when a store is seeded, at one random "store epoch" in [2^20, 2^40)
+# rather than at 0: a process that keeps its caches while the database is emptied (FLUSHDB, Redis restarted
+# without its data) and seeded again, by itself or by another process, never takes the new store's
+# generation N for the N it had cached (a chance of about LOG_MAX in 2^40). Below 2^40 the counters print
+# exactly in Lua (log entry ids are "<generation>-1").
+EPOCH_LOW, EPOCH_HIGH = 1 << 20, 1 << 40
+
+
+def store_epoch() -> int:
+    """A fresh random starting point for the counters of a store being seeded."""
+    return EPOCH_LOW + secrets.randbelow(EPOCH_HIGH - EPOCH_LOW)
+
 CHUNK = 1000  # fields per HSET when writing whole images
 
 
@@ -192,6 +212,18 @@ class RedisTenantLock(TenantLock):
         try:
             if depth == 0:
                 self._sync.leave(self._tenant, getattr(self._local, "reading", False))
+        finally:
+            self._lock.release()
+
+    def refresh(self) -> None:
+        """Catch up with Redis now, as a reader would (one GET; the log applied when behind), so that what
+        is read before the lock is taken (a brand's rate-limit overrides) is every process's latest. Not
+        when a thread of this process holds the lock: it caught up when it took it, and is using it."""
+        if getattr(self._local, "depth", 0) > 0 or not self._lock.acquire(blocking=False):
+            return
+        try:
+            with self.reading():
+                pass
         finally:
             self._lock.release()
 
@@ -465,8 +497,9 @@ class TenantSync(StoreObserver):
         cached.gen = int(gen)
 
     # -- whole images -----------------------------------------------------------------------------
-    def write_image(self, tenant: K.TenantKey, snap: dict[str, Any]) -> None:
-        """Write a tenant's live and seed images from a snapshot (seeding; pipelined in chunks)."""
+    def write_image(self, tenant: K.TenantKey, snap: dict[str, Any], epoch: int) -> None:
+        """Write a tenant's live and seed images from a snapshot (seeding; pipelined in chunks); a tenant
+        new to the store starts its generation at ``epoch``."""
         prefix = K.tenant_prefix(tenant)
         meta = K.fields_from_snapshot(snap)
         old = [name for name, _ in K.collections_of(self.client.hgetall(prefix + ":meta"))]
@@ -483,6 +516,7 @@ class TenantSync(StoreObserver):
                     pipe.execute()
         pipe.hset(prefix + ":meta", mapping=meta)
         pipe.hset(prefix + ":seed:meta", mapping=meta)
+        pipe.set(prefix + ":gen", epoch, nx=True)
         pipe.incr(prefix + ":gen")
         gen = pipe.execute()[-1]
         cached = self._cached.setdefault(tenant, _Cached(prefix))
@@ -561,6 +595,14 @@ class RedisStore(Store):
         """The seed snapshot of one tenant (as the shared store holds it)."""
         return self._seeds[tenant]
 
+    def tenant(self, vendor: str, tenant_id: str) -> TenantState | None:
+        """Return a tenant caught up with Redis: the pipelines and lanes read a few settings before they
+        take the tenant's lock (the rate-limit overrides that ``/_mock/limits`` sets through any process)."""
+        found = self._tenants.get((vendor, tenant_id))
+        if found is not None and isinstance(found.lock, RedisTenantLock):
+            found.lock.refresh()
+        return found
+
     def _track(self, tenant: TenantState) -> None:
         if not isinstance(tenant.lock, RedisTenantLock):
             tenant.lock = RedisTenantLock(self.sync, tenant)
@@ -600,8 +642,11 @@ class RedisStore(Store):
             self._seeds[key] = self.sync.read_seed(key)
 
     def _write_seeds(self) -> None:
+        epoch = store_epoch()
         for key, snap in self._seeds.items():
-            self.sync.write_image(key, snap)
+            self.sync.write_image(key, snap, epoch)
+        self.client.set(K.EPOCH, epoch, nx=True)
+        self.client.hsetnx(CONTROL, FAULTS_VERSION, epoch)
         self.client.set(K.SEEDED, "1")
         self.generations.bump_all()
 
