@@ -160,6 +160,9 @@ def store_epoch() -> int:
 CHUNK = 1000  # fields per HSET when writing whole images
 
 
+_WRITER = object()  # in a request scope: the tenant was caught up by a writer (the epoch was not read)
+
+
 class StoreConflict(RedisUnavailable):
     """The tenant changed in Redis under a writer whose lock had expired: its change is not stored."""
 
@@ -252,9 +255,13 @@ class RedisGenerations:
 
     def __init__(self, client: Any) -> None:
         self.client = client
+        self.sync: TenantSync | None = None
 
     def current(self, tenant: K.TenantKey) -> Hashable:
-        """One MGET."""
+        """What this request's reader caught up with (:meth:`TenantSync.scoped`), else one MGET."""
+        known = None if self.sync is None else self.sync.scoped(tenant)
+        if known is not None:
+            return known
         epoch, gen = self.client.mget(K.EPOCH, K.tenant_prefix(tenant) + ":gen")
         return (epoch, gen)
 
@@ -279,6 +286,9 @@ class TenantSync(StoreObserver):
         self._renew = client.register_script(RENEW)
         self._catch_up = client.register_script(CATCH_UP)
         self._held: dict[str, str] = {}  # tenant prefix -> token of the Redis lock this process holds
+        # Per thread, inside one request (:meth:`request_scope`): the tenants already caught up with Redis,
+        # by prefix, with the answer cache's epoch read in the same call (_WRITER: a writer caught it up).
+        self._scope = threading.local()
 
     def renew(self) -> None:
         """Extend every Redis lock this process holds (the renewer thread calls it)."""
@@ -312,12 +322,44 @@ class TenantSync(StoreObserver):
         with self.store.lock:
             self.store.seed_or_join()
 
+    @contextmanager
+    def request_scope(self) -> Iterator[None]:
+        """One request: a reader of a tenant this thread caught up with earlier in the request skips the GET
+        of its generation (the request then reads the tenant as of that moment, or later: its own writes
+        and this process's are applied locally). Writers still take the lock and read the generation. It
+        keeps the round trips per request where they were when :meth:`RedisStore.tenant` catches up."""
+        outer = getattr(self._scope, "synced", None)
+        self._scope.synced = {}
+        try:
+            yield
+        finally:
+            self._scope.synced = outer
+
+    def scoped(self, tenant: K.TenantKey) -> tuple[bytes | None, bytes] | None:
+        """``(epoch, generation)`` as a reader of this request caught the tenant up (the fast lane's key of
+        the state this request reads), or None outside a request or before such a reader."""
+        synced: dict[str, object] | None = getattr(self._scope, "synced", None)
+        if not synced:
+            return None
+        cached = self._cached.get(tenant)
+        if cached is None or cached.gen < 0:
+            return None
+        epoch = synced.get(cached.prefix, _WRITER)
+        if epoch is _WRITER:
+            return None
+        assert epoch is None or isinstance(epoch, bytes)
+        return (epoch, str(cached.gen).encode())
+
     # -- entering and leaving the lock --------------------------------------------------------
     def enter(self, tenant: TenantState, reading: bool) -> None:
         """Outermost acquire: a writer takes the Redis lock (and reads the generation in the same call);
         both catch up."""
         cached = self.cached(tenant)
+        synced: dict[str, object] | None = getattr(self._scope, "synced", None)
+        if reading and synced is not None and cached.gen >= 0 and cached.prefix in synced:
+            return
         raw: Any = None
+        epoch: object = _WRITER
         if not reading:
             token = uuid.uuid4().hex
             deadline = time.monotonic() + LOCK_WAIT
@@ -337,12 +379,14 @@ class TenantSync(StoreObserver):
             self._held[cached.prefix] = token
             _Renewer.watch(self)
         else:
-            raw = self.client.get(cached.prefix + ":gen")
+            raw, epoch = self.client.mget(cached.prefix + ":gen", K.EPOCH)
         try:
             self.catch_up(tenant, cached, raw)
         except BaseException:
             self._unlock(cached)
             raise
+        if synced is not None:
+            synced[cached.prefix] = epoch
 
     def leave(self, tenant: TenantState, reading: bool) -> None:
         """Outermost release: commit what changed and release the Redis lock (one script call)."""
@@ -584,9 +628,10 @@ class RedisStore(Store):
     """The store in Redis mode: tenants are caches of their Redis images (see the module docstring)."""
 
     def __init__(self, client: Any) -> None:
-        super().__init__(RedisGenerations(client))
+        generations = RedisGenerations(client)
+        super().__init__(generations)
         self.client = client
-        self.sync = TenantSync(client, self)
+        self.sync = generations.sync = TenantSync(client, self)
         self.observer = self.sync  # every tenant's record changes are noted for its next commit
         self._token = uuid.uuid4().hex
         self._reseeding = threading.Lock()
