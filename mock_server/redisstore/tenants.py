@@ -4,7 +4,8 @@ How it works (``serve --store redis://...``; key layout in :mod:`mock_server.red
 
 - Redis is the source of truth. Each process keeps the :class:`TenantState` it always had (collections
   with their in-memory ordered indexes, settings, ``extra``) as a cache, tagged with the tenant's Redis
-  write generation. Reads stay O(limit log N) on the local indexes; Redis is asked one GET per read.
+  write generation. Reads stay O(limit log N) on the local indexes; Redis is asked one GET per read (once
+  per request: see :meth:`TenantSync.request_scope`).
 - A writer (any ``with tenant.lock`` not declared ``reading()``) takes the tenant's lock in Redis and
   reads the generation in one script call (``ACQUIRE``: a token key with a 10 s TTL, renewed every few
   seconds by one thread while held, so a killed holder blocks its tenant briefly), catches up, and works
