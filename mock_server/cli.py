@@ -344,7 +344,7 @@ def serve_until_stopped(server: Any, app: Flask) -> None:
     finally:
         server.close()
         mock = app.extensions["mock"]
-        mock.vendors["ometria"].stop_workers()
+        mock.close()  # the background workers
         if mock.persistence is not None:
             mock.persistence.close()  # a clean stop: last sync and a snapshot
 

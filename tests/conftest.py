@@ -91,15 +91,23 @@ def settings(store_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Flask]:
-    """A freshly seeded app."""
+    """A freshly seeded app (and, with ``--mock-processes 2``, its second sandbox). At teardown both stop
+    their background workers: a finished test's sandbox must not keep working on the store, which in
+    Redis mode the next test empties and seeds again (an old worker would write into it, or reseed it)."""
     application = create_app(settings)
     application.config["TESTING"] = False  # keep the real error handlers (no exception propagation)
+    apps = [application]
     if (settings.store != "memory" and request.config.getoption("--mock-processes") == 2
             and not request.node.get_closest_marker("one_process")):
         second = create_app(copy.deepcopy(settings))  # joins the seeded store: never reseeds it
         second.config["TESTING"] = False
         application.test_client_class = alternating_client(second)
-    yield application
+        apps.append(second)
+    try:
+        yield application
+    finally:
+        for each in apps:
+            each.extensions["mock"].close()
 
 
 @pytest.fixture

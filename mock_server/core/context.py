@@ -171,6 +171,9 @@ class Vendor(PathOwner):
     def start_workers(self, ctx: MockContext) -> None:
         """Start background processing (async batch / queue modes)."""
 
+    def stop_workers(self) -> None:
+        """Stop what :meth:`start_workers` started (server shutdown, :meth:`MockContext.close`)."""
+
     def drain(self, ctx: MockContext, tenant_id: str | None = None) -> dict[str, Any]:
         """Finish all pending background work now (control plane); return what was done."""
         return {}
@@ -251,6 +254,12 @@ class MockContext:
     def tenant(self, vendor: str, tenant_id: str) -> TenantState | None:
         """Return a tenant by vendor and id."""
         return self.store.tenant(vendor, tenant_id)
+
+    def close(self) -> None:
+        """Stop the background workers: the app then touches its store (and Redis) only when asked to
+        answer a request (a finished test's sandbox, a server shut down)."""
+        for vendor in self.vendors.values():
+            vendor.stop_workers()
 
     def reset(self, vendor: str | None = None, tenant_id: str | None = None) -> list[TenantState]:
         """Restore tenants to their seed and forget their rate-limit windows and pending work."""

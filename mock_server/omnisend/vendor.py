@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Hashable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, g, request
 
@@ -27,6 +27,9 @@ from mock_server.omnisend.v3 import errors as omnisend_errors
 from mock_server.omnisend.v2026 import constants as C2026
 from mock_server.omnisend.v2026 import errors as problems
 from mock_server.omnisend.v2026 import policy as api2026
+
+if TYPE_CHECKING:
+    from mock_server.core.worker import TickWorker
 
 API_AUTH_ENVIRON = "HTTP_" + C2026.AUTH_HEADER.upper().replace("-", "_")
 API_VERSION_ENVIRON = "HTTP_" + C2026.VERSION_HEADER.upper().replace("-", "_")
@@ -60,6 +63,7 @@ class Omnisend(Vendor):
     def __init__(self) -> None:
         # Per brand: (write generation, membership-change times) for cache_variant.
         self._changes: dict[tuple[str, str], tuple[Hashable, list[float]]] = {}
+        self.worker: TickWorker | None = None
 
     def blueprint(self) -> Blueprint:
         """Return one blueprint with the routes of every generation (one route package each)."""
@@ -128,9 +132,15 @@ class Omnisend(Vendor):
 
         if ctx.settings.omnisend_batch_mode != "async" or not ctx.settings.start_workers:
             return
-        worker = BatchWorker(ctx)
+        worker = self.worker = BatchWorker(ctx)
         ctx.app.extensions["omnisend_batch_worker"] = worker
         worker.start()
+
+    def stop_workers(self) -> None:
+        """Stop the batch worker (tests, server shutdown)."""
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
 
     def on_clock(self, ctx: MockContext) -> None:
         """After a clock change: move automation runs and send campaigns the new time has made due."""

@@ -2,7 +2,7 @@
 
 Per tenant, under ``mock:t:<vendor>:<tenant id>``:
 
-- ``:gen``  the tenant's write generation (one per committed change set);
+- ``:gen``  the tenant's write generation (one per committed change set; from a random store epoch);
 - ``:rec:<collection>``  a hash, record key -> 8-byte internal id + the pickled record;
 - ``:meta``  a hash: ``config``, ``ids`` (the id generator's state), ``x:<name>`` (each ``tenant.extra``
   entry: queues, batches, outbox, counters), ``n:<collection>`` (the collection's next internal id),

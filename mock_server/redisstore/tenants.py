@@ -4,7 +4,8 @@ How it works (``serve --store redis://...``; key layout in :mod:`mock_server.red
 
 - Redis is the source of truth. Each process keeps the :class:`TenantState` it always had (collections
   with their in-memory ordered indexes, settings, ``extra``) as a cache, tagged with the tenant's Redis
-  write generation. Reads stay O(limit log N) on the local indexes; Redis is asked one GET per read.
+  write generation. Reads stay O(limit log N) on the local indexes; Redis is asked one GET per read (once
+  per request: see :meth:`TenantSync.request_scope`).
 - A writer (any ``with tenant.lock`` not declared ``reading()``) takes the tenant's lock in Redis and
   reads the generation in one script call (``ACQUIRE``: a token key with a 10 s TTL, renewed every few
   seconds by one thread while held, so a killed holder blocks its tenant briefly), catches up, and works
@@ -28,7 +29,11 @@ How it works (``serve --store redis://...``; key layout in :mod:`mock_server.red
   image, then sets ``mock:seeded``. A process joining a seeded store builds its tenants from its own
   fixture folder (for the vendor specs and API keys) but takes their contents and seeds from Redis: it
   never reseeds or wipes it. If the store is found empty mid-run (Redis restarted without its data), the
-  first process to notice seeds it again from its seed copies.
+  first process to notice seeds it again from its seed copies. Seeding starts the generations, the
+  answer cache's epoch and the fault rules' version at a random store epoch (:func:`store_epoch`), so a
+  process that cached the old store never takes a store seeded again elsewhere for it.
+- :meth:`RedisStore.tenant` catches the tenant up (one GET) before handing it out: the pipelines read a
+  few settings (the rate-limit overrides of ``/_mock/limits``) before they take the tenant's lock.
 - ``POST /_mock/reset`` restores the seed locally and, in Redis, copies the seed image over the live one
   (``COPY``), for everyone. A fixture reload is refused in Redis mode (mock decision): the other processes
   could not rebuild the new tenants' specs and keys.
@@ -37,6 +42,7 @@ How it works (``serve --store redis://...``; key layout in :mod:`mock_server.red
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 import uuid
@@ -52,6 +58,8 @@ from mock_server.core.locking import TenantLock
 from mock_server.core.store import Store, StoreObserver, TenantState
 from mock_server.redisstore import keys as K
 from mock_server.redisstore.connection import RedisUnavailable
+from mock_server.redisstore.faults import VERSION as FAULTS_VERSION
+from mock_server.redisstore.shared import CONTROL
 
 log = logging.getLogger("mock_server")
 
@@ -137,7 +145,23 @@ if held then redis.call('DEL', KEYS[1]) end
 return gen
 """
 SEED_WAIT = 600.0  # seconds a joining process waits for the first one to finish seeding
+# Every counter a process compares with what it cached (each tenant's generation, the answer cache's epoch,
+# the fault rules' version) starts, when a store is seeded, at one random "store epoch" in [2^20, 2^40)
+# rather than at 0: a process that keeps its caches while the database is emptied (FLUSHDB, Redis restarted
+# without its data) and seeded again, by itself or by another process, never takes the new store's
+# generation N for the N it had cached (a chance of about LOG_MAX in 2^40). Below 2^40 the counters print
+# exactly in Lua (log entry ids are "<generation>-1").
+EPOCH_LOW, EPOCH_HIGH = 1 << 20, 1 << 40
+
+
+def store_epoch() -> int:
+    """A fresh random starting point for the counters of a store being seeded."""
+    return EPOCH_LOW + secrets.randbelow(EPOCH_HIGH - EPOCH_LOW)
+
 CHUNK = 1000  # fields per HSET when writing whole images
+
+
+_WRITER = object()  # in a request scope: the tenant was caught up by a writer (the epoch was not read)
 
 
 class StoreConflict(RedisUnavailable):
@@ -195,6 +219,18 @@ class RedisTenantLock(TenantLock):
         finally:
             self._lock.release()
 
+    def refresh(self) -> None:
+        """Catch up with Redis now, as a reader would (one GET; the log applied when behind), so that what
+        is read before the lock is taken (a brand's rate-limit overrides) is every process's latest. Not
+        when a thread of this process holds the lock: it caught up when it took it, and is using it."""
+        if getattr(self._local, "depth", 0) > 0 or not self._lock.acquire(blocking=False):
+            return
+        try:
+            with self.reading():
+                pass
+        finally:
+            self._lock.release()
+
     @contextmanager
     def reading(self) -> Iterator[None]:
         """A pure read: no Redis lock, no commit (unless an outer holder writes)."""
@@ -220,9 +256,13 @@ class RedisGenerations:
 
     def __init__(self, client: Any) -> None:
         self.client = client
+        self.sync: TenantSync | None = None
 
     def current(self, tenant: K.TenantKey) -> Hashable:
-        """One MGET."""
+        """What this request's reader caught up with (:meth:`TenantSync.scoped`), else one MGET."""
+        known = None if self.sync is None else self.sync.scoped(tenant)
+        if known is not None:
+            return known
         epoch, gen = self.client.mget(K.EPOCH, K.tenant_prefix(tenant) + ":gen")
         return (epoch, gen)
 
@@ -247,6 +287,9 @@ class TenantSync(StoreObserver):
         self._renew = client.register_script(RENEW)
         self._catch_up = client.register_script(CATCH_UP)
         self._held: dict[str, str] = {}  # tenant prefix -> token of the Redis lock this process holds
+        # Per thread, inside one request (:meth:`request_scope`): the tenants already caught up with Redis,
+        # by prefix, with the answer cache's epoch read in the same call (_WRITER: a writer caught it up).
+        self._scope = threading.local()
 
     def renew(self) -> None:
         """Extend every Redis lock this process holds (the renewer thread calls it)."""
@@ -280,12 +323,44 @@ class TenantSync(StoreObserver):
         with self.store.lock:
             self.store.seed_or_join()
 
+    @contextmanager
+    def request_scope(self) -> Iterator[None]:
+        """One request: a reader of a tenant this thread caught up with earlier in the request skips the GET
+        of its generation (the request then reads the tenant as of that moment, or later: its own writes
+        and this process's are applied locally). Writers still take the lock and read the generation. It
+        keeps the round trips per request where they were when :meth:`RedisStore.tenant` catches up."""
+        outer = getattr(self._scope, "synced", None)
+        self._scope.synced = {}
+        try:
+            yield
+        finally:
+            self._scope.synced = outer
+
+    def scoped(self, tenant: K.TenantKey) -> tuple[bytes | None, bytes] | None:
+        """``(epoch, generation)`` as a reader of this request caught the tenant up (the fast lane's key of
+        the state this request reads), or None outside a request or before such a reader."""
+        synced: dict[str, object] | None = getattr(self._scope, "synced", None)
+        if not synced:
+            return None
+        cached = self._cached.get(tenant)
+        if cached is None or cached.gen < 0:
+            return None
+        epoch = synced.get(cached.prefix, _WRITER)
+        if epoch is _WRITER:
+            return None
+        assert epoch is None or isinstance(epoch, bytes)
+        return (epoch, str(cached.gen).encode())
+
     # -- entering and leaving the lock --------------------------------------------------------
     def enter(self, tenant: TenantState, reading: bool) -> None:
         """Outermost acquire: a writer takes the Redis lock (and reads the generation in the same call);
         both catch up."""
         cached = self.cached(tenant)
+        synced: dict[str, object] | None = getattr(self._scope, "synced", None)
+        if reading and synced is not None and cached.gen >= 0 and cached.prefix in synced:
+            return
         raw: Any = None
+        epoch: object = _WRITER
         if not reading:
             token = uuid.uuid4().hex
             deadline = time.monotonic() + LOCK_WAIT
@@ -305,12 +380,14 @@ class TenantSync(StoreObserver):
             self._held[cached.prefix] = token
             _Renewer.watch(self)
         else:
-            raw = self.client.get(cached.prefix + ":gen")
+            raw, epoch = self.client.mget(cached.prefix + ":gen", K.EPOCH)
         try:
             self.catch_up(tenant, cached, raw)
         except BaseException:
             self._unlock(cached)
             raise
+        if synced is not None:
+            synced[cached.prefix] = epoch
 
     def leave(self, tenant: TenantState, reading: bool) -> None:
         """Outermost release: commit what changed and release the Redis lock (one script call)."""
@@ -471,8 +548,9 @@ class TenantSync(StoreObserver):
         cached.gen = int(gen)
 
     # -- whole images -----------------------------------------------------------------------------
-    def write_image(self, tenant: K.TenantKey, snap: dict[str, Any]) -> None:
-        """Write a tenant's live and seed images from a snapshot (seeding; pipelined in chunks)."""
+    def write_image(self, tenant: K.TenantKey, snap: dict[str, Any], epoch: int) -> None:
+        """Write a tenant's live and seed images from a snapshot (seeding; pipelined in chunks); a tenant
+        new to the store starts its generation at ``epoch``."""
         prefix = K.tenant_prefix(tenant)
         meta = K.fields_from_snapshot(snap)
         old = [name for name, _ in K.collections_of(self.client.hgetall(prefix + ":meta"))]
@@ -489,6 +567,7 @@ class TenantSync(StoreObserver):
                     pipe.execute()
         pipe.hset(prefix + ":meta", mapping=meta)
         pipe.hset(prefix + ":seed:meta", mapping=meta)
+        pipe.set(prefix + ":gen", epoch, nx=True)
         pipe.incr(prefix + ":gen")
         gen = pipe.execute()[-1]
         cached = self._cached.setdefault(tenant, _Cached(prefix))
@@ -556,9 +635,10 @@ class RedisStore(Store):
     """The store in Redis mode: tenants are caches of their Redis images (see the module docstring)."""
 
     def __init__(self, client: Any) -> None:
-        super().__init__(RedisGenerations(client))
+        generations = RedisGenerations(client)
+        super().__init__(generations)
         self.client = client
-        self.sync = TenantSync(client, self)
+        self.sync = generations.sync = TenantSync(client, self)
         self.observer = self.sync  # every tenant's record changes are noted for its next commit
         self._token = uuid.uuid4().hex
         self._reseeding = threading.Lock()
@@ -566,6 +646,14 @@ class RedisStore(Store):
     def seed(self, tenant: K.TenantKey) -> dict[str, Any]:
         """The seed snapshot of one tenant (as the shared store holds it)."""
         return self._seeds[tenant]
+
+    def tenant(self, vendor: str, tenant_id: str) -> TenantState | None:
+        """Return a tenant caught up with Redis: the pipelines and lanes read a few settings before they
+        take the tenant's lock (the rate-limit overrides that ``/_mock/limits`` sets through any process)."""
+        found = self._tenants.get((vendor, tenant_id))
+        if found is not None and isinstance(found.lock, RedisTenantLock):
+            found.lock.refresh()
+        return found
 
     def _track(self, tenant: TenantState) -> None:
         if not isinstance(tenant.lock, RedisTenantLock):
@@ -606,8 +694,11 @@ class RedisStore(Store):
             self._seeds[key] = self.sync.read_seed(key)
 
     def _write_seeds(self) -> None:
+        epoch = store_epoch()
         for key, snap in self._seeds.items():
-            self.sync.write_image(key, snap)
+            self.sync.write_image(key, snap, epoch)
+        self.client.set(K.EPOCH, epoch, nx=True)
+        self.client.hsetnx(CONTROL, FAULTS_VERSION, epoch)
         self.client.set(K.SEEDED, "1")
         self.generations.bump_all()
 

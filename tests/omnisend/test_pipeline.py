@@ -65,11 +65,12 @@ def test_rate_limit_headers_count_down_and_the_401st_request_is_429(client: Flas
 
 def test_rate_limit_override_per_brand_and_switch_off(mock: MockContext, client: FlaskClient) -> None:
     brand = mock.store.tenants("omnisend")[0]
-    brand.config["rateLimit"] = {"limit": 2, "window": 10}
+    limits = f"/_mock/limits/omnisend/{brand.tenant_id}"  # the brand's "rateLimit" setting, for every process
+    assert client.put(limits, json={"rateLimit": {"limit": 2, "window": 10}}).status_code == 200
     assert [client.get("/v3/contacts?limit=1", headers=OMNISEND).status_code for _ in range(3)] == [200, 200, 429]
     assert client.get("/v3/contacts", headers=OMNISEND).get_json() == {
         "error": "Too many requests - rate limit of 2 requests per 10 seconds exceeded"}
-    brand.config["rateLimit"] = {"enabled": False}
+    assert client.put(limits, json={"rateLimit": {"enabled": False}}).status_code == 200
     assert client.get("/v3/contacts?limit=1", headers=OMNISEND).status_code == 200
 
 

@@ -90,7 +90,8 @@ def test_validation_problem_lists_every_field(client: FlaskClient) -> None:
 def test_building_segment_conflicts(client: FlaskClient, mock: MockContext) -> None:
     tenant = mock.tenant("omnisend", BRAND_ID)
     assert tenant is not None
-    tenant.config.setdefault("settings", {})["segmentBuildSeconds"] = 60
+    with tenant.lock:  # a writer: in Redis mode its release commits the settings for every process
+        tenant.config.setdefault("settings", {})["segmentBuildSeconds"] = 60
     segment_id = call(client, "POST", "/segments", json=RULE).get_json()["segmentID"]
     response = call(client, "PUT", f"/segments/{segment_id}", json=RULE)
     assert_problem(response, problem(response, 409, M.ERR_SEGMENT_BUILDING_UPDATE))
