@@ -9,7 +9,7 @@ SERVE_ARGS ?=
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: run test browser redis lint typecheck bench check-fixtures clean
+.PHONY: run test test-memory test-redis browser redis lint typecheck bench check-fixtures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,11 +35,20 @@ browser:
 redis:
 	scripts/ensure-redis
 
+# The whole suite on the memory store and, side by side (one pass per core), the vendor-API and
+# control-plane suites again on the shared store: each test gets two sandboxes joined to one database of a
+# real redis-server that the session starts on a free loopback port, and its requests alternate between
+# them, as a balancer in front of two workers or two hosts sends them. Each pass prints when it ends.
 test: $(VENV)/.installed-dev browser redis
+	@echo "make test: the memory pass and the two-sandbox Redis pass run side by side; each prints its report when it ends"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-memory test-redis
+
+test-memory: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	# The vendor-API and control-plane suites a second time, every app on the shared store in a real
-	# redis-server that the session starts on a free loopback port (--store redis://...).
-	$(BIN)/python -m pytest tests/omnisend tests/ometria tests/control --mock-store redis -q $(PYTEST_ARGS)
+
+test-redis: $(VENV)/.installed-dev redis
+	$(BIN)/python -m pytest tests/omnisend tests/ometria tests/control --mock-store redis --mock-processes 2 \
+		-q -p no:cacheprovider $(PYTEST_ARGS)
 
 # scripts/lint-js lints the browser tracking stand-ins with ESLint from npm (skipped, saying why, without npm).
 lint: $(VENV)/.installed-dev

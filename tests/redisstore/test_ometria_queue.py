@@ -88,3 +88,13 @@ def test_a_refused_push_while_redis_is_away_keeps_its_answer(make_app: Callable[
     refused = MockError("x")
     assert refusal_queue_headers(mock, tenant, refused) == {C.H_QUEUE_LIMIT: str(C.QUEUE_CAP),
                                                            C.H_QUEUE_REMAINING: str(C.QUEUE_CAP)}
+
+
+def test_a_rate_limit_set_through_one_process_holds_on_the_other(make_app: Callable[..., Flask]) -> None:
+    a, b = (make_app().test_client() for _ in range(2))
+    assert b.get("/v2/push/_errors", headers=STAGING).status_code == 200  # B has read the account once
+    assert a.put("/_mock/limits/ometria/staging", json={"rateLimits": {"push": {"limit": 1}}}).status_code == 200
+    assert a.post("/v2/push", json=products(1), headers=STAGING).status_code == 202
+    assert b.post("/v2/push", data=b"[", headers=STAGING).status_code == 429  # before the body is read
+    assert b.get("/v2/products", headers=STAGING).status_code == 200  # another group
+    assert b.post("/v2/push", json=products(1, prefix="q"), headers=STAGING).status_code == 429
