@@ -91,8 +91,11 @@ class Collection:
     def replace(self, key: str, data: Record) -> int:
         """Replace the record under ``key`` (keeping its internal id); return the internal id."""
         iid = self._iid_by_key[key]
-        self._drop(iid)
-        self._put(iid, key, data, encode(data))
+        if self._deferring:
+            self._drop(iid)
+            self._put(iid, key, data, encode(data))
+        else:
+            self._move(iid, key, data, encode(data))
         if self.on_change is not None:
             self.on_change("put", key, data)
         return iid
@@ -167,6 +170,61 @@ class Collection:
                     owner.add(key)
                 elif owner != key:
                     table[value] = {owner, key}
+        self._wrote(key)
+
+    def _move(self, iid: int, key: str, data: Record, blob: bytes) -> None:
+        """:meth:`_drop` then :meth:`_put` of the same key, with the same outcome, moving only the index
+        entries that changed (compare before write: an update that leaves a sort value, a filter value or a
+        lookup value as it was leaves its entries alone, where a full re-index removed and re-added each)."""
+        old: Record = decode(self._records[iid][1])
+        self._records[iid] = (key, blob)
+        before, after = self._positions(iid, old), self._positions(iid, data)
+        moved = [order for order, position in after.items() if before[order] != position]
+        for order in moved:  # never IID_ORDER: the internal id is kept
+            self._indexes[order].remove(before[order])
+            self._indexes[order].add(after[order])
+        for name, ffunc in self._filter_funcs.items():
+            filtered = self._filtered[name]
+            was, now = set(ffunc(old)), set(ffunc(data))
+            for value in was - now:
+                by_order = filtered[value]
+                for order, position in before.items():
+                    by_order[order].remove(position)
+                if not by_order[IID_ORDER]:
+                    del filtered[value]
+            for value in was & now if moved else ():
+                by_order = filtered[value]
+                for order in moved:
+                    by_order[order].remove(before[order])
+                    by_order[order].add(after[order])
+            for value in now - was:
+                added = filtered.get(value)
+                if added is None:
+                    added = filtered[value] = {order: self._new_index() for order in after}
+                for order, position in after.items():
+                    added[order].add(position)
+        for name, lfunc in self._lookup_funcs.items():
+            was, now = set(lfunc(old)), set(lfunc(data))
+            if was == now:
+                continue
+            table = self._lookups[name]
+            for value in was - now:
+                owner = table.get(value)
+                if owner == key:
+                    del table[value]
+                elif isinstance(owner, set):
+                    owner.discard(key)
+                    if len(owner) == 1:
+                        table[value] = next(iter(owner))
+            for value in now - was:
+                owner = table.get(value)
+                if owner is None:
+                    table[value] = key
+                elif isinstance(owner, set):
+                    owner.add(key)
+                elif owner != key:
+                    table[value] = {owner, key}
+        self._wrote(key)  # the journal as a drop and a put leave it: two versions
         self._wrote(key)
 
     def _positions(self, iid: int, data: Record) -> dict[str, Position]:
