@@ -20,6 +20,7 @@ from typing import Any
 from sortedcontainers import SortedList
 
 from mock_server.core.bulkindex import PendingIndex
+from mock_server.core.entries import lookup, unfilter, unlookup
 from mock_server.core.records import (
     EMPTY,
     IID_ORDER,
@@ -161,15 +162,7 @@ class Collection:
                 for order, position in positions.items():
                     by_order[order].add(position)
         for name, lfunc in self._lookup_funcs.items():
-            table = self._lookups[name]
-            for value in set(lfunc(data)):
-                owner = table.get(value)
-                if owner is None:
-                    table[value] = key
-                elif isinstance(owner, set):
-                    owner.add(key)
-                elif owner != key:
-                    table[value] = {owner, key}
+            lookup(self._lookups[name], key, set(lfunc(data)))
         self._wrote(key)
 
     def _move(self, iid: int, key: str, data: Record, blob: bytes) -> None:
@@ -186,12 +179,7 @@ class Collection:
         for name, ffunc in self._filter_funcs.items():
             filtered = self._filtered[name]
             was, now = set(ffunc(old)), set(ffunc(data))
-            for value in was - now:
-                by_order = filtered[value]
-                for order, position in before.items():
-                    by_order[order].remove(position)
-                if not by_order[IID_ORDER]:
-                    del filtered[value]
+            unfilter(filtered, was - now, before)
             for value in was & now if moved else ():
                 by_order = filtered[value]
                 for order in moved:
@@ -207,23 +195,8 @@ class Collection:
             was, now = set(lfunc(old)), set(lfunc(data))
             if was == now:
                 continue
-            table = self._lookups[name]
-            for value in was - now:
-                owner = table.get(value)
-                if owner == key:
-                    del table[value]
-                elif isinstance(owner, set):
-                    owner.discard(key)
-                    if len(owner) == 1:
-                        table[value] = next(iter(owner))
-            for value in now - was:
-                owner = table.get(value)
-                if owner is None:
-                    table[value] = key
-                elif isinstance(owner, set):
-                    owner.add(key)
-                elif owner != key:
-                    table[value] = {owner, key}
+            unlookup(self._lookups[name], key, was - now)
+            lookup(self._lookups[name], key, now - was)
         self._wrote(key)  # the journal as a drop and a put leave it: two versions
         self._wrote(key)
 
@@ -244,23 +217,9 @@ class Collection:
         for name in self._sort_keys:
             self._indexes[name].remove(positions[name])
         for name, ffunc in self._filter_funcs.items():
-            filtered = self._filtered[name]
-            for value in set(ffunc(data)):
-                by_order = filtered[value]
-                for order, position in positions.items():
-                    by_order[order].remove(position)
-                if not by_order[IID_ORDER]:
-                    del filtered[value]
+            unfilter(self._filtered[name], set(ffunc(data)), positions)
         for name, lfunc in self._lookup_funcs.items():
-            table = self._lookups[name]
-            for value in set(lfunc(data)):
-                owner = table.get(value)
-                if owner == key:
-                    del table[value]
-                elif isinstance(owner, set):
-                    owner.discard(key)
-                    if len(owner) == 1:
-                        table[value] = next(iter(owner))
+            unlookup(self._lookups[name], key, set(lfunc(data)))
         self._wrote(key)
         return data
 
