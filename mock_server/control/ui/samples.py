@@ -8,6 +8,7 @@ test still gives one point per change and an idle server adds at most one point 
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import deque
@@ -79,14 +80,20 @@ def read_tenant(tenant: TenantState) -> dict[str, int]:
             values[queue_key(tenant)] = waiting_count(tenant)
         elif tenant.vendor == omnisend_constants.VENDOR:
             accepted = finished = 0
-            for name, collection in tenant.collections.items():
-                if name.startswith(BATCH_COLLECTIONS):
-                    for record in collection.values():
-                        accepted += int(record.get("totalCount") or 0)
-                        finished += int(record.get("finishedCount") or 0)
+            collections = tenant.collections
+            for name in _batch_names(tuple(collections)):
+                for record in collections[name].values():
+                    accepted += int(record.get("totalCount") or 0)
+                    finished += int(record.get("finishedCount") or 0)
             total_key, done_key = batch_keys(tenant)
             values[total_key], values[done_key] = accepted, finished
     return values
+
+
+@functools.lru_cache(maxsize=64)
+def _batch_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    # A brand's collection names rarely change, and this runs after every write to it.
+    return tuple(name for name in names if name.startswith(BATCH_COLLECTIONS))
 
 
 class Sampler:
