@@ -21,15 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
-from werkzeug.datastructures import EnvironHeaders
 
 from mock_server import fastwrite
-from mock_server.control.recorder import journal_entry, journalled_path
+from mock_server.control.recorder import environ_headers, journal_entry, journalled_path
 from mock_server.core.auth import ApiKey
 from mock_server.core.context import MockContext, Vendor
 from mock_server.core.faults import ENV_DROP
 from mock_server.core.http import REQUEST_ID_HEADER, WARNINGS_HEADER
-from mock_server.core.journal import Deferred, lazy_body
+from mock_server.core.journal import lazy_body
 from mock_server.core.pagecache import CachedAnswer
 from mock_server.core.ratelimit import Decision
 from mock_server.core.request import ENV_CACHEABLE, ENV_RATE_DECISION
@@ -53,9 +52,6 @@ KEY_ENVIRON = ("PATH_INFO", "QUERY_STRING", "wsgi.url_scheme", "HTTP_HOST", "SER
 _ANY_DECISION = Decision(True, 0, 0, 0)
 # Paths whose owner the fast lane remembers (then it starts over).
 OWNERS_KEPT = 4096
-# The environ keys of request headers, as werkzeug's EnvironHeaders reads them.
-HEADER_ENVIRON = "HTTP_"
-CONTENT_ENVIRON = ("CONTENT_TYPE", "CONTENT_LENGTH")
 # How long an identical request waits for the one computing a missing answer before going its own way.
 MISS_WAIT = 10.0
 
@@ -222,17 +218,10 @@ class FastLane(Middleware):
             api_version=vendor.api_version(environ["PATH_INFO"]), tenant=tenant.tenant_id,
             method="GET", original_method=None, path="/" + environ["PATH_INFO"].lstrip("/"),
             query=environ.get("QUERY_STRING", ""),
-            headers=Deferred(_request_headers, {name: value for name, value in environ.items()
-                                                if name.startswith(HEADER_ENVIRON) or name in CONTENT_ENVIRON}),
+            headers=environ_headers(environ),
             body=(None, False, 0), status=int(answer.status[:3]),
             response_headers=headers, answer=lazy_body(answer.body, ctx.journal.body_limit)[:2], started=started,
             warnings=None, batch_item=False, fault=None, dropped=False))
         for hook in ctx.answer_hooks:
             hook()
         return [answer.body]
-
-
-def _request_headers(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
-    """The request headers of a journal entry, from the environ's ``HTTP_`` items kept at answer time (made
-    into names only when the journal is read: most entries never are)."""
-    return list(EnvironHeaders(snapshot).items())

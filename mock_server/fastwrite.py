@@ -23,10 +23,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from werkzeug.datastructures import EnvironHeaders
 from werkzeug.http import HTTP_STATUS_CODES
 
-from mock_server.control.recorder import journal_entry
+from mock_server.control.recorder import environ_headers, journal_entry
 from mock_server.core.auth import ApiKey
 from mock_server.core.clock import parse_datetime
 from mock_server.core.context import MockContext, Vendor
@@ -193,7 +192,8 @@ class FastWrite:
             mock_time=mock_time, request_id=request_id, vendor=vendor.name,
             api_version=lane.api_version(path), tenant=tenant.tenant_id,
             method="POST", original_method=None, path=path, query="",
-            headers=EnvironHeaders(environ).items(), body=lazy_body(sent, limit, len(sent)),
+            headers=environ_headers(environ),
+            body=lazy_body(sent, limit, len(sent)),
             status=answer.status, response_headers=headers, answer=lazy_body(data, limit)[:2], started=started,
             warnings=warnings, batch_item=False, fault=None, dropped=False))
         for hook in ctx.answer_hooks:

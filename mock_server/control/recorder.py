@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Response, g, request
+from werkzeug.datastructures import EnvironHeaders
 
 from mock_server.core.clock import iso_ms
 from mock_server.core.context import MockContext
@@ -18,6 +19,9 @@ from mock_server.core.limits import json_size
 from mock_server.middleware import ENV_CAPTURE, ENV_OVERRIDDEN, CapturingInput
 
 CONTROL_PREFIX = "/_mock"
+# The environ keys of request headers, as werkzeug's EnvironHeaders reads them.
+HEADER_ENVIRON = "HTTP_"
+CONTENT_ENVIRON = ("CONTENT_TYPE", "CONTENT_LENGTH")
 
 
 def start(ctx: MockContext) -> None:
@@ -101,6 +105,17 @@ def journal_entry(*, mock_time: float, request_id: str | None, vendor: str | Non
         "fault": fault,
         "dropped": dropped,
     }
+
+
+def environ_headers(environ: dict[str, Any]) -> Deferred:
+    """A journal entry's request headers for the lanes that answer without Flask: the environ's header
+    items kept at answer time, made into names only when the journal is read (most entries never are)."""
+    return Deferred(_request_headers, {name: value for name, value in environ.items()
+                                       if name.startswith(HEADER_ENVIRON) or name in CONTENT_ENVIRON})
+
+
+def _request_headers(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
+    return list(EnvironHeaders(snapshot).items())
 
 
 def _masked(headers: Deferred) -> dict[str, str]:

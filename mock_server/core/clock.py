@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import time
@@ -188,5 +189,12 @@ def sort_time(value: object) -> float | None:
     """Turn a stored timestamp string into POSIX seconds for ordering; None when absent or unparseable."""
     if not isinstance(value, str):
         return None
+    return _sort_time(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _sort_time(value: str) -> float | None:
+    # A pure function of the string, asked again and again for the same few (a record's createdAt and
+    # updatedAt when it is re-indexed, a status date on every update of the contact).
     parsed = parse_datetime(value) or parse_date(value)
     return parsed.timestamp() if parsed else None

@@ -20,6 +20,7 @@ from typing import Any
 from sortedcontainers import SortedList
 
 from mock_server.core.bulkindex import PendingIndex
+from mock_server.core.entries import lookup, unfilter, unlookup
 from mock_server.core.records import (
     EMPTY,
     IID_ORDER,
@@ -91,8 +92,11 @@ class Collection:
     def replace(self, key: str, data: Record) -> int:
         """Replace the record under ``key`` (keeping its internal id); return the internal id."""
         iid = self._iid_by_key[key]
-        self._drop(iid)
-        self._put(iid, key, data, encode(data))
+        if self._deferring:
+            self._drop(iid)
+            self._put(iid, key, data, encode(data))
+        else:
+            self._move(iid, key, data, encode(data))
         if self.on_change is not None:
             self.on_change("put", key, data)
         return iid
@@ -159,15 +163,42 @@ class Collection:
                 for order, position in entries:
                     by_order[order].add(position)
         for name, lfunc in self._lookup_funcs.items():
-            table = self._lookups[name]
-            for value in set(lfunc(data)):
-                owner = table.get(value)
-                if owner is None:
-                    table[value] = key
-                elif isinstance(owner, set):
-                    owner.add(key)
-                elif owner != key:
-                    table[value] = {owner, key}
+            lookup(self._lookups[name], key, set(lfunc(data)))
+        self._wrote(key)
+
+    def _move(self, iid: int, key: str, data: Record, blob: bytes) -> None:
+        """:meth:`_drop` then :meth:`_put` of the same key, with the same outcome, moving only the index
+        entries that changed (compare before write: an update that leaves a sort value, a filter value or a
+        lookup value as it was leaves its entries alone, where a full re-index removed and re-added each)."""
+        old: Record = decode(self._records[iid][1])
+        self._records[iid] = (key, blob)
+        before, after = self._positions(iid, old), self._positions(iid, data)
+        moved = [order for order, position in after.items() if before[order] != position]
+        for order in moved:  # never IID_ORDER: the internal id is kept
+            self._indexes[order].remove(before[order])
+            self._indexes[order].add(after[order])
+        for name, ffunc in self._filter_funcs.items():
+            filtered = self._filtered[name]
+            was, now = set(ffunc(old)), set(ffunc(data))
+            unfilter(filtered, was - now, before)
+            for value in was & now if moved else ():
+                by_order = filtered[value]
+                for order in moved:
+                    by_order[order].remove(before[order])
+                    by_order[order].add(after[order])
+            for value in now - was:
+                added = filtered.get(value)
+                if added is None:
+                    added = filtered[value] = {order: self._new_index() for order in after}
+                for order, position in after.items():
+                    added[order].add(position)
+        for name, lfunc in self._lookup_funcs.items():
+            was, now = set(lfunc(old)), set(lfunc(data))
+            if was == now:
+                continue
+            unlookup(self._lookups[name], key, was - now)
+            lookup(self._lookups[name], key, now - was)
+        self._wrote(key)  # the journal as a drop and a put leave it: two versions
         self._wrote(key)
 
     def _positions(self, iid: int, data: Record) -> dict[str, Position]:
@@ -188,23 +219,9 @@ class Collection:
         for name in self._sort_keys:
             self._indexes[name].remove(positions[name])
         for name, ffunc in self._filter_funcs.items():
-            filtered = self._filtered[name]
-            for value in set(ffunc(data)):
-                by_order = filtered[value]
-                for order, position in positions.items():
-                    by_order[order].remove(position)
-                if not by_order[IID_ORDER]:
-                    del filtered[value]
+            unfilter(self._filtered[name], set(ffunc(data)), positions)
         for name, lfunc in self._lookup_funcs.items():
-            table = self._lookups[name]
-            for value in set(lfunc(data)):
-                owner = table.get(value)
-                if owner == key:
-                    del table[value]
-                elif isinstance(owner, set):
-                    owner.discard(key)
-                    if len(owner) == 1:
-                        table[value] = next(iter(owner))
+            unlookup(self._lookups[name], key, set(lfunc(data)))
         self._wrote(key)
         return data
 

@@ -15,9 +15,13 @@ REQUEST_ID_HEADER = "X-Mock-Request-Id"
 WARNINGS_HEADER = "X-Mock-Warnings"
 
 
+# One encoder for every answer (json.dumps with options builds a new one per call); encoding keeps no state.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(body: Any) -> str:
     """Serialise compactly, keeping key order, without escaping non-ASCII."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(body)
 
 
 def json_response(body: Any, status: int = 200, *, content_type: str = JSON_CT,

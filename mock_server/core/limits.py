@@ -66,10 +66,16 @@ def _bounded_int(text: str) -> int:
     return value
 
 
+# One decoder for every body: ``json.loads`` with hooks builds a decoder and its scanner on every call (the
+# json module shares its own default decoder between threads the same way).
+_STRICT = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_bounded_int)
+
+
 def loads_strict(text: str) -> Any:
     """``json.loads`` that refuses NaN, Infinity and numbers beyond the double range (ValueError)."""
-    return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
-                      parse_int=_bounded_int)
+    if text.startswith("\ufeff"):  # as json.loads refuses it
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return _STRICT.decode(text)
 
 
 def parse_json(data: bytes) -> Any:

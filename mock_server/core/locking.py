@@ -9,8 +9,8 @@ a needless bump, never a stale answer.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from types import TracebackType
 
 
@@ -45,15 +45,32 @@ class TenantLock:
                  tb: TracebackType | None) -> None:
         self.release()
 
-    @contextmanager
-    def reading(self) -> Iterator[None]:
+    def reading(self) -> AbstractContextManager[None]:
         """Hold the lock for a pure read: leaving it bumps nothing (unless an outer holder writes)."""
-        outer = getattr(self._local, "reading", False)
-        nested = getattr(self._local, "depth", 0) > 0
-        self.acquire()
-        self._local.reading = outer or not nested
+        return _Reading(self)
+
+
+class _Reading:
+    """``with lock.reading():`` (a plain context manager: a generator-based one cost more than the read it
+    guards on the answer path)."""
+
+    __slots__ = ("_lock", "_outer")
+
+    def __init__(self, lock: TenantLock) -> None:
+        self._lock = lock
+        self._outer = False
+
+    def __enter__(self) -> None:
+        lock = self._lock
+        local = lock._local
+        self._outer = outer = getattr(local, "reading", False)
+        nested = getattr(local, "depth", 0) > 0
+        lock.acquire()
+        local.reading = outer or not nested
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         try:
-            yield
+            self._lock.release()  # still flagged: a reader's outermost release bumps nothing
         finally:
-            self.release()  # still flagged: a reader's outermost release bumps nothing
-            self._local.reading = outer
+            self._lock._local.reading = self._outer

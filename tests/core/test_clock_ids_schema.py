@@ -128,3 +128,14 @@ def test_map_errors_name_the_entry_and_nested_value_fields_keep_their_step() -> 
                      (("conditions", 0, "value"), "invalid type, expected integer"),
                      (("props", "Bad"), "invalid name"),
                      (("props", "Bad"), "invalid type, expected integer")]
+
+
+def test_uuid4_is_the_standard_library_rendering_of_the_same_bits() -> None:
+    import random
+    import uuid
+
+    ids, bits = IdGenerator(7), random.Random(7)
+    for _ in range(2000):
+        text = ids.uuid4()
+        assert text == str(uuid.UUID(int=bits.getrandbits(128), version=4))
+        assert uuid.UUID(text).version == 4 and uuid.UUID(text).variant == uuid.RFC_4122

@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server.core.context import MockContext
+from mock_server.omnisend.backend.contacts import OUTPUT_ORDER
 from tests.conftest import OMNISEND, OMNISEND_READONLY_KEY, snapshot
 from tests.omnisend.contract import CONTACT_OUTPUT, PAGING_NULL_LINKS, check, within
 
@@ -72,6 +73,7 @@ def test_post_existing_email_answers_the_full_contact_unchanged(client: FlaskCli
     body = response.get_json()
     assert body["firstName"] == "Anna" and body["contactID"] == "65b2a0c1d2e3f4a5b6c7d000"
     assert list(body)[:3] == ["email", "contactID", "createdAt"] and "identifiers" in body
+    assert tuple(body) == OUTPUT_ORDER  # the recorded key order, every key present
     assert snapshot(mock) == before  # recorded: nothing changes, not even a new statuses entry
 
 

@@ -8,6 +8,7 @@ test still gives one point per change and an idle server adds at most one point 
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import deque
@@ -67,19 +68,32 @@ def read(mock: MockContext) -> dict[str, int]:
     """Read every series now (under each tenant's lock; reading changes nothing)."""
     values: dict[str, int] = {}
     for tenant in sorted(mock.store.tenants(), key=lambda t: (t.vendor, t.tenant_id)):
-        with tenant.lock.reading():
-            if tenant.vendor == ometria_constants.VENDOR:
-                values[queue_key(tenant)] = waiting_count(tenant)
-            elif tenant.vendor == omnisend_constants.VENDOR:
-                accepted = finished = 0
-                for name, collection in tenant.collections.items():
-                    if name.startswith(BATCH_COLLECTIONS):
-                        for record in collection.values():
-                            accepted += int(record.get("totalCount") or 0)
-                            finished += int(record.get("finishedCount") or 0)
-                total_key, done_key = batch_keys(tenant)
-                values[total_key], values[done_key] = accepted, finished
+        values.update(read_tenant(tenant))
     return values
+
+
+def read_tenant(tenant: TenantState) -> dict[str, int]:
+    """One tenant's series now (under its lock)."""
+    values: dict[str, int] = {}
+    with tenant.lock.reading():
+        if tenant.vendor == ometria_constants.VENDOR:
+            values[queue_key(tenant)] = waiting_count(tenant)
+        elif tenant.vendor == omnisend_constants.VENDOR:
+            accepted = finished = 0
+            collections = tenant.collections
+            for name in _batch_names(tuple(collections)):
+                for record in collections[name].values():
+                    accepted += int(record.get("totalCount") or 0)
+                    finished += int(record.get("finishedCount") or 0)
+            total_key, done_key = batch_keys(tenant)
+            values[total_key], values[done_key] = accepted, finished
+    return values
+
+
+@functools.lru_cache(maxsize=64)
+def _batch_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    # A brand's collection names rarely change, and this runs after every write to it.
+    return tuple(name for name in names if name.startswith(BATCH_COLLECTIONS))
 
 
 class Sampler:
@@ -89,6 +103,7 @@ class Sampler:
         self._lock = threading.Lock()
         self._samples: deque[Sample] = deque(maxlen=size)
         self._read: tuple[tuple[Hashable, ...], dict[str, int]] | None = None
+        self._tenants: dict[tuple[str, str], tuple[Hashable, TenantState, dict[str, int]]] = {}
 
     def values(self, mock: MockContext) -> dict[str, int]:
         """:func:`read`, again only when a tenant's write generation moved (every change of tenant state
@@ -99,7 +114,19 @@ class Sampler:
         memo = self._read
         if memo is not None and memo[0] == key:
             return memo[1]
-        values = read(mock)  # read after the key: a write meanwhile moves the key, the next call reads again
+        # Read again only the tenants whose generation moved (a push moves one tenant's): each tenant is
+        # read after its generation was taken, so a write meanwhile moves it and the next call reads again.
+        known = self._tenants
+        fresh: dict[tuple[str, str], tuple[Hashable, TenantState, dict[str, int]]] = {}
+        for tenant, (vendor, tenant_id, generation) in zip(tenants, key, strict=True):
+            seen = known.get((vendor, tenant_id))
+            if seen is None or seen[0] != generation or seen[1] is not tenant:
+                seen = (generation, tenant, read_tenant(tenant))
+            fresh[(vendor, tenant_id)] = seen
+        values: dict[str, int] = {}
+        for _, _, read_values in (fresh[k] for k in sorted(fresh)):
+            values.update(read_values)
+        self._tenants = fresh
         self._read = (key, values)
         return values
 

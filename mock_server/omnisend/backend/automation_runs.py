@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mock_server.core.clock import iso_ms
+from mock_server.core.collection import Collection
 from mock_server.core.store import CollectionSpec, clone
 from mock_server.omnisend import marketing_constants as M
 from mock_server.omnisend.backend import Brand, email_content, register_collection, segments, webhooks
@@ -99,9 +101,20 @@ def known_members(brand: Brand) -> dict[str, list[str]]:
     return found
 
 
+# automations collection -> (its version, whether an enabled automation has a segment trigger): every contact
+# write asks, and most brands have none (no automation is then decoded on a write).
+_SEGMENT_TRIGGERED: weakref.WeakKeyDictionary[Collection, tuple[int, bool]] = weakref.WeakKeyDictionary()
+
+
 def _check_segments(brand: Brand, contact_id: str) -> None:
-    watching = [(automation, segment_id) for automation in _enabled(brand)
-                if (segment_id := segment_of(automation)) is not None]
+    col = brand.col(flows.COLLECTION)
+    seen = _SEGMENT_TRIGGERED.get(col)
+    watching: list[tuple[Record, str]] = []
+    if seen is None or seen[0] != col.version or seen[1]:
+        version = col.version
+        watching = [(automation, segment_id) for automation in _enabled(brand)
+                    if (segment_id := segment_of(automation)) is not None]
+        _SEGMENT_TRIGGERED[col] = (version, bool(watching))
     if not watching:  # no segment trigger: the contact is not even read (seeding a million contacts)
         if contact_id in brand.col("contacts"):
             known_members(brand)  # the state it always had after a contact write

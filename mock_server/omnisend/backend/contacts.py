@@ -140,7 +140,7 @@ def render(brand: Brand, record: Record) -> Record:
         {"id": i["id"], "type": i["type"], "channels": i["channels"]}
         for i in record.get("identifiers", [])
     ]
-    return {key: out[key] for key in OUTPUT_ORDER}
+    return out  # built in OUTPUT_ORDER (tests/omnisend/test_contacts.py checks the order)
 
 
 def find_by_email(brand: Brand, email: str) -> str | None:

@@ -44,9 +44,13 @@ def _field_value(record: Record, name: str) -> Any:
     return record.get(name)
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _comparable(a: Any, b: Any) -> bool:
-    numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
-    return numbers or (isinstance(a, str) and isinstance(b, str))
+    # Evaluated on every contact answer (its ``segments``): plain calls, no generator.
+    return (_number(a) and _number(b)) or (isinstance(a, str) and isinstance(b, str))
 
 
 def _present(value: Any) -> bool:
@@ -95,8 +99,13 @@ def _condition(brand: Brand, record: Record, condition: Record) -> bool:
 
 def matches(brand: Brand, record: Record, segment: Record) -> bool:
     """Whether the stored contact ``record`` is a member of ``segment`` now."""
-    results = (_condition(brand, record, c) for c in segment.get("conditions") or [])
-    return any(results) if segment.get("match") == "any" else all(results)
+    # A loop rather than any()/all() over a generator (this runs for every segment on every contact
+    # answer); the same short-circuit: "any" stops at the first match, "all" at the first miss.
+    wanted = segment.get("match") == "any"
+    for condition in segment.get("conditions") or []:
+        if bool(_condition(brand, record, condition)) is wanted:
+            return wanted
+    return not wanted
 
 
 def segments_for(brand: Brand, record: Record) -> list[str]:

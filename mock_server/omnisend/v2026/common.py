@@ -37,10 +37,11 @@ def load_body(schema: Schema) -> dict[str, Any]:
 
 def compact(value: Any) -> Any:
     """Drop ``None`` members recursively: unset fields are omitted on the 2026 wire (mock decision)."""
+    # Runs on every contact answer: only containers recurse (a call per scalar cost more than the rest).
     if isinstance(value, dict):
-        return {k: compact(v) for k, v in value.items() if v is not None}
+        return {k: compact(v) if isinstance(v, (dict, list)) else v for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [compact(v) for v in value]
+        return [compact(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
 
 

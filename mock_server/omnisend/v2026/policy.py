@@ -10,6 +10,7 @@ parameters) and the helpers of :mod:`mock_server.omnisend.v2026.common`; nothing
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -114,12 +115,27 @@ def rules_for(tenant: TenantState, group: str) -> list[LimitRule]:
     conf = (tenant.config.get("rateLimits") or {}).get(group) or {}
     if conf.get("enabled") is False:
         return []
+    base = C.RATE_GROUPS.get(group, C.RATE_GROUPS[C.RATE_DEFAULT])
+    given = (group, tuple(base), conf.get("limit", _UNSET), conf.get("window", _UNSET))
+    try:
+        return list(_group_rules(*given))  # every request asks: the rules of one override are built once
+    except TypeError:  # an unhashable override: built (and refused) as before, uncached
+        return list(_group_rules.__wrapped__(*given))
+
+
+_UNSET = object()
+
+
+@functools.lru_cache(maxsize=256)
+def _group_rules(group: str, base: tuple[tuple[int, float], ...], given_limit: Any,
+                 given_window: Any) -> tuple[LimitRule, ...]:
     rules = []
-    for index, (limit, window) in enumerate(C.RATE_GROUPS.get(group, C.RATE_GROUPS[C.RATE_DEFAULT])):
+    for index, (limit, window) in enumerate(base):
         if index == 0:
-            limit, window = int(conf.get("limit", limit)), float(conf.get("window", window))
+            limit = int(limit if given_limit is _UNSET else given_limit)
+            window = float(window if given_window is _UNSET else given_window)
         rules.append(LimitRule(limit, window, f"{C.BUCKET_PREFIX}{group}:{window:g}"))
-    return rules
+    return tuple(rules)
 
 
 def count_request(ctx: MockContext, tenant: TenantState, group: str) -> None:

@@ -37,13 +37,14 @@ def contact(brand: Brand, record: Record) -> Record:
     for name in PLAIN:
         out[name] = record.get(name) or None
     out["tags"] = list(record.get("tags") or [])
-    out["customProperties"] = clone(record.get("customProperties") or {})
+    # No clone here: compact below rebuilds every dict and list, so the answer shares nothing with record.
+    out["customProperties"] = record.get("customProperties") or {}
     out["identifiers"] = identifiers
     out["status"] = rules.email_status(record) or None
     out["statuses"] = [{"channel": s["channel"], "status": s["status"], "statusChangedAt": s.get("date")}
                        for s in record.get("statuses", [])]
     out["optIns"] = [{"channel": o["channel"], "optInAt": o.get("date")} for o in record.get("optIns", [])]
-    out["consents"] = [clone(c) for c in record.get("consents") or []]
+    out["consents"] = list(record.get("consents") or [])
     out["segments"] = rules.segments_of(brand, record)
     out["createdAt"] = record["createdAt"]
     out["updatedAt"] = rules.updated_at(record)

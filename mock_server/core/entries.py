@@ -1,0 +1,46 @@
+"""Index entry upkeep shared by a collection's writes (mock_server.core.collection): filter index entries
+and lookup owners, added and taken out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sortedcontainers import SortedList
+
+from mock_server.core.records import IID_ORDER, Position
+
+
+def unfilter(filtered: dict[Any, dict[str, SortedList]], values: Iterable[Any],
+              positions: dict[str, Position]) -> None:
+    """Take a record's ``positions`` out of the filter index entries of ``values`` (dropping emptied ones)."""
+    for value in values:
+        by_order = filtered[value]
+        for order, position in positions.items():
+            by_order[order].remove(position)
+        if not by_order[IID_ORDER]:
+            del filtered[value]
+
+
+def lookup(table: dict[Any, str | set[str]], key: str, values: Iterable[Any]) -> None:
+    """Make ``key`` an owner of each of ``values`` in a lookup table."""
+    for value in values:
+        owner = table.get(value)
+        if owner is None:
+            table[value] = key
+        elif isinstance(owner, set):
+            owner.add(key)
+        elif owner != key:
+            table[value] = {owner, key}
+
+
+def unlookup(table: dict[Any, str | set[str]], key: str, values: Iterable[Any]) -> None:
+    """Remove ``key`` from the owners of each of ``values`` in a lookup table."""
+    for value in values:
+        owner = table.get(value)
+        if owner == key:
+            del table[value]
+        elif isinstance(owner, set):
+            owner.discard(key)
+            if len(owner) == 1:
+                table[value] = next(iter(owner))
