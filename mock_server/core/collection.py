@@ -19,6 +19,7 @@ from typing import Any
 
 from sortedcontainers import SortedList
 
+from mock_server.core import spans
 from mock_server.core.bulkindex import PendingIndex
 from mock_server.core.records import (
     EMPTY,
@@ -39,6 +40,7 @@ from mock_server.core.records import (
     field_values,
     wrap,
 )
+from mock_server.core.spans import Span, SpanView, bounds
 
 __all__ = ["IID_ORDER", "ChangeHook", "Collection", "CollectionSpec", "Lookup", "Narrow", "NarrowSource", "Page",
            "Position", "Predicate", "Record", "SortKey", "clone", "field_values"]
@@ -264,12 +266,29 @@ class Collection:
 
     def _narrowed(self, order: str, name: str, value: Any) -> SortedList:
         """The positions, in ``order``, of the records filter index (or lookup) ``name`` maps to ``value``."""
+        if isinstance(value, Span):
+            return self._spanned(order, name, value)
         table = self._filtered.get(name)
         if table is not None:
             by_order = table.get(value)
             return EMPTY if by_order is None else by_order[order]
         # A lookup (few records per value): their positions, sorted on the spot (O(k log k)).
         return SortedList(self.position(key, order) for key in self.find(name, value))
+
+    def _spanned(self, order: str, key: str, span: Span) -> Any:
+        """The positions, in ``order``, of the records whose ``key`` sort value lies in ``span`` (see
+        core.spans): a slice of the key's own index, a gathered index when small, else the whole order."""
+        index = self._indexes[key]
+        start, stop = bounds(index, span)
+        if order == key:
+            return SpanView(index, start, stop)
+        whole = self._iid_index if order == IID_ORDER else self._indexes[order]
+        if stop - start > spans.gather_limit(len(whole), order != IID_ORDER):
+            return whole
+        records, func = self._records, self._sort_keys.get(order)
+        if func is None:
+            return SortedList(((1, iid), iid) for _, iid in index.islice(start, stop))
+        return SortedList((wrap(func(decode(records[iid][1]))), iid) for _, iid in index.islice(start, stop))
 
     def position(self, key: str, order: str) -> Position:
         """Return the index entry of ``key`` in ``order``."""
