@@ -14,7 +14,7 @@ every caller gets its own copy and nothing it does reaches stored state.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sortedcontainers import SortedList
@@ -40,7 +40,7 @@ from mock_server.core.records import (
     field_values,
     wrap,
 )
-from mock_server.core.spans import Span, SpanView, bounds
+from mock_server.core.spans import OneOf, Span
 
 __all__ = ["IID_ORDER", "ChangeHook", "Collection", "CollectionSpec", "Lookup", "Narrow", "NarrowSource", "Page",
            "Position", "Predicate", "Record", "SortKey", "clone", "field_values"]
@@ -266,8 +266,12 @@ class Collection:
 
     def _narrowed(self, order: str, name: str, value: Any) -> SortedList:
         """The positions, in ``order``, of the records filter index (or lookup) ``name`` maps to ``value``."""
-        if isinstance(value, Span):
-            return self._spanned(order, name, value)
+        if isinstance(value, (Span, OneOf)):
+            whole = self._iid_index if order == IID_ORDER else self._indexes[order]
+            if isinstance(value, OneOf):
+                return spans.union([self._narrowed(order, name, one) for one in dict.fromkeys(value.values)], whole)
+            return spans.span_index(self._indexes[name], value, order == name, whole,
+                                    None if order == IID_ORDER else self._position_of_iid(order))
         table = self._filtered.get(name)
         if table is not None:
             by_order = table.get(value)
@@ -275,20 +279,10 @@ class Collection:
         # A lookup (few records per value): their positions, sorted on the spot (O(k log k)).
         return SortedList(self.position(key, order) for key in self.find(name, value))
 
-    def _spanned(self, order: str, key: str, span: Span) -> Any:
-        """The positions, in ``order``, of the records whose ``key`` sort value lies in ``span`` (see
-        core.spans): a slice of the key's own index, a gathered index when small, else the whole order."""
-        index = self._indexes[key]
-        start, stop = bounds(index, span)
-        if order == key:
-            return SpanView(index, start, stop)
-        whole = self._iid_index if order == IID_ORDER else self._indexes[order]
-        if stop - start > spans.gather_limit(len(whole), order != IID_ORDER):
-            return whole
-        records, func = self._records, self._sort_keys.get(order)
-        if func is None:
-            return SortedList(((1, iid), iid) for _, iid in index.islice(start, stop))
-        return SortedList((wrap(func(decode(records[iid][1]))), iid) for _, iid in index.islice(start, stop))
+    def _position_of_iid(self, order: str) -> Callable[[int], Position]:
+        """The position in sort order ``order`` of a stored record, by internal id (decodes it)."""
+        records, func = self._records, self._sort_keys[order]
+        return lambda iid: (wrap(func(decode(records[iid][1]))), iid)
 
     def position(self, key: str, order: str) -> Position:
         """Return the index entry of ``key`` in ``order``."""

@@ -12,9 +12,11 @@ collection walks it as before. The filter's predicate still decides in every cas
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from sortedcontainers import SortedList
 
 # Sentinels of the position tuples ((1, value), iid): () sorts before every iid, inf after.
 _LAST = math.inf
@@ -40,6 +42,14 @@ class Span:
                                        or (other.high == high and other.high_open)):
             high, high_open = other.high, other.high_open
         return Span(low, high, low_open, high_open)
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """Any of several values of one filter index (a repeatable filter whose values are OR-ed): the
+    union of their indexes, gathered like a range (small) or the whole order (large)."""
+
+    values: tuple[Any, ...]
 
 
 def bounds(index: Any, span: Span) -> tuple[int, int]:
@@ -111,3 +121,30 @@ class SpanView:
             return iter(())
         found: Iterator[Any] = base.islice(first, last, reverse=reverse)
         return found
+
+
+def span_index(index: Any, span: Span, own_order: bool, whole: Any,
+               position: Callable[[int], Any] | None) -> Any:
+    """What a page in some order reads for the records of ``index`` (a sort key's order) in ``span``: in
+    that key's ``own_order`` a :class:`SpanView` of it; in another order (``whole``) an index gathered
+    from the slice when small (``position`` of an internal id in that order; None = internal-id order,
+    no decoding), else ``whole`` itself (the walk and the predicate decide)."""
+    start, stop = bounds(index, span)
+    if own_order:
+        return SpanView(index, start, stop)
+    if stop - start > gather_limit(len(whole), position is not None):
+        return whole
+    if position is None:
+        return SortedList(((1, iid), iid) for _, iid in index.islice(start, stop))
+    return SortedList(position(iid) for _, iid in index.islice(start, stop))
+
+
+def union(parts: Sequence[Any], whole: Any) -> Any:
+    """The indexes of :class:`OneOf`'s values merged (small), or ``whole`` (large)."""
+    if len(parts) == 1:
+        return parts[0]
+    if sum(len(part) for part in parts) > gather_limit(len(whole), False):
+        return whole
+    entries = sorted(entry for part in parts for entry in part)
+    # A record with several of the values (a list field) is in several parts: keep it once.
+    return SortedList(entry for i, entry in enumerate(entries) if i == 0 or entry != entries[i - 1])

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from mock_server.core import spans
 from mock_server.core.collection import IID_ORDER, Collection, CollectionSpec, Narrow, Page
-from mock_server.core.spans import Span
+from mock_server.core.spans import OneOf, Span
 
 Record = dict[str, Any]
 STATUSES = ("subscribed", "unsubscribed", "nonSubscribed")
@@ -66,6 +66,9 @@ def _filters() -> list[Filter]:
     for span in (Span(low=1), Span(high=3, high_open=True), Span(1, 3), Span(low=2, low_open=True),
                  Span(2, 2), Span(low=9), Span(high=0), Span(3, 1)):
         out.append((f"score in {span}", lambda r, s=span: _in_span(r.get("score"), s), (("score", span),)))
+    for tags in (("a", "rare"), ("b",), ("a", "b", "missing"), ("missing", "gone")):
+        out.append((f"tag any of {tags}", lambda r, t=tags: any(x in (r.get("tags") or []) for x in t),
+                    (("tag", OneOf(tags)),)))
     both = Span(low=1).intersect(Span(high=3, high_open=True))
     out.append(("score span+tag", lambda r: _in_span(r.get("score"), both) and "a" in (r.get("tags") or []),
                 (("score", both), ("tag", "a"))))
@@ -170,7 +173,7 @@ def test_large_ranges_walk_the_whole_order_and_answer_the_same(ops: list[tuple[s
         for order in ORDERS:
             for desc in (False, True):
                 for flt in FILTERS:
-                    if " in " in flt[0]:
+                    if " in " in flt[0] or "any of" in flt[0]:
                         _check_offset(col, order, desc, flt)
                         _check_cursor(col, order, desc, flt)
     finally:
