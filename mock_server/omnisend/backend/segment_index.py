@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sortedcontainers import SortedList
 
+from mock_server.core import spans
 from mock_server.core.collection import Collection, NarrowSource, Position
 from mock_server.omnisend.backend import Brand, segments
 
@@ -71,6 +72,26 @@ def members_source(brand: Brand, segment_id: str) -> NarrowSource | None:
 def narrower(raw: str, context: Mapping[str, Any]) -> NarrowSource | None:
     """``FilterSpec.narrower`` of the contacts ``segmentID`` filter (the context carries the brand)."""
     return members_source(context["brand"], raw)
+
+
+def owned_by_members(collection: str, lookup: str) -> Callable[[str, Mapping[str, Any]], NarrowSource | None]:
+    """A ``FilterSpec.narrower`` for records of another collection that belong to a segment's members
+    through ``lookup`` (a cart's ``contactID``): those records' positions, gathered per order when the
+    segment is indexed and small enough (core.spans.gather_limit), else None (the page walks)."""
+    def narrower(raw: str, context: Mapping[str, Any]) -> NarrowSource | None:
+        brand: Brand = context["brand"]
+        segment = segments.find(brand, raw)
+        if segment is None or not indexable(segment):
+            return None
+        owned = brand.tenant.find_collection(collection)
+        if owned is None:
+            return lambda order: SortedList()
+        members = _current(brand, brand.col("contacts"), segment)
+        if len(members.positions) > spans.gather_limit(len(owned), True):
+            return None
+        keys = [key for member in members.positions for key in owned.find(lookup, member)]
+        return lambda order: SortedList(owned.position(key, order) for key in keys)
+    return narrower
 
 
 def _current(brand: Brand, contacts: Collection, segment: Record) -> _Members:
