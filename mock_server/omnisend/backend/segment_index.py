@@ -23,7 +23,8 @@ from sortedcontainers import SortedList
 
 from mock_server.core import spans
 from mock_server.core.collection import Collection, NarrowSource, Position
-from mock_server.omnisend.backend import Brand, segments
+from mock_server.omnisend.backend import Brand, segments, segments_api
+from mock_server.omnisend.backend import contacts as contact_rules
 
 Record = dict[str, Any]
 
@@ -81,8 +82,11 @@ def owned_by_members(collection: str, lookup: str) -> Callable[[str, Mapping[str
     def narrower(raw: str, context: Mapping[str, Any]) -> NarrowSource | None:
         brand: Brand = context["brand"]
         segment = segments.find(brand, raw)
-        if segment is None or not indexable(segment):
-            return None
+        if segment is None or not indexable(segment) or contact_rules.segment_resolver() is not segments.segments_for:
+            return None  # not indexed, or the filter reads another membership than the rules (a test's own)
+        api = brand.tenant.find_collection(segments_api.COLLECTION)
+        if api is not None and api.peek(raw) is not None:
+            return None  # an API segment of the same id: a member of either is in the filter
         owned = brand.tenant.find_collection(collection)
         if owned is None:
             return lambda order: SortedList()
