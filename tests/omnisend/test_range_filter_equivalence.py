@@ -12,50 +12,22 @@ once through the indexes and once with them switched off (the old walk), with th
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from mock_server.app import create_app
 from mock_server.core import paging, spans
-from mock_server.core.context import Settings
-from mock_server.omnisend.v2026 import constants as V
-from tests.conftest import OMNISEND, OMNISEND_KEY
+from tests.conftest import OMNISEND
 from tests.omnisend.catalog import product_body
+from tests.omnisend.test_filter_index_equivalence import API, _walk_offset
+from tests.omnisend.test_filter_index_equivalence import app as app  # the answer cache off, no rate limits
 
-API = {"Authorization": f"{V.API_KEY_SCHEME} {OMNISEND_KEY}", V.VERSION_HEADER: V.VERSION}
 VENDORS = ("Acme", "Borealis", "Rare Co")
 TYPES = ("Poles", "Tents")
 EMAILS = ("jonas.kazlauskas@example.com", "vip.anna@example.com", "rare.buyer@example.com")
 TEMPLATE = "6700a0000000000000000003"
 SEGMENTS = ("seg-vip", "seg-loyal", "seg-recent-buyers", "6720a0000000000000000001", "unknown-segment")
-
-
-@pytest.fixture
-def app(store_url: str) -> Iterator[Flask]:
-    application = create_app(Settings(seed=1234, freeze_clock=True, store=store_url, page_cache=False,
-                                      rate_limits=False))
-    application.config["TESTING"] = False
-    yield application
-
-
-def _relative(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}"
-
-
-def _walk_offset(client: FlaskClient, url: str) -> list[Any]:
-    bodies: list[Any] = []
-    while url:
-        response = client.get(url, headers=OMNISEND)
-        bodies.append((response.status_code, response.get_data(as_text=True)))
-        body = response.get_json()
-        url = _relative(body["paging"]["next"]) if response.status_code == 200 and body["paging"]["next"] else ""
-    return bodies
 
 
 def _walk_cursor(client: FlaskClient, path: str, query: str) -> list[Any]:
@@ -82,16 +54,16 @@ def _answers(client: FlaskClient, moments: list[str], parents: list[str]) -> dic
     products = [f"vendor={v.replace(' ', '+')}" for v in (*VENDORS, "Nobody")] + [f"type={t}" for t in TYPES]
     for flt in [*products, "vendor=Acme&type=Tents"]:
         for sort in ("", "&sort=createdAt", "&sort=updatedAt"):
-            out[f"products {flt}{sort}"] = _walk_offset(client, f"/v3/products?limit=2&{flt}{sort}")
+            out[f"products {flt}{sort}"] = _walk_offset(client, "/v3/products", f"limit=2&{flt}{sort}")
     orders = [f"dateFrom={m}" for m in picks] + [f"dateTo={m}" for m in picks] + [f"dateFrom={early}&dateTo={late}"]
     for flt in orders:
         for sort in ("createdAt", "updatedAt", "orderSum"):
-            out[f"orders {sort} {flt}"] = _walk_offset(client, f"/v3/orders?limit=2&sort={sort}&{flt}")
+            out[f"orders {sort} {flt}"] = _walk_offset(client, "/v3/orders", f"limit=2&sort={sort}&{flt}")
     carts = [f"{name}={m}" for name in ("dateFrom", "updatedFrom", "updatedTo") for m in picks]
     carts += [f"updatedFrom={early}&updatedTo={late}", *(f"segmentID={s}" for s in SEGMENTS)]
     for flt in carts:
         for sort in ("createdAt", "updatedAt", "cartSum"):
-            out[f"carts {sort} {flt}"] = _walk_offset(client, f"/v3/carts?limit=2&sort={sort}&{flt}")
+            out[f"carts {sort} {flt}"] = _walk_offset(client, "/v3/carts", f"limit=2&sort={sort}&{flt}")
     campaigns = ["status=draft", "status=draft&status=sent", "channel=sms", "channel=sms&channel=email",
                  "type=abTest", "type=regular&channel=email", *(f"parentCampaignID={p}" for p in parents),
                  f"createdAtFrom={late}", f"updatedAtTo={early}", f"createdAtFrom={early}&createdAtTo={late}",

@@ -9,31 +9,20 @@ filters are paged to the end through the index and with the indexes switched off
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from mock_server.app import create_app
 from mock_server.core import paging
-from mock_server.core.context import Settings
 from tests.conftest import OMNISEND
 from tests.omnisend.test_filter_index_equivalence import _walk_2026, _walk_offset, _walk_v3
+from tests.omnisend.test_filter_index_equivalence import app as app  # the answer cache off, no rate limits
 
 EMAILS = ["jonas.kazlauskas@example.com", "vip.anna@example.com", "rare.buyer@example.com",
           "greta.jankute@example.com"]
 SEGMENTS = ("seg-recent-buyers", "seg-vip")
-
-
-@pytest.fixture
-def app(store_url: str) -> Iterator[Flask]:
-    application = create_app(Settings(seed=1234, freeze_clock=True, store=store_url, page_cache=False,
-                                      rate_limits=False))
-    application.config["TESTING"] = False
-    yield application
 
 
 def _answers(client: FlaskClient) -> dict[str, list[Any]]:
