@@ -42,6 +42,31 @@ def ometria_contact(i: int) -> dict[str, Any]:
             "marketing_optin": ("EXPLICITLY_OPTEDIN", "NOT_SPECIFIED")[i % 2], "country_id": "GB"}
 
 
+# The flat-in-N brand's catalog (``catalog=True``): one product and one cart per CATALOG_EVERY contacts. One
+# product in RARE_EVERY // CATALOG_EVERY has a rare vendor and type; cart ``j`` belongs to contact
+# ``j * CATALOG_EVERY + RARE_AT``, so the carts of "seg-vip" members are as rare as the members.
+CATALOG_EVERY = 100
+RARE_VENDOR, RARE_TYPE = "Rare Vendor", "rare-type"
+
+
+def omnisend_product(j: int) -> dict[str, Any]:
+    """The ``j``-th generated product (a v3 POST body)."""
+    rare = j % (RARE_EVERY // CATALOG_EVERY) == 0
+    return {"productID": f"bench-p{j}", "title": f"Product {j}", "status": "inStock", "currency": "EUR",
+            "productUrl": f"https://shop.example.com/p/{j}", "vendor": RARE_VENDOR if rare else f"Vendor{j % 7}",
+            "type": RARE_TYPE if rare else f"type{j % 5}", "createdAt": omnisend_contact(j)["createdAt"],
+            "variants": [{"variantID": f"bench-v{j}", "title": f"Product {j}", "status": "inStock",
+                          "price": 100 + j % 900}]}
+
+
+def omnisend_cart(j: int) -> dict[str, Any]:
+    """The ``j``-th generated cart (a v3 POST body), of contact ``j * CATALOG_EVERY + RARE_AT``."""
+    return {"cartID": f"bench-cart{j}", "email": f"user{j * CATALOG_EVERY + RARE_AT}@bench.example.com",
+            "currency": "EUR", "cartSum": 100 + j % 9000, "createdAt": omnisend_contact(j)["createdAt"],
+            "products": [{"cartProductID": "cp-1", "productID": f"bench-p{j}", "variantID": f"bench-v{j}",
+                          "title": f"Product {j}", "quantity": 1, "price": 100 + j % 900}]}
+
+
 def _write_array(path: Path, size: int, make: Any) -> None:
     # Written in chunks: a million records never sit in memory as one list.
     with path.open("w", encoding="utf-8") as out:
@@ -51,14 +76,20 @@ def _write_array(path: Path, size: int, make: Any) -> None:
         out.write("]")
 
 
-def generate(size: int, target: Path, *, ometria: bool = True, omnisend: bool = True) -> Path:
+def generate(size: int, target: Path, *, ometria: bool = True, omnisend: bool = True,
+             catalog: bool = False) -> Path:
     """Copy the default fixtures into ``target`` and give the demo brand (with ``omnisend``) and the live
-    account (with ``ometria``) ``size`` contacts each; a vendor left out keeps its default fixtures."""
+    account (with ``ometria``) ``size`` contacts each; a vendor left out keeps its default fixtures. With
+    ``catalog`` the brand also gets ``size // CATALOG_EVERY`` products and carts (the flat-in-N run)."""
     from mock_server.core.fixtures import default_fixtures_dir
 
     shutil.copytree(default_fixtures_dir(), target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     if omnisend:
         _grow_brand(size, target)
+        if catalog:
+            demo = target / "omnisend" / "demo"
+            _write_array(demo / "products.json", max(size // CATALOG_EVERY, 1), omnisend_product)
+            _write_array(demo / "carts.json", max(size // CATALOG_EVERY, 1), omnisend_cart)
     if ometria:
         _grow_account(size, target)
     return target

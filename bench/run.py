@@ -346,12 +346,25 @@ def load_time(size: int, vendor: str = "omnisend") -> dict[str, Any]:
 # Sparse filters (issue 14, goal 2): a rare tag and a small segment (fixtureset: one contact in 100,000
 # is a subscribed vip), a status nobody has, one email; /api in every sort order and direction.
 API2026 = {"Authorization": f"Omnisend-API-Key {fixtureset.OMNISEND_KEY}", "Omnisend-Version": "2026-03-15"}
+# The catalog (fixtureset, one product and one cart per 100 contacts): a rare vendor and type, the carts of
+# seg-vip's members, and a range (core.spans): ``dateFrom`` the creation time of the tenth-last cart
+# ({late}, per size) keeps the last ten, in the range's own order (createdAt) and gathered in another.
 SPARSE_TARGETS = [
     "/v3/contacts?limit=100&tag=vip", "/v3/contacts?limit=100&segmentID=seg-vip",
     "/v3/contacts?limit=100&status=nonSubscribed", "/v3/contacts?limit=100&email=user500%40bench.example.com",
     *(f"/api/contacts?limit=100&sort={key}&direction={way}&{flt}" for key in ("createdAt", "updatedAt")
       for way in ("desc", "asc") for flt in ("tag=vip", "segmentID=seg-vip", "status=nonSubscribed")),
+    f"/v3/products?limit=100&vendor={fixtureset.RARE_VENDOR.replace(' ', '+')}",
+    f"/v3/products?limit=100&sort=updatedAt&type={fixtureset.RARE_TYPE}",
+    "/v3/carts?limit=100&segmentID=seg-vip", "/v3/carts?limit=100&sort=cartSum&segmentID=seg-vip",
+    "/v3/carts?limit=100&dateFrom={late}", "/v3/carts?limit=100&sort=cartSum&dateFrom={late}",
 ]
+
+
+def sized(target: str, size: int) -> str:
+    """A target with its per-size values filled in ({late}: the creation time of the tenth-last cart)."""
+    carts = max(size // fixtureset.CATALOG_EVERY, 1)
+    return target.replace("{late}", fixtureset.omnisend_cart(max(carts - 10, 0))["createdAt"])
 
 
 def _first_answer_ms(url: str, headers: dict[str, str]) -> float:
@@ -374,13 +387,14 @@ def flat(args: argparse.Namespace, binary: str) -> dict[str, Any]:
     for size in args.flat_sizes:
         with tempfile.TemporaryDirectory() as tmp:
             print(f"p99 by size: a brand of {size:,} contacts ...", flush=True)
-            folder = fixtureset.generate(size, Path(tmp) / "fixtures", ometria=False)
+            folder = fixtureset.generate(size, Path(tmp) / "fixtures", ometria=False, catalog=True)
             proc, url = start_server([*sandbox_command(folder, args.threads), "--no-page-cache"])
             try:
                 for target in targets:
                     headers = OMNISEND if target.startswith("/v") else API2026
-                    first = _first_answer_ms(url + target, headers)  # a segment's index is built here
-                    result = wrk.run(binary, url + target, "GET", headers, None, args.duration)
+                    path = sized(target, size)
+                    first = _first_answer_ms(url + path, headers)  # a segment's index is built here
+                    result = wrk.run(binary, url + path, "GET", headers, None, args.duration)
                     out.setdefault(target, {})[str(size)] = {**asdict(result), "first_ms": first}
             finally:
                 stop(proc)

@@ -14,11 +14,12 @@ every caller gets its own copy and nothing it does reaches stored state.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sortedcontainers import SortedList
 
+from mock_server.core import spans
 from mock_server.core.bulkindex import PendingIndex
 from mock_server.core.entries import lookup, unfilter, unlookup
 from mock_server.core.records import (
@@ -40,6 +41,7 @@ from mock_server.core.records import (
     field_values,
     wrap,
 )
+from mock_server.core.spans import OneOf, Span
 
 __all__ = ["IID_ORDER", "ChangeHook", "Collection", "CollectionSpec", "Lookup", "Narrow", "NarrowSource", "Page",
            "Position", "Predicate", "Record", "SortKey", "clone", "field_values"]
@@ -283,12 +285,23 @@ class Collection:
 
     def _narrowed(self, order: str, name: str, value: Any) -> SortedList:
         """The positions, in ``order``, of the records filter index (or lookup) ``name`` maps to ``value``."""
+        if isinstance(value, (Span, OneOf)):
+            whole = self._iid_index if order == IID_ORDER else self._indexes[order]
+            if isinstance(value, OneOf):
+                return spans.union([self._narrowed(order, name, one) for one in dict.fromkeys(value.values)], whole)
+            return spans.span_index(self._indexes[name], value, order == name, whole,
+                                    None if order == IID_ORDER else self._position_of_iid(order))
         table = self._filtered.get(name)
         if table is not None:
             by_order = table.get(value)
             return EMPTY if by_order is None else by_order[order]
         # A lookup (few records per value): their positions, sorted on the spot (O(k log k)).
         return SortedList(self.position(key, order) for key in self.find(name, value))
+
+    def _position_of_iid(self, order: str) -> Callable[[int], Position]:
+        """The position in sort order ``order`` of a stored record, by internal id (decodes it)."""
+        records, func = self._records, self._sort_keys[order]
+        return lambda iid: (wrap(func(decode(records[iid][1]))), iid)
 
     def position(self, key: str, order: str) -> Position:
         """Return the index entry of ``key`` in ``order``."""

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from mock_server.core.clock import end_of_day, parse_date, parse_datetime, sort_time
-from mock_server.core.collection import Narrow, NarrowSource
+from mock_server.core.collection import Narrow
 from mock_server.core.errors import InvalidParameters
+from mock_server.core.spans import Span
 
 Record = dict[str, Any]
 Getter = Callable[[Record], Any]
@@ -36,7 +37,10 @@ class FilterSpec:
     index: str | None = None
     # A custom filter's own index: (raw value, request context) -> the positions of every record it can
     # match, by order, or None when it keeps none for that value (the page walks the whole order).
-    narrower: Callable[[str, Mapping[str, Any]], NarrowSource | None] | None = None
+    narrower: Callable[[str, Mapping[str, Any]], Narrow | None] | None = None
+    # A date_from / date_to filter's sort key: the collection order whose value is exactly the time the
+    # filter compares (``sort_time`` of ``getter``), so its matches are a range of that order (core.spans).
+    span: str | None = None
 
 
 def _first(args: Sequence[tuple[str, str]], name: str) -> str | None:
@@ -90,16 +94,25 @@ def index_hints(specs: Sequence[FilterSpec], args: Sequence[tuple[str, str]],
                 context: Mapping[str, Any]) -> tuple[Narrow, ...]:
     """The indexes that hold every record the filters present in ``args`` can match (validated already)."""
     hints: list[Narrow] = []
+    spans: dict[str, Span] = {}  # the range filters of one sort key read one range: their intersection
     for spec in specs:
-        raw = _first(args, spec.name) if spec.index is not None or spec.narrower is not None else None
+        raw = _first(args, spec.name) if spec.index or spec.narrower or spec.span else None
         if raw is None:
             continue
         if spec.index is not None:
             hints.append((spec.index, raw))
         elif spec.narrower is not None:
             source = spec.narrower(raw, context)
-            if source is not None:
+            if isinstance(source, tuple) and isinstance(source[1], Span):
+                spans[source[0]] = spans[source[0]].intersect(source[1]) if source[0] in spans else source[1]
+            elif source is not None:
                 hints.append(source)
+        elif spec.span is not None and spec.kind in ("date_from", "date_to"):
+            bound = parse_bound(raw, spec.kind == "date_to")
+            assert bound is not None  # validated by build_predicate
+            span = Span(high=bound.timestamp()) if spec.kind == "date_to" else Span(low=bound.timestamp())
+            spans[spec.span] = spans[spec.span].intersect(span) if spec.span in spans else span
+    hints.extend(spans.items())
     return tuple(hints)
 
 

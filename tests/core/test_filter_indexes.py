@@ -14,7 +14,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mock_server.core import spans
 from mock_server.core.collection import IID_ORDER, Collection, CollectionSpec, Narrow, Page
+from mock_server.core.spans import OneOf, Span
 
 Record = dict[str, Any]
 STATUSES = ("subscribed", "unsubscribed", "nonSubscribed")
@@ -61,7 +63,25 @@ def _filters() -> list[Filter]:
                 (("status", "subscribed"), ("tag", "rare"))))
     out.append(("email+tag", lambda r: r.get("email") == "x@e.com" and "a" in (r.get("tags") or []),
                 (("email", "x@e.com"), ("tag", "a"))))
+    for span in (Span(low=1), Span(high=3, high_open=True), Span(1, 3), Span(low=2, low_open=True),
+                 Span(2, 2), Span(low=9), Span(high=0), Span(3, 1)):
+        out.append((f"score in {span}", lambda r, s=span: _in_span(r.get("score"), s), (("score", span),)))
+    for tags in (("a", "rare"), ("b",), ("a", "b", "missing"), ("missing", "gone")):
+        out.append((f"tag any of {tags}", lambda r, t=tags: any(x in (r.get("tags") or []) for x in t),
+                    (("tag", OneOf(tags)),)))
+    both = Span(low=1).intersect(Span(high=3, high_open=True))
+    out.append(("score span+tag", lambda r: _in_span(r.get("score"), both) and "a" in (r.get("tags") or []),
+                (("score", both), ("tag", "a"))))
     return out
+
+
+def _in_span(value: Any, span: Span) -> bool:
+    """The plain range check a range filter's predicate makes (absent values never match)."""
+    if value is None:
+        return False
+    if span.low is not None and (value <= span.low if span.low_open else value < span.low):
+        return False
+    return span.high is None or (value < span.high if span.high_open else value <= span.high)
 
 
 FILTERS = _filters()
@@ -139,6 +159,45 @@ def test_indexed_pages_equal_the_plain_filtered_walk(ops: list[tuple[str, Any]],
             for flt in FILTERS:
                 _check_offset(col, order, desc, flt)
                 _check_cursor(col, order, desc, flt)
+
+
+@settings(derandomize=True, max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=operations, rnd=choices)
+def test_large_ranges_walk_the_whole_order_and_answer_the_same(ops: list[tuple[str, Any]], rnd: Any) -> None:
+    """A range too large to gather for another order walks that order (the predicate decides)."""
+    col = Collection(SPEC)
+    _apply(col, ops, rnd)
+    original = spans.gather_limit
+    spans.gather_limit = lambda size, decoding: 0  # type: ignore[assignment]
+    try:
+        for order in ORDERS:
+            for desc in (False, True):
+                for flt in FILTERS:
+                    if " in " in flt[0] or "any of" in flt[0]:
+                        _check_offset(col, order, desc, flt)
+                        _check_cursor(col, order, desc, flt)
+    finally:
+        spans.gather_limit = original
+
+
+def test_a_range_in_its_own_order_reads_only_its_records() -> None:
+    """In the range's own order the page bisects the slice; in another a small range is gathered."""
+    col = Collection(SPEC)
+    for i in range(3000):
+        col.insert(f"k{i}", {"score": i, "name": f"n{i % 50}"})
+    calls = 0
+
+    def late(record: Record) -> bool:
+        nonlocal calls
+        calls += 1
+        return bool(record["score"] >= 2995)
+
+    for order in ORDERS:
+        for desc in (False, True):
+            calls = 0
+            page = col.page_cursor(order, desc, 3, predicate=late, narrow=(("score", Span(low=2995)),))
+            assert len(page.items) == 3 and page.has_after and not page.has_before
+            assert calls <= 6, (order, desc, calls)
 
 
 @settings(derandomize=True, max_examples=40, deadline=None)

@@ -23,6 +23,7 @@ from mock_server.core.clock import iso_ms, parse_date, parse_datetime, sort_time
 from mock_server.core.errors import InvalidParameters, NotFound, ValidationFailed
 from mock_server.core.filters import FilterSpec
 from mock_server.core.paging import ListSpec, QueryArgs, parse_list_query, run_list
+from mock_server.core.spans import Span
 from mock_server.core.store import Collection, CollectionSpec, Record
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import (
@@ -42,8 +43,13 @@ LISTS = "lists"
 CHANGES = "list_changes"
 STATE = "lists"  # tenant.extra key: {"changes": change sequence}
 
-register_collection(LISTS, CollectionSpec(sort_keys={C.ORDER_UPDATED: updated_at}))
-register_collection(CHANGES, CollectionSpec(sort_keys={C.ORDER_UPDATED: updated_at}))
+# ``mode`` reads the ``archived`` filter index; a list's changes ``since`` read a range of the (internal,
+# never a query's sort key) ``timestamp`` order (core.spans).
+TIMESTAMP = "_timestamp"
+register_collection(LISTS, CollectionSpec(sort_keys={C.ORDER_UPDATED: updated_at},
+                                          filters={"archived": lambda record: [bool(record.get("archived"))]}))
+register_collection(CHANGES, CollectionSpec(sort_keys={C.ORDER_UPDATED: updated_at,
+                                                       TIMESTAMP: lambda record: sort_time(record.get("timestamp"))}))
 
 
 def list_id_of(value: Any) -> str | None:
@@ -358,18 +364,32 @@ def _mode(raw: str, context: Mapping[str, Any]) -> Any:
     return lambda record: bool(record.get("archived")) == wanted
 
 
-def _since(raw: str, context: Mapping[str, Any]) -> Any:
+def _mode_index(raw: str, context: Mapping[str, Any]) -> Any:
+    return None if raw == "all" else ("archived", raw == "archived")
+
+
+def _since_limit(raw: str) -> float:
     bound = parse_date(raw) or parse_datetime(raw)
     if bound is None:
         raise InvalidParameters(fields=[(C.LIST_SINCE_PARAM, "invalid format")])
-    limit = bound.timestamp()
+    return bound.timestamp()
+
+
+def _since(raw: str, context: Mapping[str, Any]) -> Any:
+    limit = _since_limit(raw)
     return lambda record: (sort_time(record.get("timestamp")) or 0.0) >= limit
 
 
+def _since_range(raw: str, context: Mapping[str, Any]) -> Any:
+    limit = _since_limit(raw)
+    # An entry without a time counts as 0: a bound at or before 1970 keeps it, and it is in no range.
+    return (TIMESTAMP, Span(low=limit)) if limit > 0 else None
+
+
 LIST_SPEC: ListSpec = dataclasses.replace(bare_list(LISTS), filters=(
-    FilterSpec(C.LIST_MODE_PARAM, "custom", builder=_mode),))
+    FilterSpec(C.LIST_MODE_PARAM, "custom", builder=_mode, narrower=_mode_index),))
 CHANGES_SPEC: ListSpec = dataclasses.replace(bare_list(CHANGES), filters=(
-    FilterSpec(C.LIST_SINCE_PARAM, "custom", builder=_since),))
+    FilterSpec(C.LIST_SINCE_PARAM, "custom", builder=_since, narrower=_since_range),))
 
 
 def list_lists(account: Account, args: QueryArgs) -> list[Record]:

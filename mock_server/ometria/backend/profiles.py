@@ -22,6 +22,7 @@ from mock_server.core.clock import iso_ms, parse_date, parse_datetime, sort_time
 from mock_server.core.errors import InvalidParameters, NotFound
 from mock_server.core.filters import FilterSpec
 from mock_server.core.paging import ListSpec, QueryArgs, parse_list_query, run_list
+from mock_server.core.spans import Span
 from mock_server.core.store import CollectionSpec, Record, clone
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import (
@@ -473,16 +474,22 @@ def all_views(account: Account) -> list[Record]:
 
 
 # -- reads (§3.5) -----------------------------------------------------------------------------------
-def _update_since(raw: str, context: Mapping[str, Any]) -> Any:
+def _since_bound(raw: str) -> float:
     bound = parse_date(raw) or parse_datetime(raw)
     if bound is None:
         raise InvalidParameters(fields=[(C.PROFILE_UPDATE_SINCE_PARAM, "invalid format")])
-    limit = bound.timestamp()
+    return bound.timestamp()
+
+
+def _update_since(raw: str, context: Mapping[str, Any]) -> Any:
+    limit = _since_bound(raw)
     return lambda record: updated_at(record) >= limit
 
 
+# ``updateSince`` compares the ``orderby=timestamp_update`` sort value: a range of that order (core.spans).
 LIST_SPEC: ListSpec = dataclasses.replace(bare_list(PROFILES), filters=(
-    FilterSpec(C.PROFILE_UPDATE_SINCE_PARAM, "custom", builder=_update_since),))
+    FilterSpec(C.PROFILE_UPDATE_SINCE_PARAM, "custom", builder=_update_since,
+               narrower=lambda raw, context: (C.ORDER_UPDATED, Span(low=_since_bound(raw)))),))
 
 
 def list_profiles(account: Account, args: QueryArgs) -> list[Record]:

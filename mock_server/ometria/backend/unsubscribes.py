@@ -19,6 +19,7 @@ from mock_server.core.collection import field_values
 from mock_server.core.errors import InvalidParameters, NotFound, ValidationFailed
 from mock_server.core.filters import FilterSpec
 from mock_server.core.paging import ListSpec, QueryArgs, parse_list_query, run_list
+from mock_server.core.spans import Span
 from mock_server.core.store import Collection, CollectionSpec, Record
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import COLLECTIONS, META, Account, register_collection, register_seeder, updated_at
@@ -30,9 +31,12 @@ UNSUBSCRIBES = "unsubscribes"
 STATE = "unsubscribes"  # tenant.extra key: {"seq": entry sequence}
 FIELDS = ("email_address", "profile_id", "reason", "timestamp", "type")
 
-# The ``type`` filter reads a filter index (a rare type pages without walking the others).
-register_collection(UNSUBSCRIBES, CollectionSpec(sort_keys={C.ORDER_UPDATED: updated_at},
-                                                 filters={"type": field_values("type")}))
+# The ``type`` filter reads a filter index (a rare type pages without walking the others); ``since`` /
+# ``before`` read a range of the (internal, never a query's sort key) ``timestamp`` order.
+TIMESTAMP = "_timestamp"
+register_collection(UNSUBSCRIBES, CollectionSpec(
+    sort_keys={C.ORDER_UPDATED: updated_at, TIMESTAMP: lambda record: sort_time(record.get("timestamp"))},
+    filters={"type": field_values("type")}))
 
 
 class UnsubscribeFixtureSchema(S.BaseSchema):
@@ -117,19 +121,31 @@ def simulate_unsubscribe(account: Account, *, kind: str, email: str | None = Non
                             "timestamp": account.now(), "type": kind})
 
 
+def _limit(name: str, raw: str) -> float:
+    # Format YYYY-MM-DDTHH:MM:SS in UTC (vendor); any RFC 3339 date-time too (mock decision).
+    moment = parse_datetime(raw)
+    if moment is None:
+        raise InvalidParameters(fields=[(name, "invalid format")])
+    return moment.timestamp()
+
+
 def _bound(name: str, upper: bool) -> Any:
     def build(raw: str, context: Mapping[str, Any]) -> Any:
-        # Format YYYY-MM-DDTHH:MM:SS in UTC (vendor); any RFC 3339 date-time too (mock decision).
-        moment = parse_datetime(raw)
-        if moment is None:
-            raise InvalidParameters(fields=[(name, "invalid format")])
-        limit = moment.timestamp()
+        limit = _limit(name, raw)
 
         def check(record: Record) -> bool:
             ts = sort_time(record.get("timestamp"))
             return ts is not None and (ts < limit if upper else ts >= limit)
         return check
     return build
+
+
+def _range(name: str, upper: bool) -> Any:
+    """``since`` / ``before`` as a range of the ``timestamp`` order (core.spans): a page reads the slice."""
+    def narrow(raw: str, context: Mapping[str, Any]) -> Any:
+        limit = _limit(name, raw)
+        return TIMESTAMP, Span(high=limit, high_open=True) if upper else Span(low=limit)
+    return narrow
 
 
 def _type(raw: str, context: Mapping[str, Any]) -> Any:
@@ -139,8 +155,10 @@ def _type(raw: str, context: Mapping[str, Any]) -> Any:
 
 
 LIST_SPEC: ListSpec = dataclasses.replace(bare_list(UNSUBSCRIBES), filters=(
-    FilterSpec(C.UNSUB_SINCE_PARAM, "custom", builder=_bound(C.UNSUB_SINCE_PARAM, upper=False)),
-    FilterSpec(C.UNSUB_BEFORE_PARAM, "custom", builder=_bound(C.UNSUB_BEFORE_PARAM, upper=True)),
+    FilterSpec(C.UNSUB_SINCE_PARAM, "custom", builder=_bound(C.UNSUB_SINCE_PARAM, upper=False),
+               narrower=_range(C.UNSUB_SINCE_PARAM, upper=False)),
+    FilterSpec(C.UNSUB_BEFORE_PARAM, "custom", builder=_bound(C.UNSUB_BEFORE_PARAM, upper=True),
+               narrower=_range(C.UNSUB_BEFORE_PARAM, upper=True)),
     FilterSpec(C.UNSUB_TYPE_PARAM, "custom", builder=_type, index="type"),
 ))
 

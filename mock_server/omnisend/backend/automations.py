@@ -30,7 +30,15 @@ OUTPUT = ("id", "brandID", "name", "isEnabled", "trigger", "blocks", "exitCondit
           "updatedAt", "enabledAt", "disabledAt")
 
 
-register_collection(COLLECTION, CollectionSpec(sort_keys={"createdAt": created_key, "updatedAt": updated_key}))
+
+
+def _enabled(record: Record) -> list[str]:
+    return ["true" if record.get("isEnabled") else "false"]
+
+
+# The 2026 ``isEnabled`` filter reads a filter index keyed by its query value ("true" / "false").
+register_collection(COLLECTION, CollectionSpec(sort_keys={"createdAt": created_key, "updatedAt": updated_key},
+                                               filters={"isEnabled": _enabled}))
 
 
 def walk(blocks: list[Record]) -> Iterator[Record]:

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from mock_server.core.clock import parse_datetime
+from mock_server.core.collection import field_values
 from mock_server.core.errors import NotFound, Unprocessable, ValidationFailed
 from mock_server.core.store import CollectionSpec, clone
 from mock_server.omnisend import marketing_constants as M
@@ -39,8 +40,23 @@ def _name_key(record: Record) -> str:
     return str(record.get("name") or "")
 
 
+def parent_of(record: Record) -> object:
+    """The campaign a booster follows up (the 2026 ``parentCampaignID`` filter)."""
+    settings = record.get("boosterSettings")
+    return settings.get("campaignID") if isinstance(settings, dict) else None
+
+
+def _parents(record: Record) -> list[str]:
+    parent = parent_of(record)
+    return [parent] if isinstance(parent, str) else []
+
+
+# The 2026 list filters status / channel / type / parentCampaignID read filter indexes (an exact string
+# filter never matches another type, so only strings are indexed).
 register_collection(COLLECTION, CollectionSpec(sort_keys={"createdAt": created_key, "updatedAt": updated_key,
-                                                          "name": _name_key}))
+                                                          "name": _name_key},
+                                               filters={**{n: field_values(n) for n in ("status", "channel", "type")},
+                                                        "parentCampaignID": _parents}))
 
 
 def find(brand: Brand, campaign_id: str) -> Record:

@@ -50,6 +50,11 @@ def set_segment_resolver(resolver: SegmentResolver) -> None:
     _segment_resolver[:] = [resolver]
 
 
+def segment_resolver() -> SegmentResolver | None:
+    """The installed resolver (None when none is)."""
+    return _segment_resolver[0] if _segment_resolver else None
+
+
 def segments_of(brand: Brand, record: Record) -> list[str]:
     """Return the IDs of the segments ``record`` matches now."""
     return _segment_resolver[0](brand, record) if _segment_resolver else []

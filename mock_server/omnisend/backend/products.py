@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mock_server.core import schema as S
+from mock_server.core.collection import field_values
 from mock_server.core.errors import NotFound, Unprocessable
 from mock_server.core.store import CollectionSpec, clone
 from mock_server.omnisend import constants as C
@@ -11,7 +12,9 @@ from mock_server.omnisend.backend.catalog import Record, Warn, check_body_id, no
 from mock_server.omnisend.v3.schemas.products import ProductCreateSchema
 
 COLLECTION = "products"
-register_collection(COLLECTION, CollectionSpec(sort_keys={"createdAt": created_key, "updatedAt": updated_key}))
+# The v3 list filters vendor / type read filter indexes (a rare vendor pages without walking the others).
+register_collection(COLLECTION, CollectionSpec(sort_keys={"createdAt": created_key, "updatedAt": updated_key},
+                                               filters={n: field_values(n) for n in ("vendor", "type")}))
 
 # The input fields a product keeps (everything else in a body is dropped, §6.1). ``price`` and
 # ``strikeThroughPrice`` only come from v5 (§5.10); v3 never renders them and a v3 PUT clears them.

@@ -10,6 +10,7 @@ from flask import g
 
 from mock_server.core.filters import FilterSpec
 from mock_server.core.request import body, ctx, query_args, read_json_body
+from mock_server.core.spans import OneOf
 from mock_server.omnisend.v2026 import constants as C
 from mock_server.omnisend.v2026.errors import Invalid
 
@@ -43,8 +44,9 @@ def _name_contains(raw: str, context: Mapping[str, Any]) -> Callable[[Record], b
 NAME_CONTAINS = FilterSpec("nameContains", "custom", builder=_name_contains)
 
 
-def any_of(name: str, choices: tuple[str, ...], field: str | None = None) -> FilterSpec:
-    """A repeatable filter (``?status=a&status=b``) whose values are OR-ed (C-campaigns)."""
+def any_of(name: str, choices: tuple[str, ...], field: str | None = None, index: str | None = None) -> FilterSpec:
+    """A repeatable filter (``?status=a&status=b``) whose values are OR-ed (C-campaigns); with ``index``
+    (the collection's filter index of the field's string values) a page reads the values' indexes."""
 
     def build(raw: str, context: Mapping[str, Any]) -> Callable[[Record], bool]:
         values = [v for k, v in query_args() if k == name]
@@ -53,10 +55,14 @@ def any_of(name: str, choices: tuple[str, ...], field: str | None = None) -> Fil
             raise Invalid([(name, C.CODE_VALUE, f"invalid value, allowed values: {', '.join(choices)}")])
         return lambda record: record.get(field or name) in values
 
-    return FilterSpec(name, "custom", builder=build)
+    def narrow(raw: str, context: Mapping[str, Any]) -> Any:
+        return index, OneOf(tuple(v for k, v in query_args() if k == name))
+
+    return FilterSpec(name, "custom", builder=build, narrower=narrow if index is not None else None)
 
 
 def dates(prefix: str, field: str) -> tuple[FilterSpec, FilterSpec]:
-    """``<prefix>From`` / ``<prefix>To`` bounds on a timestamp field."""
-    return (FilterSpec(f"{prefix}From", "date_from", getter=lambda r: r.get(field)),
-            FilterSpec(f"{prefix}To", "date_to", getter=lambda r: r.get(field)))
+    """``<prefix>From`` / ``<prefix>To`` bounds on a timestamp field; the collection must sort by it
+    (sort key ``field``: the time as POSIX seconds), so the bounds read a range of that order."""
+    return (FilterSpec(f"{prefix}From", "date_from", getter=lambda r: r.get(field), span=field),
+            FilterSpec(f"{prefix}To", "date_to", getter=lambda r: r.get(field), span=field))

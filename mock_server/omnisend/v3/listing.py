@@ -52,8 +52,8 @@ def _batch_list(version: str, endpoints: tuple[str, ...]) -> ListSpec:
         filters=(
             FilterSpec("endpoint", "enum", choices=endpoints, required=True, index="endpoint"),
             FilterSpec("status", "enum", choices=C.BATCH_STATUSES, index="status"),
-            FilterSpec("dateFrom", "date_from", getter=lambda r: r.get("createdAt")),
-            FilterSpec("dateTo", "date_to", getter=lambda r: r.get("createdAt")),
+            FilterSpec("dateFrom", "date_from", getter=lambda r: r.get("createdAt"), span="createdAt"),
+            FilterSpec("dateTo", "date_to", getter=lambda r: r.get("createdAt"), span="createdAt"),
         ),
     )
 
@@ -93,7 +93,7 @@ def _newest_first(name: str, sort_keys: dict[str, bool], filters: tuple[FilterSp
 
 
 PRODUCTS = _newest_first("products", {"createdAt": True, "updatedAt": True},
-                         (FilterSpec("vendor", "exact"), FilterSpec("type", "exact")))
+                         (FilterSpec("vendor", "exact", index="vendor"), FilterSpec("type", "exact", index="type")))
 
 # v5 products: sort and paging only (§4).
 V5_PRODUCTS = _newest_first("v5-products", {"createdAt": True, "updatedAt": True})
@@ -110,8 +110,8 @@ ORDERS = _newest_first(
         FilterSpec("phone", "exact", index="phone"),
         FilterSpec("contactID", "exact", index="contactID"),
         FilterSpec("cartID", "exact", index="cartID"),
-        FilterSpec("dateFrom", "date_from", getter=lambda r: r.get("updatedAt")),
-        FilterSpec("dateTo", "date_to", getter=lambda r: r.get("updatedAt")),
+        FilterSpec("dateFrom", "date_from", getter=lambda r: r.get("updatedAt"), span="updatedAt"),
+        FilterSpec("dateTo", "date_to", getter=lambda r: r.get("updatedAt"), span="updatedAt"),
         FilterSpec("paymentStatus", "enum", choices=C.PAYMENT_STATUSES, index="paymentStatus"),
         FilterSpec("fulfillmentStatus", "enum", choices=C.FULFILLMENT_STATUSES, index="fulfillmentStatus"),
     ),
@@ -125,10 +125,11 @@ CARTS = _newest_first(
         FilterSpec("email", "exact", index="email"),
         FilterSpec("phone", "exact", index="phone"),
         FilterSpec("contactID", "exact", index="contactID"),
-        FilterSpec("segmentID", "custom", builder=cart_rules.segment_filter),
-        FilterSpec("dateFrom", "date_from", getter=lambda r: r.get("createdAt")),
-        FilterSpec("dateTo", "date_to", getter=lambda r: r.get("createdAt")),
-        FilterSpec("updatedFrom", "date_from", getter=lambda r: r.get("updatedAt")),
-        FilterSpec("updatedTo", "date_to", getter=lambda r: r.get("updatedAt")),
+        FilterSpec("segmentID", "custom", builder=cart_rules.segment_filter,
+                   narrower=segment_index.owned_by_members("carts", "contactID")),
+        FilterSpec("dateFrom", "date_from", getter=lambda r: r.get("createdAt"), span="createdAt"),
+        FilterSpec("dateTo", "date_to", getter=lambda r: r.get("createdAt"), span="createdAt"),
+        FilterSpec("updatedFrom", "date_from", getter=lambda r: r.get("updatedAt"), span="updatedAt"),
+        FilterSpec("updatedTo", "date_to", getter=lambda r: r.get("updatedAt"), span="updatedAt"),
     ),
 )

@@ -16,7 +16,7 @@ from mock_server.omnisend.v2026.schemas.marketing import AutomationRequestSchema
 # §3.1-§3.3: limit 1..250 (100); sort createdAt|updatedAt; isEnabled, nameContains, date ranges.
 AUTOMATIONS = CursorList(
     name="api2026:automations", sorts=("createdAt", "updatedAt"), default_sort="createdAt",
-    filters=(FilterSpec("isEnabled", "bool", getter=lambda r: r.get("isEnabled")), NAME_CONTAINS,
+    filters=(FilterSpec("isEnabled", "bool", getter=lambda r: r.get("isEnabled"), index="isEnabled"), NAME_CONTAINS,
              *dates("createdAt", "createdAt"), *dates("updatedAt", "updatedAt")))
 
 

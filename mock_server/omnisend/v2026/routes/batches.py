@@ -26,8 +26,8 @@ _batch = V2026BatchSchema()
 BATCHES = OffsetList(name="api2026:batches", sorts={}, filters=(
     FilterSpec("endpoint", "enum", choices=C.BATCH_ENDPOINTS, required=True, index="endpoint"),
     FilterSpec("status", "enum", choices=VC.BATCH_STATUSES, index="status"),
-    FilterSpec("dateFrom", "date_from", getter=lambda r: r.get("createdAt")),
-    FilterSpec("dateTo", "date_to", getter=lambda r: r.get("createdAt"))))
+    FilterSpec("dateFrom", "date_from", getter=lambda r: r.get("createdAt"), span="createdAt"),
+    FilterSpec("dateTo", "date_to", getter=lambda r: r.get("createdAt"), span="createdAt")))
 
 
 def _scope(endpoint: str, write: bool) -> str:

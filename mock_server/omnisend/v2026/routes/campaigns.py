@@ -14,18 +14,13 @@ from mock_server.omnisend.v2026.marketing_common import NAME_CONTAINS, any_of, d
 from mock_server.omnisend.v2026.policy import operation
 from mock_server.omnisend.v2026.schemas.marketing import CampaignRequestSchema, OptionsSchema
 
-
-def _parent(record: dict[str, object]) -> object:
-    settings = record.get("boosterSettings")
-    return settings.get("campaignID") if isinstance(settings, dict) else None
-
-
 # §3.3: status and channel repeat (OR), type, parentCampaignID (implies booster), nameContains, ranges;
 # any other parameter is a 400 (C-campaigns).
 CAMPAIGNS = CursorList(
     name="api2026:campaigns", sorts=("createdAt", "updatedAt", "name"), default_sort="createdAt",
-    filters=(any_of("status", M.CAMPAIGN_STATUSES), any_of("channel", M.CAMPAIGN_CHANNELS),
-             any_of("type", M.CAMPAIGN_TYPES), FilterSpec("parentCampaignID", "exact", getter=_parent),
+    filters=(any_of("status", M.CAMPAIGN_STATUSES, index="status"),
+             any_of("channel", M.CAMPAIGN_CHANNELS, index="channel"), any_of("type", M.CAMPAIGN_TYPES, index="type"),
+             FilterSpec("parentCampaignID", "exact", getter=rules.parent_of, index="parentCampaignID"),
              NAME_CONTAINS, *dates("createdAt", "createdAt"), *dates("updatedAt", "updatedAt")))
 
 

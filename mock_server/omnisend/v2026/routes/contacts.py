@@ -36,7 +36,7 @@ CONTACTS = CursorList(
              FilterSpec("status", "enum", getter=rules.email_status, choices=C.CONTACT_STATUSES, index="status"),
              FilterSpec("segmentID", "custom", builder=_segment, narrower=segment_index.narrower),
              FilterSpec("tag", "contains", getter=lambda r: r.get("tags") or [], index="tag"),
-             FilterSpec("updatedAtFrom", "date_from", getter=rules.updated_at)))
+             FilterSpec("updatedAtFrom", "date_from", getter=rules.updated_at, span="updatedAt")))
 # §3.3: tag and status exclude each other; updatedAtFrom goes with no other filter (400, mock decision).
 EXCLUSIVE = (("tag", ("status",)), ("updatedAtFrom", ("email", "phone", "status", "segmentID", "tag")))
 
