@@ -26,7 +26,7 @@ from mock_server.ometria.backend import (
     seeders,
 )
 from mock_server.ometria.backend import contacts as contact_rules
-from mock_server.ometria.backend.merge import merge_owned
+from mock_server.ometria.backend.merge import drop_nulls
 from mock_server.ometria.backend.records import CONTACTS, seed_record
 from mock_server.ometria.schemas import Id, is_id
 from mock_server.ometria.schemas.contact import plain_listing
@@ -129,7 +129,8 @@ def _create_plain(account: Account, record: Any) -> bool:
         return False  # joins (or merges) a profile: the general path
     # What contacts._apply stores, and the profile the write hook creates for it (same calls, same order).
     now = account.now_ts()
-    stored = merge_owned({}, fields)
+    # merge_owned({}, fields): a new key per field, nulls dropped (at any depth of objects and arrays).
+    stored = {k: v if isinstance(v, str) else drop_nulls(v) for k, v in fields.items() if v is not None}
     stored[META] = {"created": now, "updated": now, "id": listing_id, "collection": collection}
     profile = profiles.fresh_profile(account)
     pid = profile[META]["id"]
