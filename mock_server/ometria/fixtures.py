@@ -130,7 +130,7 @@ def _create_plain(account: Account, record: Any) -> bool:
     # What contacts._apply stores, and the profile the write hook creates for it (same calls, same order).
     now = account.now_ts()
     # merge_owned({}, fields): a new key per field, nulls dropped (at any depth of objects and arrays).
-    stored = {k: v if isinstance(v, str) else drop_nulls(v) for k, v in fields.items() if v is not None}
+    stored: dict[str, Any] = {k: v if isinstance(v, str) else drop_nulls(v) for k, v in fields.items() if v is not None}
     stored[META] = {"created": now, "updated": now, "id": listing_id, "collection": collection}
     profile = profiles.fresh_profile(account)
     pid = profile[META]["id"]
