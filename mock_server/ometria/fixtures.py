@@ -119,7 +119,7 @@ def _create_plain(account: Account, record: Any) -> bool:
     if listing_id in listings:
         return False
     # Plain: each of these is null or a non-empty string (what the write hook's _text keeps).
-    email, cid, phone = (fields.get(name) for name in ("email", "customer_id", "phone_number"))
+    email, cid, phone = fields.get("email"), fields.get("customer_id"), fields.get("phone_number")
     if cid is None and email is None and phone is None:
         return False  # the general path refuses it
     people = account.col(profiles.PROFILES)
