@@ -23,7 +23,7 @@ def merge(stored: dict[str, Any], pushed: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = merge(out[key], value)
         else:
-            out[key] = _drop_nulls(value)
+            out[key] = drop_nulls(value)
     return out
 
 
@@ -36,16 +36,16 @@ def merge_owned(out: dict[str, Any], pushed: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
             merge_owned(out[key], value)
         else:
-            out[key] = _drop_nulls(value)
+            out[key] = drop_nulls(value)
     return out
 
 
-def _drop_nulls(value: Any) -> Any:
+def drop_nulls(value: Any) -> Any:
     """A copy of a new value with the ``null`` members of its objects removed, at any depth."""
     if isinstance(value, dict):
-        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_drop_nulls(v) for v in value]
+        return [drop_nulls(v) for v in value]
     return value
 
 

@@ -71,7 +71,7 @@ def next_write(account: Account) -> int:
     return state["writes"]
 
 
-def _fresh_profile(account: Account) -> Record:
+def fresh_profile(account: Account) -> Record:
     """An empty profile with a fresh stable id (deterministic from account + sequence), not stored yet."""
     col = account.col(PROFILES)
     state = _state(account)
@@ -88,7 +88,7 @@ def _fresh_profile(account: Account) -> Record:
 
 def _new_profile(account: Account) -> str:
     """Create and store an empty profile; return its id."""
-    profile = _fresh_profile(account)
+    profile = fresh_profile(account)
     pid: str = profile[META]["id"]
     account.col(PROFILES).insert(pid, profile)
     return pid
@@ -233,7 +233,7 @@ def merge_into(account: Account, survivor: str, others: Iterable[str]) -> Record
 
 
 # -- write hooks (§6.3, §6.4) -----------------------------------------------------------------------
-def _on_contact_write(account: Account, resource: str, record: Record) -> None:
+def on_contact_write(account: Account, resource: str, record: Record) -> None:
     """Cluster a listing being written: join or create a profile; several found merge into the oldest."""
     meta = record[META]
     key = listing_key(meta["collection"], meta["id"])
@@ -250,7 +250,7 @@ def _on_contact_write(account: Account, resource: str, record: Record) -> None:
         profile = merge_into(account, survivor, found[1:]) if len(found) > 1 else col.get(survivor)
         assert profile is not None
     else:  # a new profile, stored once below (by refresh) with its first listing and keys
-        profile = _fresh_profile(account)
+        profile = fresh_profile(account)
         survivor = profile[META]["id"]
     if [meta["collection"], meta["id"]] not in profile["listings"]:
         profile["listings"].append([meta["collection"], meta["id"]])  # stored by refresh below
@@ -315,7 +315,7 @@ def _on_order_write(account: Account, resource: str, record: Record) -> None:
     refresh(account, pid, orders={order_id: record})
 
 
-register_write_hook("contacts", _on_contact_write)
+register_write_hook("contacts", on_contact_write)
 register_write_hook("orders", _on_order_write)
 
 
