@@ -165,7 +165,8 @@ class Sampler:
         values = self.values(mock)
         with self._lock:
             last = self._samples[-1] if self._samples else None
-            if last is not None and last.values == values and now - last.epoch < MIN_GAP:
+            # ``is`` first: values unchanged since the last look are the same dict (see :meth:`values`)
+            if last is not None and (last.values is values or last.values == values) and now - last.epoch < MIN_GAP:
                 return
             self._samples.append(Sample(now, values))
 
