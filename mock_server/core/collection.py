@@ -47,6 +47,9 @@ __all__ = ["IID_ORDER", "ChangeHook", "Collection", "CollectionSpec", "Lookup", 
            "Position", "Predicate", "Record", "SortKey", "clone", "field_values"]
 
 
+RECENT = 256  # records whose index values a collection keeps after rewriting them (see Collection._move)
+
+
 class Collection:
     """Records of one resource of one tenant, addressed by an external key, ordered by internal id.
 
@@ -78,6 +81,12 @@ class Collection:
         self.version = 0
         self._journal: list[str] = []
         self._journal_base = 0
+        # The index values of the records rewritten last, by internal id, with the encoding they were
+        # computed from: a record updated again (an upsert loop, a profile refreshed per push) moves its index
+        # entries without decoding its old version. Valid while that encoding (immutable) is the stored
+        # one, checked by identity: the values are a function of (internal id, record). Bounded
+        # (:data:`RECENT` entries, oldest dropped) so memory stays flat at a million records.
+        self._recent: dict[int, tuple[bytes, dict[str, Position], tuple[set[Any], ...], tuple[set[Any], ...]]] = {}
 
     # -- writes -------------------------------------------------------------------------------
     def insert(self, key: str, data: Record) -> int:
@@ -172,16 +181,28 @@ class Collection:
         """:meth:`_drop` then :meth:`_put` of the same key, with the same outcome, moving only the index
         entries that changed (compare before write: an update that leaves a sort value, a filter value or a
         lookup value as it was leaves its entries alone, where a full re-index removed and re-added each)."""
-        old: Record = decode(self._records[iid][1])
+        stored = self._records[iid][1]
+        seen = self._recent.pop(iid, None)
+        if seen is not None and seen[0] is stored:  # this record's own last write: no decode
+            _, before, filters_was, lookups_was = seen
+        else:
+            old: Record = decode(stored)
+            before = self._positions(iid, old)
+            filters_was = tuple(set(ffunc(old)) for ffunc in self._filter_funcs.values())
+            lookups_was = tuple(set(lfunc(old)) for lfunc in self._lookup_funcs.values())
         self._records[iid] = (key, blob)
-        before, after = self._positions(iid, old), self._positions(iid, data)
+        after = self._positions(iid, data)
+        filters_now = tuple(set(ffunc(data)) for ffunc in self._filter_funcs.values())
+        lookups_now = tuple(set(lfunc(data)) for lfunc in self._lookup_funcs.values())
+        self._recent[iid] = (blob, after, filters_now, lookups_now)
+        if len(self._recent) > RECENT:
+            del self._recent[next(iter(self._recent))]
         moved = [order for order, position in after.items() if before[order] != position]
         for order in moved:  # never IID_ORDER: the internal id is kept
             self._indexes[order].remove(before[order])
             self._indexes[order].add(after[order])
-        for name, ffunc in self._filter_funcs.items():
+        for name, was, now in zip(self._filter_funcs, filters_was, filters_now, strict=True):
             filtered = self._filtered[name]
-            was, now = set(ffunc(old)), set(ffunc(data))
             unfilter(filtered, was - now, before)
             for value in was & now if moved else ():
                 by_order = filtered[value]
@@ -194,8 +215,7 @@ class Collection:
                     added = filtered[value] = {order: self._new_index() for order in after}
                 for order, position in after.items():
                     added[order].add(position)
-        for name, lfunc in self._lookup_funcs.items():
-            was, now = set(lfunc(old)), set(lfunc(data))
+        for name, was, now in zip(self._lookup_funcs, lookups_was, lookups_now, strict=True):
             if was == now:
                 continue
             unlookup(self._lookups[name], key, was - now)
@@ -432,6 +452,7 @@ class Collection:
             table.clear()
         for filtered in self._filtered.values():
             filtered.clear()
+        self._recent.clear()
         for iid, key, blob in dumped["records"]:
             self._put(iid, key, decode(blob), blob)
         self.version += 1  # everything changed: every follower rebuilds

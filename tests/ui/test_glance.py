@@ -123,6 +123,42 @@ def test_sampler_keeps_a_point_per_change_or_per_mock_second(mock: MockContext) 
     assert len(ring.samples()) == 3  # bounded
 
 
+def test_sampler_reads_a_tenant_again_only_when_its_series_may_have_moved(
+        async_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mock_server.control.ui import samples
+    from mock_server.core.collection import Collection
+
+    client = async_app.test_client()
+    mock: MockContext = async_app.extensions["mock"]
+    sampler(async_app).sample(mock)  # every tenant read once
+    read: list[str] = []
+    real = samples.read_tenant
+    monkeypatch.setattr(samples, "read_tenant", lambda tenant: read.append(tenant.tenant_id) or real(tenant))
+    contact = {"identifiers": [{"type": "email", "id": "s@example.com", "channels": {"email": {
+        "status": "subscribed"}}}]}
+    assert client.post("/v3/contacts", headers=OMNISEND, json=contact).status_code == 200
+    assert client.post("/v3/contacts", headers=OMNISEND, json=contact).status_code == 200
+    assert read == []  # a contact push moves the brand's generation, not its batches
+    answer = client.post("/v3/batches", headers=OMNISEND, json={"method": "POST", "endpoint": "contacts",
+                                                                 "items": [contact]})
+    assert answer.status_code == 200
+    assert read == [BRAND_ID]
+    brand = mock.store.tenant("omnisend", BRAND_ID)
+    assert brand is not None
+    with brand.lock:  # a tenant caught up from elsewhere: a new collection object, same version
+        old = brand.collections["batches:v3"]
+        fresh = brand.collections["batches:v3"] = Collection()
+        fresh.load(old.dump())
+        fresh.version = old.version
+    assert client.get("/v3/contacts?limit=1", headers=OMNISEND).status_code == 200
+    assert read == [BRAND_ID, BRAND_ID]
+    values = sampler(async_app).values(mock)
+    assert values[f"accepted omnisend/{BRAND_ID}"] == 1 and values[f"finished omnisend/{BRAND_ID}"] == 0
+    records = [{"@type": "contact", "id": "q-1", "email": "q1@example.com"}]
+    assert client.post("/v2/push", headers=STAGING, json=records).status_code == 202
+    assert read[2:] == ["staging"]  # the queue grew
+
+
 # -- live fragments ---------------------------------------------------------------------------------
 
 def test_overview_live_part_is_a_fragment_with_the_charts(client: FlaskClient) -> None:

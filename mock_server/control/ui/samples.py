@@ -96,6 +96,21 @@ def _batch_names(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name for name in names if name.startswith(BATCH_COLLECTIONS))
 
 
+def signature(tenant: TenantState) -> Hashable:
+    """What :func:`read_tenant` reads, cheaply: a value that changes whenever its series may have.
+
+    An Ometria account's is its queue length (the series itself); an Omnisend brand's, each batch
+    collection with its change counter (every write to a collection bumps ``version``; a tenant rebuilt or
+    caught up from Redis with new collection objects differs by identity, and tuples compare the objects by
+    identity). A contact push changes neither, so the sampler's re-read after it is a comparison."""
+    if tenant.vendor == ometria_constants.VENDOR:
+        return waiting_count(tenant)
+    if tenant.vendor == omnisend_constants.VENDOR:
+        collections = tenant.collections
+        return tuple((collections[name], collections[name].version) for name in _batch_names(tuple(collections)))
+    return None
+
+
 class Sampler:
     """A bounded ring of samples, thread-safe."""
 
@@ -103,7 +118,8 @@ class Sampler:
         self._lock = threading.Lock()
         self._samples: deque[Sample] = deque(maxlen=size)
         self._read: tuple[tuple[Hashable, ...], dict[str, int]] | None = None
-        self._tenants: dict[tuple[str, str], tuple[Hashable, TenantState, dict[str, int]]] = {}
+        # (vendor, tenant id) -> (generation, tenant, signature, values) when last looked at
+        self._tenants: dict[tuple[str, str], tuple[Hashable, TenantState, Hashable, dict[str, int]]] = {}
 
     def values(self, mock: MockContext) -> dict[str, int]:
         """:func:`read`, again only when a tenant's write generation moved (every change of tenant state
@@ -114,18 +130,31 @@ class Sampler:
         memo = self._read
         if memo is not None and memo[0] == key:
             return memo[1]
-        # Read again only the tenants whose generation moved (a push moves one tenant's): each tenant is
-        # read after its generation was taken, so a write meanwhile moves it and the next call reads again.
+        # Look again only at the tenants whose generation moved (a push moves one tenant's), and read
+        # again only those whose series' :func:`signature` moved too (a contact push moves none): each
+        # tenant is looked at after its generation was taken, so a write meanwhile moves it and the next
+        # call looks again; its values are read after its signature, so they are never older than it.
         known = self._tenants
-        fresh: dict[tuple[str, str], tuple[Hashable, TenantState, dict[str, int]]] = {}
+        shared = mock.redis is not None
+        fresh: dict[tuple[str, str], tuple[Hashable, TenantState, Hashable, dict[str, int]]] = {}
+        same = memo is not None and len(tenants) == len(known)  # True while no tenant's values moved
         for tenant, (vendor, tenant_id, generation) in zip(tenants, key, strict=True):
-            seen = known.get((vendor, tenant_id))
+            old = seen = known.get((vendor, tenant_id))
             if seen is None or seen[0] != generation or seen[1] is not tenant:
-                seen = (generation, tenant, read_tenant(tenant))
+                if shared:  # the local copy may be behind Redis: the lock catches it up first
+                    with tenant.lock.reading():
+                        seen = _look(generation, tenant, seen)
+                else:  # the local state is the truth; reading a counter or a length needs no lock
+                    seen = _look(generation, tenant, seen)
             fresh[(vendor, tenant_id)] = seen
-        values: dict[str, int] = {}
-        for _, _, read_values in (fresh[k] for k in sorted(fresh)):
-            values.update(read_values)
+            if old is None or seen[3] is not old[3]:
+                same = False
+        if same and memo is not None:  # the same tenants, each with the values it had: the same values
+            values = memo[1]
+        else:
+            values = {}
+            for _, _, _, read_values in (fresh[k] for k in sorted(fresh)):
+                values.update(read_values)
         self._tenants = fresh
         self._read = (key, values)
         return values
@@ -136,7 +165,8 @@ class Sampler:
         values = self.values(mock)
         with self._lock:
             last = self._samples[-1] if self._samples else None
-            if last is not None and last.values == values and now - last.epoch < MIN_GAP:
+            # ``is`` first: values unchanged since the last look are the same dict (see :meth:`values`)
+            if last is not None and (last.values is values or last.values == values) and now - last.epoch < MIN_GAP:
                 return
             self._samples.append(Sample(now, values))
 
@@ -148,6 +178,17 @@ class Sampler:
     def __len__(self) -> int:
         with self._lock:
             return len(self._samples)
+
+
+def _look(generation: Hashable, tenant: TenantState,
+          seen: tuple[Hashable, TenantState, Hashable, dict[str, int]] | None,
+          ) -> tuple[Hashable, TenantState, Hashable, dict[str, int]]:
+    """The tenant's memo entry at ``generation``: the values seen before when its signature is unchanged
+    (and it is the same tenant object), else read again."""
+    now = signature(tenant)
+    if seen is not None and seen[1] is tenant and seen[2] == now:
+        return generation, tenant, now, seen[3]
+    return generation, tenant, now, read_tenant(tenant)
 
 
 def sampler(app: App | None = None) -> Sampler:
