@@ -12,11 +12,10 @@ from typing import Any
 
 import pytest
 
-from mock_server.app import create_app
 from mock_server.core import fixtures
-from mock_server.core.context import Settings
 from mock_server.core.fixtures import default_fixtures_dir
 from mock_server.ometria import fixtures as ometria_fixtures
+from tests.fixture_paths import seed_both_ways, state
 
 COLLECTIONS = ("default", "newsletter", "default", "loyalty", "optin:sms", "double_optin:sms")
 
@@ -74,31 +73,13 @@ def _folder(tmp_path: Path) -> Path:
     return target
 
 
-def _state(folder: Path) -> dict[Any, Any]:
-    app = create_app(Settings(fixtures=folder, seed=1234, freeze_clock=True, start_workers=False))
-    return {(t.vendor, t.tenant_id): (t.snapshot(), t.ids.uuid4())
-            for t in app.extensions["mock"].store.tenants()}
-
-
 def test_fast_and_general_paths_seed_the_same_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = _folder(tmp_path)
-    taken: list[bool] = []
-    fast = ometria_fixtures._create_plain
-
-    def counting(*args: Any) -> bool:
-        taken.append(fast(*args))
-        return taken[-1]
-
-    monkeypatch.setattr(fixtures, "_SEEDED", OrderedDict())  # no cached seeding: both really load
-    monkeypatch.setattr(ometria_fixtures, "_create_plain", counting)
-    quick = _state(folder)
+    quick, general, taken = seed_both_ways(folder, ometria_fixtures, monkeypatch)
     assert 300 < sum(taken) < len(taken) - 100  # most generated listings took the shortcut, not all
-    monkeypatch.setattr(fixtures, "_SEEDED", OrderedDict())
-    monkeypatch.setattr(ometria_fixtures, "_create_plain", lambda *args: False)
-    general = _state(folder)
     assert quick.keys() == general.keys()
-    for tenant, state in quick.items():
-        assert state == general[tenant], tenant
+    for tenant, seeded in quick.items():
+        assert seeded == general[tenant], tenant
 
 
 def test_a_listing_without_identity_fails_the_load_as_before(tmp_path: Path,
@@ -109,5 +90,5 @@ def test_a_listing_without_identity_fails_the_load_as_before(tmp_path: Path,
     contacts.write_text(json.dumps([*seeded, {"id": "nobody", "firstname": "N"}]), encoding="utf-8")
     monkeypatch.setattr(fixtures, "_SEEDED", OrderedDict())
     with pytest.raises(fixtures.FixtureError) as caught:
-        _state(folder)
+        state(folder)
     assert caught.value.path == f"$[{len(seeded)}].email"

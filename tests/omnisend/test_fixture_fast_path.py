@@ -12,11 +12,10 @@ from typing import Any
 
 import pytest
 
-from mock_server.app import create_app
 from mock_server.core import fixtures
-from mock_server.core.context import Settings
 from mock_server.core.fixtures import default_fixtures_dir
 from mock_server.omnisend import fixtures as omnisend_fixtures
+from tests.fixture_paths import seed_both_ways, state
 
 
 def _contact(i: int) -> dict[str, Any]:
@@ -51,27 +50,10 @@ def _folder(tmp_path: Path) -> Path:
     return target
 
 
-def _state(folder: Path) -> dict[Any, Any]:
-    app = create_app(Settings(fixtures=folder, seed=1234, freeze_clock=True, start_workers=False))
-    return {(t.vendor, t.tenant_id): t.snapshot() for t in app.extensions["mock"].store.tenants()}
-
-
 def test_fast_and_general_paths_seed_the_same_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = _folder(tmp_path)
-    taken: list[bool] = []
-    fast = omnisend_fixtures._create_plain
-
-    def counting(*args: Any) -> bool:
-        taken.append(fast(*args))
-        return taken[-1]
-
-    monkeypatch.setattr(fixtures, "_SEEDED", OrderedDict())  # no cached seeding: both really load
-    monkeypatch.setattr(omnisend_fixtures, "_create_plain", counting)
-    quick = _state(folder)
+    quick, general, taken = seed_both_ways(folder, omnisend_fixtures, monkeypatch)
     assert 200 < sum(taken) < 300  # most generated contacts took the shortcut, not all
-    monkeypatch.setattr(fixtures, "_SEEDED", OrderedDict())
-    monkeypatch.setattr(omnisend_fixtures, "_create_plain", lambda *args: False)
-    general = _state(folder)
     assert quick.keys() == general.keys()
     for tenant, snap in quick.items():
         assert snap == general[tenant], tenant
@@ -86,6 +68,6 @@ def test_a_duplicate_email_fails_the_load_as_before(tmp_path: Path, monkeypatch:
     contacts.write_text(json.dumps([*seeded, twin]), encoding="utf-8")
     monkeypatch.setattr(fixtures, "_SEEDED", OrderedDict())
     with pytest.raises(fixtures.FixtureError) as caught:
-        _state(folder)
+        state(folder)
     assert caught.value.path == f"$[{len(seeded)}].identifiers"
     assert "already belongs" in caught.value.reason
