@@ -21,7 +21,7 @@ from sortedcontainers import SortedList
 
 from mock_server.core import spans
 from mock_server.core.bulkindex import PendingIndex
-from mock_server.core.entries import lookup, unfilter, unlookup
+from mock_server.core.entries import enfilter, lookup, unfilter, unlookup
 from mock_server.core.records import (
     EMPTY,
     IID_ORDER,
@@ -164,15 +164,8 @@ class Collection:
         self._iid_index.add(positions[IID_ORDER])
         for name, index in self._indexes.items():
             index.add(positions[name])
-        entries = tuple(positions.items())
         for name, ffunc in self._filter_funcs.items():
-            filtered = self._filtered[name]
-            for value in set(ffunc(data)):
-                by_order = filtered.get(value)
-                if by_order is None:
-                    by_order = filtered[value] = {order: self._new_index() for order in positions}
-                for order, position in entries:
-                    by_order[order].add(position)
+            enfilter(self._filtered[name], set(ffunc(data)), positions, self._new_index)
         for name, lfunc in self._lookup_funcs.items():
             lookup(self._lookups[name], key, set(lfunc(data)))
         self._wrote(key)
@@ -209,12 +202,7 @@ class Collection:
                 for order in moved:
                     by_order[order].remove(before[order])
                     by_order[order].add(after[order])
-            for value in now - was:
-                added = filtered.get(value)
-                if added is None:
-                    added = filtered[value] = {order: self._new_index() for order in after}
-                for order, position in after.items():
-                    added[order].add(position)
+            enfilter(filtered, now - was, after, self._new_index)
         for name, was, now in zip(self._lookup_funcs, lookups_was, lookups_now, strict=True):
             if was == now:
                 continue

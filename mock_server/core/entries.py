@@ -3,7 +3,7 @@ and lookup owners, added and taken out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sortedcontainers import SortedList
@@ -20,6 +20,18 @@ def unfilter(filtered: dict[Any, dict[str, SortedList]], values: Iterable[Any],
             by_order[order].remove(position)
         if not by_order[IID_ORDER]:
             del filtered[value]
+
+
+def enfilter(filtered: dict[Any, dict[str, SortedList]], values: Iterable[Any], positions: dict[str, Position],
+             new_index: Callable[[], SortedList]) -> None:
+    """Add a record's ``positions`` to the filter index entries of ``values`` (creating missing ones)."""
+    entries = tuple(positions.items())
+    for value in values:
+        by_order = filtered.get(value)
+        if by_order is None:
+            by_order = filtered[value] = {order: new_index() for order in positions}
+        for order, position in entries:
+            by_order[order].add(position)
 
 
 def lookup(table: dict[Any, str | set[str]], key: str, values: Iterable[Any]) -> None:

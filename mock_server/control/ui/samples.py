@@ -64,14 +64,6 @@ def batch_keys(tenant: TenantState) -> tuple[str, str]:
     return f"accepted {tenant.vendor}/{tenant.tenant_id}", f"finished {tenant.vendor}/{tenant.tenant_id}"
 
 
-def read(mock: MockContext) -> dict[str, int]:
-    """Read every series now (under each tenant's lock; reading changes nothing)."""
-    values: dict[str, int] = {}
-    for tenant in sorted(mock.store.tenants(), key=lambda t: (t.vendor, t.tenant_id)):
-        values.update(read_tenant(tenant))
-    return values
-
-
 def read_tenant(tenant: TenantState) -> dict[str, int]:
     """One tenant's series now (under its lock)."""
     values: dict[str, int] = {}
