@@ -68,3 +68,24 @@ def test_a_sandbox_variant_is_one_entry_with_its_own_command() -> None:
     command = variant.command(Path("/tmp/fixtures"), argparse.Namespace(threads=3))
     assert command[1:4] == ["-m", "mock_server", "serve"] and "--threads" in command and "3" in command
     assert "/tmp/fixtures" in command
+
+
+def test_the_redis_columns_show_their_numbers_without_the_memory_stores_target() -> None:
+    report = {
+        "machine": "m", "duration": 1.0, "rounds": 1, "size": 10, "flat_sizes": [],
+        "throughput": {
+            "rows": [("a", "Row A")], "missing": {},
+            "variants": [("sandbox", "this sandbox", True),
+                         ("sandbox-redis-1", "this sandbox, Redis, 1 worker", False)],
+            "cells": {"a": {"bare": _cell([100], [1]), "sandbox": _cell([90], [0.9]),
+                            "sandbox-redis-1": _cell([20], [0.2])}},
+        },
+        "loading": [], "flat": {},
+    }
+    text = run.render(report)
+    assert f"| 20 | 0.20 |  | {run.NO_TARGET} |" in text
+    assert text.splitlines()[-1] == "Summary: 1 of 1 targets met, all met."
+    assert [v.key for v in run.SANDBOX_VARIANTS if v.targeted] == ["sandbox"]
+    import argparse
+
+    assert run.chosen_variants(argparse.Namespace(variants=["sandbox"])) == run.SANDBOX_VARIANTS[:1]
