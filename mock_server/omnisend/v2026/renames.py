@@ -26,29 +26,62 @@ PLAIN = ("firstName", "lastName", "address", "city", "state", "postalCode", "cou
 
 
 def contact(brand: Brand, record: Record) -> Record:
-    """The ``ContactResponse`` of a stored contact (unset fields omitted, mock decision)."""
+    """The ``ContactResponse`` of a stored contact (unset fields omitted, mock decision).
+
+    Built member by member with ``None`` left out as it goes, the same answer as building it whole and
+    running :func:`compact` over it (tests/omnisend/v2026 check both agree): the recursion cost more than
+    the rest of the answer on every push (issue 14). Only the free-form parts (custom properties,
+    consents, non-string values) still go through :func:`compact`.
+    """
     identifiers = []
     for ident in record.get("identifiers", []):
-        channels = {name: {"status": chan.get("status"), "statusChangedAt": chan.get("statusDate")}
+        channels = {name: _member(chan.get("status"), chan.get("statusDate"), "status", "statusChangedAt")
                     for name, chan in ident.get("channels", {}).items()}
-        identifiers.append({"id": ident["id"], "type": ident["type"], "channels": channels})
-    out: Record = {"id": record["contactID"], "email": rules.email_of(record),
-                   "phone": rules.phones_of(record)}
+        entry = {"id": ident["id"], "type": ident["type"], "channels": channels}
+        identifiers.append(entry if type(entry["id"]) is str and type(entry["type"]) is str else compact(entry))
+    out: Record = {"id": record["contactID"]}
+    email = rules.email_of(record)
+    if email is not None:
+        out["email"] = email
+    out["phone"] = rules.phones_of(record)
     for name in PLAIN:
-        out[name] = record.get(name) or None
-    out["tags"] = list(record.get("tags") or [])
-    # No clone here: compact below rebuilds every dict and list, so the answer shares nothing with record.
-    out["customProperties"] = record.get("customProperties") or {}
+        value = record.get(name)
+        if value:
+            out[name] = compact(value) if isinstance(value, (dict, list)) else value
+    tags = record.get("tags")
+    out["tags"] = compact(list(tags)) if tags else []
+    props = record.get("customProperties")
+    # compact rebuilds every dict and list: the answer shares nothing with record.
+    out["customProperties"] = compact(props) if props else {}
     out["identifiers"] = identifiers
-    out["status"] = rules.email_status(record) or None
-    out["statuses"] = [{"channel": s["channel"], "status": s["status"], "statusChangedAt": s.get("date")}
+    status = rules.email_status(record)
+    if status:
+        out["status"] = status
+    out["statuses"] = [_strings({"channel": s["channel"], "status": s["status"], "statusChangedAt": s.get("date")})
                        for s in record.get("statuses", [])]
-    out["optIns"] = [{"channel": o["channel"], "optInAt": o.get("date")} for o in record.get("optIns", [])]
-    out["consents"] = list(record.get("consents") or [])
+    out["optIns"] = [_member(o["channel"], o.get("date"), "channel", "optInAt") for o in record.get("optIns", [])]
+    consents = record.get("consents")
+    out["consents"] = compact(list(consents)) if consents else []
     out["segments"] = rules.segments_of(brand, record)
-    out["createdAt"] = record["createdAt"]
-    out["updatedAt"] = rules.updated_at(record)
-    return compact(out)  # type: ignore[no-any-return]
+    for name, value in (("createdAt", record["createdAt"]), ("updatedAt", rules.updated_at(record))):
+        if value is not None:
+            out[name] = compact(value) if isinstance(value, (dict, list)) else value
+    return out
+
+
+def _member(first: Any, second: Any, first_name: str, second_name: str) -> Record:
+    """``{first_name: first, second_name: second}`` as :func:`compact` leaves it."""
+    if type(first) is str and type(second) is str:
+        return {first_name: first, second_name: second}
+    return compact({first_name: first, second_name: second})  # type: ignore[no-any-return]
+
+
+def _strings(member: Record) -> Record:
+    """``member`` as :func:`compact` leaves it (itself when its values are strings or compacted already)."""
+    for value in member.values():
+        if type(value) is not str:
+            return compact(member)  # type: ignore[no-any-return]
+    return member
 
 
 def contact_input(brand: Brand, data: Record, target: str | None) -> Record:
