@@ -84,12 +84,14 @@ def _strings(member: Record) -> Record:
     return member
 
 
-def contact_input(brand: Brand, data: Record, target: str | None) -> Record:
+def contact_input(brand: Brand, data: Record, target: str | None,
+                  owner_of: tuple[str, str, str | None] | None = None) -> Record:
     """Translate a validated ``ContactRequest`` into the backend's input.
 
     ``statusChangedAt`` (or the older ``statusDate``, accepted as an alias: mock decision) becomes
     ``statusDate``; an identifier new to ``target`` without a status for its channel starts
-    ``nonSubscribed`` (mock decision, §7.2 #7).
+    ``nonSubscribed`` (mock decision, §7.2 #7). ``owner_of``: ``(type, id, owner)`` of an identifier whose
+    owner the caller looked up already (not looked up again).
     """
     out = {k: clone(v) for k, v in data.items() if k != "identifiers"}
     if "identifiers" not in data:
@@ -101,7 +103,10 @@ def contact_input(brand: Brand, data: Record, target: str | None) -> Record:
             when = chan.get("statusChangedAt") or chan.get("statusDate")
             channels[name] = {"status": chan["status"], **({"statusDate": when} if when else {})}
         own = CHANNEL_OF[given["type"]]
-        owner = rules.identifier_owner(brand, given["type"], given["id"])
+        if owner_of is not None and owner_of[0] == given["type"] and owner_of[1] == given["id"]:
+            owner = owner_of[2]
+        else:
+            owner = rules.identifier_owner(brand, given["type"], given["id"])
         if own not in channels and (target is None or owner != target):
             channels[own] = {"status": "nonSubscribed"}
         ident = {"type": given["type"], "id": given["id"], "channels": channels}
