@@ -73,11 +73,14 @@ FIELD_OPS: Mapping[str, Callable[[Any, Any], bool]] = {
 
 
 def _event_count(brand: Brand, record: Record, condition: Record) -> int:
+    logged = events_of(brand, record["contactID"])
+    if not logged:  # most contacts: no clock read
+        return 0
     since = None
     if condition.get("withinDays") is not None:
         since = brand.ctx.clock.time() - float(condition["withinDays"]) * DAY
     count = 0
-    for entry in events_of(brand, record["contactID"]):
+    for entry in logged:
         if entry["eventName"] != condition["event"]:
             continue
         if since is not None:
