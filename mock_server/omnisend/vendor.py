@@ -7,6 +7,7 @@ Order of checks (§1.5): auth (401) -> rate limit (429) -> method override (400)
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable, Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -43,8 +44,16 @@ def rate_rule(tenant: TenantState) -> LimitRule | None:
     conf = tenant.config.get("rateLimit") or {}
     if conf.get("enabled") is False:
         return None
-    return LimitRule(int(conf.get("limit", C.RATE_LIMIT)), float(conf.get("window", C.RATE_WINDOW)),
-                     C.RATE_GROUP)
+    limit, window = conf.get("limit", C.RATE_LIMIT), conf.get("window", C.RATE_WINDOW)
+    try:
+        return _rule(limit, window)  # every request asks: the (frozen) rule of one setting is built once
+    except TypeError:  # an unhashable setting: built (and refused) as before, uncached
+        return _rule.__wrapped__(limit, window)
+
+
+@functools.lru_cache(maxsize=64)
+def _rule(limit: Any, window: Any) -> LimitRule:
+    return LimitRule(int(limit), float(window), C.RATE_GROUP)
 
 
 def require_scope(area: str, write: bool) -> None:

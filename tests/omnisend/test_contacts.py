@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from mock_server.core.context import MockContext
 from mock_server.omnisend.backend.contacts import OUTPUT_ORDER
-from tests.conftest import OMNISEND, OMNISEND_READONLY_KEY, snapshot
+from tests.conftest import BRAND_ID, OMNISEND, OMNISEND_READONLY_KEY, snapshot
 from tests.omnisend.contract import CONTACT_OUTPUT, PAGING_NULL_LINKS, check, within
 
 BAD_PARAMS = "Bad Request - invalid parameters, fields or filters"
@@ -75,6 +75,40 @@ def test_post_existing_email_answers_the_full_contact_unchanged(client: FlaskCli
     assert list(body)[:3] == ["email", "contactID", "createdAt"] and "identifiers" in body
     assert tuple(body) == OUTPUT_ORDER  # the recorded key order, every key present
     assert snapshot(mock) == before  # recorded: nothing changes, not even a new statuses entry
+
+
+def test_repeated_post_of_a_known_contact_follows_every_change(client: FlaskClient, mock: MockContext) -> None:
+    # The stored contact is decoded and rendered once while its collection is unchanged (issue 14); a
+    # write to it or to another contact, a rule change and a logged event show in the next answer.
+    anna, d0 = new_contact("anna.petraite@example.com"), "65b2a0c1d2e3f4a5b6c7d000"
+
+    def post() -> dict[str, Any]:
+        response = client.post("/v3/contacts", headers=OMNISEND, json=anna)
+        assert response.status_code == 200
+        body: dict[str, Any] = response.get_json()
+        assert body == client.get(f"/v3/contacts/{d0}", headers=OMNISEND).get_json()
+        assert tuple(body) == OUTPUT_ORDER
+        return body
+
+    first = post()
+    assert post() == first
+    assert client.patch(f"/v3/contacts/{d0}", headers=OMNISEND, json={"firstName": "Ona"}).status_code == 200
+    assert post()["firstName"] == "Ona"
+    client.post("/v3/contacts", headers=OMNISEND, json=new_contact("someone.else@example.com"))
+    assert post()["firstName"] == "Ona"
+    tenant = mock.tenant("omnisend", BRAND_ID)
+    assert tenant is not None
+    with tenant.lock:
+        tenant.config["segments"] = [*tenant.config["segments"], {
+            "segmentID": "seg-ona", "match": "all", "conditions": [{"field": "firstName", "op": "eq", "value": "Ona"}]}]
+    assert "seg-ona" in post()["segments"] and "seg-ona" not in first["segments"]
+    event = {"eventName": "paid for order", "origin": "api", "eventVersion": "v2",
+             "contact": {"email": "anna.petraite@example.com"}, "properties": {"orderID": "o-9"}}
+    assert "seg-recent-buyers" not in first["segments"]
+    assert client.post("/v5/events", json=event, headers=OMNISEND).status_code == 202
+    assert "seg-recent-buyers" in post()["segments"]
+    mock.clock.advance(31 * 86400)  # no write: the 30-day window alone lets the event go
+    assert "seg-recent-buyers" not in post()["segments"]
 
 
 def test_email_identifier_is_case_sensitive(client: FlaskClient) -> None:

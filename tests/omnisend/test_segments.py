@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from mock_server.core.context import MockContext
 from mock_server.core.errors import ValidationFailed
-from mock_server.omnisend.backend import Brand, segments
+from mock_server.omnisend.backend import Brand, segments, segments_api
 from tests.conftest import BRAND_ID, OMNISEND
 
 D = "65b2a0c1d2e3f4a5b6c7d00"  # contact ids end in 0..b, in creation order
@@ -186,3 +186,35 @@ def test_bad_fixture_rules_are_rejected(definitions: list[dict[str, Any]], path:
     with pytest.raises(ValidationFailed) as caught:
         segments.validate_definitions(definitions)
     assert caught.value.problems == [(path, message)]
+
+
+def test_compiled_rules_answer_as_matches_does(mock: MockContext) -> None:
+    # segments_for compiles each definitions list once (issue 14); every operator, both match kinds, odd
+    # values and event conditions give the outcome of matches() on every contact.
+    conditions: list[dict[str, Any]] = [
+        {"field": "status", "op": "eq", "value": "unsubscribed"}, {"field": "status", "op": "neq", "value": "x"},
+        {"field": "email", "op": "in", "value": ["greta.jankute@example.com"]},
+        {"field": "tags", "op": "contains", "value": "camping"}, {"field": "tags", "op": "contains", "value": 3},
+        {"field": "email", "op": "contains", "value": "auskas"}, {"field": "phone", "op": "exists"},
+        {"field": "tags", "op": "not_exists"}, {"field": "firstName", "op": "eq", "value": ""},
+        {"field": "customProperties.loyaltyPoints", "op": "gt", "value": 150},
+        {"field": "customProperties.loyaltyPoints", "op": "lte", "value": "150"},
+        {"field": "createdAt", "op": "gte", "value": "2024-02-11"}, {"field": "statuses", "op": "exists"},
+        {"event": "paid for order", "op": "count_gte", "value": 1, "withinDays": 30},
+        {"event": "paid for order", "op": "count_eq", "value": 0},
+    ]
+    rules = [{"segmentID": f"s{i}-{match}", "match": match, "conditions": [c, conditions[-1 - i]]}
+             for i, c in enumerate(conditions) for match in ("all", "any")]
+    rules += [{"segmentID": "none-all", "match": "all", "conditions": []},
+              {"segmentID": "none-any", "match": "any", "conditions": []}]
+    brand = _brand(mock)
+    with brand.tenant.lock:
+        brand.config["segments"] = rules
+    contacts = list(brand.col("contacts").values())
+    assert contacts
+    for record in contacts:
+        expected = [s["segmentID"] for s in rules if segments.matches(brand, record, s)]
+        assert segments.segments_for(brand, record)[:len(expected)] == expected
+        assert segments.segments_for(brand, record)[len(expected):] == [
+            s for s in segments_api.segments_of(brand, record)]
+    assert {s for record in contacts for s in segments.segments_for(brand, record)} > {"none-all"}

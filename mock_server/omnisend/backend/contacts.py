@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 from mock_server.core.clock import sort_time
 from mock_server.core.errors import NotFound
-from mock_server.core.store import CollectionSpec
+from mock_server.core.store import Collection, CollectionSpec
 from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import Brand, created_key, register_collection
 
@@ -124,6 +125,13 @@ def email_status(record: Record) -> str:
 
 def render(brand: Brand, record: Record) -> Record:
     """Render the contact output shape (v3 and v5) from a caller-owned copy (nested values are reused)."""
+    out = _render_stored(record)
+    out["segments"] = segments_of(brand, record)
+    return out
+
+
+def _render_stored(record: Record) -> Record:
+    """:func:`render` but ``segments`` (None, in its place: membership is read at answer time)."""
     out: Record = {
         "email": email_of(record) or "",
         "contactID": record["contactID"],
@@ -136,7 +144,7 @@ def render(brand: Brand, record: Record) -> Record:
     out["birthdate"] = record.get("birthdate") or ""
     out["status"] = email_status(record)
     out["tags"] = list(record.get("tags") or [])
-    out["segments"] = segments_of(brand, record)
+    out["segments"] = None
     out["statuses"] = record.get("statuses", [])
     out["optIns"] = record.get("optIns", [])
     out["consents"] = record.get("consents") or None
@@ -146,6 +154,31 @@ def render(brand: Brand, record: Record) -> Record:
         for i in record.get("identifiers", [])
     ]
     return out  # built in OUTPUT_ORDER (tests/omnisend/test_contacts.py checks the order)
+
+
+# contacts collection -> (its version, a contactID, that stored contact decoded, its _render_stored): the
+# last contact answered whole. The collection's version grows on every write to it, so while it is the
+# same the contact is too: a repeated v3 POST of a known contact (answered unchanged) or GET decodes and
+# renders it once, and only reads its segments again (issue 14). Nothing here is changed after it is
+# kept: answers get a copy of the top level and are only encoded.
+_ANSWERED: weakref.WeakKeyDictionary[Collection, tuple[int, str, Record, Record]] = weakref.WeakKeyDictionary()
+
+
+def render_stored(brand: Brand, contact_id: str) -> Record | None:
+    """``render(brand, stored contact)`` of ``contact_id`` (None when there is none)."""
+    col = brand.col("contacts")
+    seen = _ANSWERED.get(col)
+    if seen is not None and seen[0] == col.version and seen[1] == contact_id:
+        record, base = seen[2], seen[3]
+    else:
+        version, found = col.version, col.get(contact_id)
+        if found is None:
+            return None
+        record, base = found, _render_stored(found)
+        _ANSWERED[col] = (version, contact_id, record, base)
+    out = dict(base)
+    out["segments"] = segments_of(brand, record)
+    return out
 
 
 def find_by_email(brand: Brand, email: str) -> str | None:
@@ -344,9 +377,9 @@ def post_v3(brand: Brand, data: Record, warn: Warn = _no_warn) -> Record:
     """v3 POST: a known email (else phone) answers the stored contact unchanged; else create."""
     existing = match_for_post(brand, data)
     if existing is not None:
-        stored = brand.col("contacts").get(existing)
+        stored = render_stored(brand, existing)
         assert stored is not None
-        return render(brand, stored)
+        return stored
     record = create(brand, data, warn)
     if record is None:  # pragma: no cover - a POST always matches or creates (see match_for_post)
         raise NotFound("no identifier could be attached")
@@ -366,10 +399,10 @@ def post_v5(brand: Brand, data: Record, warn: Warn = _no_warn) -> Record:
 
 def get(brand: Brand, contact_id: str) -> Record:
     """Return one contact rendered, or 404."""
-    record = brand.col("contacts").get(contact_id)
-    if record is None:
+    rendered = render_stored(brand, contact_id)
+    if rendered is None:
         raise NotFound(C.ERR_CONTACT_NOT_FOUND.format(id=contact_id))
-    return render(brand, record)
+    return rendered
 
 
 def id_for_email(brand: Brand, email: str) -> str:

@@ -73,11 +73,14 @@ FIELD_OPS: Mapping[str, Callable[[Any, Any], bool]] = {
 
 
 def _event_count(brand: Brand, record: Record, condition: Record) -> int:
+    logged = events_of(brand, record["contactID"])
+    if not logged:  # most contacts: no clock read
+        return 0
     since = None
     if condition.get("withinDays") is not None:
         since = brand.ctx.clock.time() - float(condition["withinDays"]) * DAY
     count = 0
-    for entry in events_of(brand, record["contactID"]):
+    for entry in logged:
         if entry["eventName"] != condition["event"]:
             continue
         if since is not None:
@@ -108,10 +111,79 @@ def matches(brand: Brand, record: Record, segment: Record) -> bool:
     return not wanted
 
 
+def _getter(name: str) -> Callable[[Record], Any]:
+    """``_field_value(record, name)`` as a function of the record alone (the field chosen once)."""
+    if name.startswith("customProperties."):
+        prop = name.split(".", 1)[1]
+        return lambda record: (record.get("customProperties") or {}).get(prop)
+    if name == "email":
+        return lambda record: contact_rules.email_of(record) or ""
+    if name == "phone":
+        return lambda record: contact_rules.phones_of(record) or None
+    if name == "status":
+        return contact_rules.email_status
+    if name == "tags":
+        return lambda record: list(record.get("tags") or [])
+    if name in contact_rules.STRING_FIELDS or name == "birthdate":
+        return lambda record: record.get(name) or ""
+    return lambda record: record.get(name)
+
+
+Test = Callable[[Brand, Record], bool]
+
+
+def _compile(condition: Record) -> Test:
+    """``_condition(brand, record, condition)`` with the condition read once."""
+    if "event" in condition:
+        return lambda brand, record: bool(_condition(brand, record, condition))
+    get, op, value = _getter(condition["field"]), condition["op"], condition.get("value")
+    if op == "eq":
+        return lambda brand, record: bool(get(record) == value)
+    if op == "contains" and isinstance(value, str):
+        return lambda brand, record: value in found if isinstance(found := get(record), (list, str)) else False
+    test = FIELD_OPS[op]
+    return lambda brand, record: bool(test(get(record), value))
+
+
+# The compiled rules of a definitions list, by its identity (it is replaced whole when the rules change:
+# fixture load, a test's or the control plane's new list): (that list, its plan). One entry per brand
+# config; the list is held so its id is never reused while the plan is kept.
+Plan = list[tuple[str, bool, list[Test]]]
+_PLANS: dict[int, tuple[list[Record], Plan]] = {}
+
+
+def _plan(found: list[Record]) -> Plan:
+    cached = _PLANS.get(id(found))
+    if cached is not None and cached[0] is found:
+        return cached[1]
+    plan = [(s["segmentID"], s.get("match") == "any", [_compile(c) for c in s.get("conditions") or []])
+            for s in found]
+    if len(_PLANS) > 64:  # old configs (fixture reloads, tests): let them go
+        _PLANS.clear()
+    _PLANS[id(found)] = (found, plan)
+    return plan
+
+
 def segments_for(brand: Brand, record: Record) -> list[str]:
-    """IDs of the segments the contact matches: fixture rules first, then API segments (the contacts resolver)."""
-    return [*(s["segmentID"] for s in definitions(brand) if matches(brand, record, s)),
-            *segments_api.segments_of(brand, record)]
+    """IDs of the segments the contact matches: fixture rules first, then API segments (the contacts resolver).
+
+    Runs on every contact answer: the rules are compiled once per definitions list (:func:`_plan`), each
+    condition a function of the record, with :func:`matches`'s outcome (tests/omnisend/test_segments.py
+    compares the two).
+    """
+    ids = []
+    for segment_id, wanted, tests in _plan(definitions(brand)):
+        for test in tests:
+            if test(brand, record) is wanted:
+                break
+        else:
+            if not wanted:
+                ids.append(segment_id)
+            continue
+        if wanted:
+            ids.append(segment_id)
+    ids.extend(segments_api.segments_of(brand, record))
+    return ids
 
 
 def membership_changes(brand: Brand) -> list[float]:

@@ -127,7 +127,10 @@ def statistics(brand: Brand, segment_id: str) -> Record:
 
 def segments_of(brand: Brand, contact: Record) -> list[str]:
     """The ids of the API segments a stored contact belongs to, in creation order."""
-    return [key for key, seg in brand.col(COLLECTION).items() if rules.matches(brand, contact, seg["conditionGroups"])]
+    col = brand.col(COLLECTION)
+    if not len(col):  # most brands: every contact answer asks
+        return []
+    return [key for key, seg in col.items() if rules.matches(brand, contact, seg["conditionGroups"])]
 
 
 def _seed(brand: Brand, record: Record) -> None:

@@ -26,37 +26,72 @@ PLAIN = ("firstName", "lastName", "address", "city", "state", "postalCode", "cou
 
 
 def contact(brand: Brand, record: Record) -> Record:
-    """The ``ContactResponse`` of a stored contact (unset fields omitted, mock decision)."""
+    """The ``ContactResponse`` of a stored contact (unset fields omitted, mock decision).
+
+    Built member by member with ``None`` left out as it goes, the same answer as building it whole and
+    running :func:`compact` over it (tests/omnisend/v2026 check both agree): the recursion cost more than
+    the rest of the answer on every push (issue 14). Only the free-form parts (custom properties,
+    consents, non-string values) still go through :func:`compact`.
+    """
     identifiers = []
     for ident in record.get("identifiers", []):
-        channels = {name: {"status": chan.get("status"), "statusChangedAt": chan.get("statusDate")}
+        channels = {name: _member(chan.get("status"), chan.get("statusDate"), "status", "statusChangedAt")
                     for name, chan in ident.get("channels", {}).items()}
-        identifiers.append({"id": ident["id"], "type": ident["type"], "channels": channels})
-    out: Record = {"id": record["contactID"], "email": rules.email_of(record),
-                   "phone": rules.phones_of(record)}
+        entry = {"id": ident["id"], "type": ident["type"], "channels": channels}
+        identifiers.append(entry if type(entry["id"]) is str and type(entry["type"]) is str else compact(entry))
+    out: Record = {"id": record["contactID"]}
+    email = rules.email_of(record)
+    if email is not None:
+        out["email"] = email
+    out["phone"] = rules.phones_of(record)
     for name in PLAIN:
-        out[name] = record.get(name) or None
-    out["tags"] = list(record.get("tags") or [])
-    # No clone here: compact below rebuilds every dict and list, so the answer shares nothing with record.
-    out["customProperties"] = record.get("customProperties") or {}
+        value = record.get(name)
+        if value:
+            out[name] = compact(value) if isinstance(value, (dict, list)) else value
+    tags = record.get("tags")
+    out["tags"] = compact(list(tags)) if tags else []
+    props = record.get("customProperties")
+    # compact rebuilds every dict and list: the answer shares nothing with record.
+    out["customProperties"] = compact(props) if props else {}
     out["identifiers"] = identifiers
-    out["status"] = rules.email_status(record) or None
-    out["statuses"] = [{"channel": s["channel"], "status": s["status"], "statusChangedAt": s.get("date")}
+    status = rules.email_status(record)
+    if status:
+        out["status"] = status
+    out["statuses"] = [_strings({"channel": s["channel"], "status": s["status"], "statusChangedAt": s.get("date")})
                        for s in record.get("statuses", [])]
-    out["optIns"] = [{"channel": o["channel"], "optInAt": o.get("date")} for o in record.get("optIns", [])]
-    out["consents"] = list(record.get("consents") or [])
+    out["optIns"] = [_member(o["channel"], o.get("date"), "channel", "optInAt") for o in record.get("optIns", [])]
+    consents = record.get("consents")
+    out["consents"] = compact(list(consents)) if consents else []
     out["segments"] = rules.segments_of(brand, record)
-    out["createdAt"] = record["createdAt"]
-    out["updatedAt"] = rules.updated_at(record)
-    return compact(out)  # type: ignore[no-any-return]
+    for name, value in (("createdAt", record["createdAt"]), ("updatedAt", rules.updated_at(record))):
+        if value is not None:
+            out[name] = compact(value) if isinstance(value, (dict, list)) else value
+    return out
 
 
-def contact_input(brand: Brand, data: Record, target: str | None) -> Record:
+def _member(first: Any, second: Any, first_name: str, second_name: str) -> Record:
+    """``{first_name: first, second_name: second}`` as :func:`compact` leaves it."""
+    if type(first) is str and type(second) is str:
+        return {first_name: first, second_name: second}
+    return compact({first_name: first, second_name: second})  # type: ignore[no-any-return]
+
+
+def _strings(member: Record) -> Record:
+    """``member`` as :func:`compact` leaves it (itself when its values are strings or compacted already)."""
+    for value in member.values():
+        if type(value) is not str:
+            return compact(member)  # type: ignore[no-any-return]
+    return member
+
+
+def contact_input(brand: Brand, data: Record, target: str | None,
+                  owner_of: tuple[str, str, str | None] | None = None) -> Record:
     """Translate a validated ``ContactRequest`` into the backend's input.
 
     ``statusChangedAt`` (or the older ``statusDate``, accepted as an alias: mock decision) becomes
     ``statusDate``; an identifier new to ``target`` without a status for its channel starts
-    ``nonSubscribed`` (mock decision, §7.2 #7).
+    ``nonSubscribed`` (mock decision, §7.2 #7). ``owner_of``: ``(type, id, owner)`` of an identifier whose
+    owner the caller looked up already (not looked up again).
     """
     out = {k: clone(v) for k, v in data.items() if k != "identifiers"}
     if "identifiers" not in data:
@@ -68,7 +103,10 @@ def contact_input(brand: Brand, data: Record, target: str | None) -> Record:
             when = chan.get("statusChangedAt") or chan.get("statusDate")
             channels[name] = {"status": chan["status"], **({"statusDate": when} if when else {})}
         own = CHANNEL_OF[given["type"]]
-        owner = rules.identifier_owner(brand, given["type"], given["id"])
+        if owner_of is not None and owner_of[0] == given["type"] and owner_of[1] == given["id"]:
+            owner = owner_of[2]
+        else:
+            owner = rules.identifier_owner(brand, given["type"], given["id"])
         if own not in channels and (target is None or owner != target):
             channels[own] = {"status": "nonSubscribed"}
         ident = {"type": given["type"], "id": given["id"], "channels": channels}

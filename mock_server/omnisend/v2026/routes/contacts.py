@@ -71,9 +71,10 @@ def upsert(b: Brand, data: Record, warn: Callable[[str, str], None] = warn) -> t
         raise Invalid([("identifiers", C.CODE_REQUIRED, C.MSG_IDENTIFIER)])
     email = next((i["id"] for i in data["identifiers"] if i["type"] == "email"), None)
     existing = rules.find_by_email(b, email) if email else None
+    known = ("email", email, existing) if email else None
     if existing is not None:
-        return rules.patch(b, existing, renames.contact_input(b, data, existing), warn), 200
-    created = rules.create(b, renames.contact_input(b, data, None), warn, default_status="nonSubscribed")
+        return rules.patch(b, existing, renames.contact_input(b, data, existing, known), warn), 200
+    created = rules.create(b, renames.contact_input(b, data, None, known), warn, default_status="nonSubscribed")
     if created is None:
         # POST declares no 409 (C-contacts): a 400 naming every identifier that is taken (mock decision).
         raise Invalid([(f"identifiers[{i}].id", C.CODE_CONFLICT, C.MSG_IDENTIFIER_TAKEN)
