@@ -110,8 +110,19 @@ def journal_entry(*, mock_time: float, request_id: str | None, vendor: str | Non
 def environ_headers(environ: dict[str, Any]) -> Deferred:
     """A journal entry's request headers for the lanes that answer without Flask: the environ's header
     items kept at answer time, made into names only when the journal is read (most entries never are)."""
-    return Deferred(_request_headers, {name: value for name, value in environ.items()
-                                       if name.startswith(HEADER_ENVIRON) or name in CONTENT_ENVIRON})
+    names = _HEADER_NAMES.get(keys := tuple(environ))
+    if names is None:
+        names = tuple(name for name in keys if name.startswith(HEADER_ENVIRON) or name in CONTENT_ENVIRON)
+        if len(_HEADER_NAMES) >= _SHAPES_KEPT:
+            _HEADER_NAMES.clear()
+        _HEADER_NAMES[keys] = names
+    return Deferred(_request_headers, {name: environ[name] for name in names})
+
+
+# Which keys of an environ are request headers, by the environ's keys in order: a client sends the same
+# headers request after request, so picking them out is one lookup rather than a test of every key.
+_HEADER_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
+_SHAPES_KEPT = 256
 
 
 def _request_headers(snapshot: dict[str, Any]) -> list[tuple[str, str]]:

@@ -118,7 +118,8 @@ class Sampler:
         is made under its lock, which bumps it): most requests change nothing, and reading every tenant
         under its lock after each of them was a quarter of a cached read's cost."""
         tenants = mock.store.tenants()
-        key = tuple((t.vendor, t.tenant_id, mock.generations.current((t.vendor, t.tenant_id))) for t in tenants)
+        current = mock.generations.current
+        key = tuple([(t.vendor, t.tenant_id, current((t.vendor, t.tenant_id))) for t in tenants])
         memo = self._read
         if memo is not None and memo[0] == key:
             return memo[1]
@@ -191,13 +192,13 @@ def sampler(app: App | None = None) -> Sampler:
 
 def install(app: App) -> None:
     """Give the app a sampler and sample after every answered request (static files aside)."""
-    app.extensions[EXTENSION] = Sampler()
+    kept = app.extensions[EXTENSION] = Sampler()
     mock: MockContext = app.extensions["mock"]
 
     @app.before_request
     def _baseline() -> None:
-        if len(sampler(app)) == 0:  # the first point is the seeded state, before any request
-            sampler(app).sample(mock)
+        if not kept._samples:  # the first point is the seeded state, before any request (a check, no lock)
+            kept.sample(mock)
 
     mock.request_hooks.append(_baseline)  # requests of the write lane too
 
@@ -209,7 +210,7 @@ def install(app: App) -> None:
             if now - last[0] < SHARED_STORE_GAP:
                 return
             last[0] = now
-        sampler(app).sample(mock)
+        kept.sample(mock)
 
     @app.after_request
     def _sample(response: Response) -> Response:
