@@ -23,12 +23,11 @@ from typing import Any
 from flask import Flask
 
 from mock_server import fastwrite
-from mock_server.control.recorder import environ_headers, journal_entry, journalled_path
+from mock_server.control.recorder import LANE_ENTRY, journalled_path, lane_entry
 from mock_server.core.auth import ApiKey
 from mock_server.core.context import MockContext, Vendor
 from mock_server.core.faults import ENV_DROP
 from mock_server.core.http import REQUEST_ID_HEADER, WARNINGS_HEADER
-from mock_server.core.journal import lazy_body
 from mock_server.core.pagecache import CachedAnswer
 from mock_server.core.ratelimit import Decision
 from mock_server.core.request import ENV_CACHEABLE, ENV_RATE_DECISION
@@ -213,15 +212,12 @@ class FastLane(Middleware):
         headers = [(name, fill[name] if value is None else value) for name, value in answer.headers
                    if value is not None or name in fill]
         start_response(answer.status, headers)
-        ctx.journal.record(journal_entry(
+        ctx.journal.record_packed(LANE_ENTRY, lane_entry(
             mock_time=mock_time, request_id=request_id, vendor=vendor.name,
-            api_version=vendor.api_version(environ["PATH_INFO"]), tenant=tenant.tenant_id,
-            method="GET", original_method=None, path="/" + environ["PATH_INFO"].lstrip("/"),
-            query=environ.get("QUERY_STRING", ""),
-            headers=environ_headers(environ),
-            body=(None, False, 0), status=int(answer.status[:3]),
-            response_headers=headers, answer=lazy_body(answer.body, ctx.journal.body_limit)[:2], started=started,
-            warnings=None, batch_item=False, fault=None, dropped=False))
+            api_version=vendor.api_version(environ["PATH_INFO"]), tenant=tenant.tenant_id, method="GET",
+            path="/" + environ["PATH_INFO"].lstrip("/"), query=environ.get("QUERY_STRING", ""), environ=environ,
+            body=b"", status=int(answer.status[:3]), response_headers=headers, answer=answer.body,
+            limit=ctx.journal.body_limit, started=started, warnings=None))
         for hook in ctx.answer_hooks:
             hook()
         return [answer.body]

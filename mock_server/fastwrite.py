@@ -25,13 +25,12 @@ from typing import Any
 
 from werkzeug.http import HTTP_STATUS_CODES
 
-from mock_server.control.recorder import environ_headers, journal_entry
+from mock_server.control.recorder import LANE_ENTRY, lane_entry
 from mock_server.core.auth import ApiKey
 from mock_server.core.clock import parse_datetime
 from mock_server.core.context import MockContext, Vendor
 from mock_server.core.errors import MockError
 from mock_server.core.http import JSON_CT, REQUEST_ID_HEADER, WARNINGS_HEADER, dumps
-from mock_server.core.journal import lazy_body
 from mock_server.core.limits import parse_json
 from mock_server.core.ratelimit import Decision, LimitRule
 from mock_server.core.request import ENV_RATE_DECISION, render_warnings
@@ -189,14 +188,11 @@ class FastWrite:
             headers.append((WARNINGS_HEADER, warnings))
         headers.append((REQUEST_ID_HEADER, request_id))
         path = environ["PATH_INFO"]
-        ctx.journal.record(journal_entry(
-            mock_time=mock_time, request_id=request_id, vendor=vendor.name,
-            api_version=lane.api_version(path), tenant=tenant.tenant_id,
-            method="POST", original_method=None, path=path, query="",
-            headers=environ_headers(environ),
-            body=lazy_body(sent, limit, len(sent)),
-            status=answer.status, response_headers=headers, answer=lazy_body(data, limit)[:2], started=started,
-            warnings=warnings, batch_item=False, fault=None, dropped=False))
+        ctx.journal.record_packed(LANE_ENTRY, lane_entry(
+            mock_time=mock_time, request_id=request_id, vendor=vendor.name, api_version=lane.api_version(path),
+            tenant=tenant.tenant_id, method="POST", path=path, query="", environ=environ, body=sent,
+            status=answer.status, response_headers=headers, answer=data, limit=limit, started=started,
+            warnings=warnings))
         for hook in ctx.answer_hooks:
             hook()
         start_response(_status_line(answer.status), headers)
