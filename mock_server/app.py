@@ -30,7 +30,7 @@ from mock_server.core.faults import CustomFault
 from mock_server.core.http import REQUEST_ID_HEADER, WARNINGS_HEADER, dumps, json_response
 from mock_server.core.request import check_route, warnings_header
 from mock_server.core.request import ctx as current_ctx
-from mock_server.fastlane import FastLane
+from mock_server.fastlane import FastLane, WriteFront
 from mock_server.middleware import ENV_BATCH_ITEM, ENV_TRANSPORT_ERROR, PathNormalizer, SandboxWsgi
 from mock_server.redisstore.connection import StoreUnavailable, unavailable
 from mock_server.redisstore.guard import StoreGuard
@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     FastLane.install(app, ctx)
     PathNormalizer.install(app, ctx)
     SandboxWsgi.install(app, ctx)
+    WriteFront.install(app, ctx)  # the write lane's pushes skip the two layers above (mock_server/fastlane.py)
     if ctx.shared is not None:  # Redis mode: one read of the shared clock, switches and rules per request
         from mock_server.redisstore.wsgi import RefreshEachRequest
 

@@ -23,12 +23,11 @@ from typing import Any
 from flask import Flask
 
 from mock_server import fastwrite
-from mock_server.control.recorder import environ_headers, journal_entry, journalled_path
+from mock_server.control.recorder import LANE_ENTRY, journalled_path, lane_entry
 from mock_server.core.auth import ApiKey
 from mock_server.core.context import MockContext, Vendor
 from mock_server.core.faults import ENV_DROP
 from mock_server.core.http import REQUEST_ID_HEADER, WARNINGS_HEADER
-from mock_server.core.journal import lazy_body
 from mock_server.core.pagecache import CachedAnswer
 from mock_server.core.ratelimit import Decision
 from mock_server.core.request import ENV_CACHEABLE, ENV_RATE_DECISION
@@ -38,6 +37,7 @@ from mock_server.middleware import (
     ENV_BAD_OVERRIDE,
     ENV_BATCH_ITEM,
     ENV_TRANSPORT_ERROR,
+    OVERRIDE_HEADER,
     Middleware,
     StartResponse,
     WsgiApp,
@@ -54,6 +54,8 @@ _ANY_DECISION = Decision(True, 0, 0, 0)
 OWNERS_KEPT = 4096
 # How long an identical request waits for the one computing a missing answer before going its own way.
 MISS_WAIT = 10.0
+# Set when :class:`WriteFront` offered the request to the write lane (the lane is not asked twice).
+ENV_LANE_TRIED = "mock.write_lane_tried"
 
 
 @dataclass
@@ -87,7 +89,7 @@ class FastLane(Middleware):
         if method != "GET":
             if method in ("HEAD", "OPTIONS"):
                 return self.app(environ, start_response)
-            written = self.writes(environ, start_response)
+            written = None if environ.get(ENV_LANE_TRIED) else self.writes(environ, start_response)
             if written is not None:
                 return written  # under the tenant lock, whose release bumped the generation
             try:
@@ -213,15 +215,38 @@ class FastLane(Middleware):
         headers = [(name, fill[name] if value is None else value) for name, value in answer.headers
                    if value is not None or name in fill]
         start_response(answer.status, headers)
-        ctx.journal.record(journal_entry(
+        ctx.journal.record_packed(LANE_ENTRY, lane_entry(
             mock_time=mock_time, request_id=request_id, vendor=vendor.name,
-            api_version=vendor.api_version(environ["PATH_INFO"]), tenant=tenant.tenant_id,
-            method="GET", original_method=None, path="/" + environ["PATH_INFO"].lstrip("/"),
-            query=environ.get("QUERY_STRING", ""),
-            headers=environ_headers(environ),
-            body=(None, False, 0), status=int(answer.status[:3]),
-            response_headers=headers, answer=lazy_body(answer.body, ctx.journal.body_limit)[:2], started=started,
-            warnings=None, batch_item=False, fault=None, dropped=False))
+            api_version=vendor.api_version(environ["PATH_INFO"]), tenant=tenant.tenant_id, method="GET",
+            path="/" + environ["PATH_INFO"].lstrip("/"), query=environ.get("QUERY_STRING", ""), environ=environ,
+            body=b"", status=int(answer.status[:3]), response_headers=headers, answer=answer.body,
+            limit=ctx.journal.body_limit, started=started, warnings=None))
         for hook in ctx.answer_hooks:
             hook()
         return [answer.body]
+
+
+class WriteFront(Middleware):
+    """The write lane ahead of the layers only the pipeline needs (the outermost of the app's own).
+
+    A push to a lane's exact path whose request line normalising cannot change (no percent-encoding, no
+    method override; a lane's path is no alias) is offered to the lane before the body capture and the
+    path normaliser run: the lane reads the body itself and journals what it read, so for the pushes it
+    answers those layers only cost time. What the lane hands over continues through them unchanged (the
+    lane puts the body back, and marks the request so that :class:`FastLane` does not offer it again).
+    """
+
+    def __init__(self, app: WsgiApp, ctx: MockContext) -> None:
+        super().__init__(app, ctx)
+        self.writes = fastwrite.install(ctx)
+        self.paths = frozenset(self.writes.lanes)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if (environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") in self.paths
+                and OVERRIDE_HEADER not in environ
+                and "%" not in (environ.get("RAW_URI") or environ.get("REQUEST_URI") or "")):
+            environ[ENV_LANE_TRIED] = True
+            written = self.writes(environ, start_response)
+            if written is not None:
+                return written
+        return self.app(environ, start_response)

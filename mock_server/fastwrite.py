@@ -25,13 +25,12 @@ from typing import Any
 
 from werkzeug.http import HTTP_STATUS_CODES
 
-from mock_server.control.recorder import environ_headers, journal_entry
+from mock_server.control.recorder import LANE_ENTRY, lane_entry
 from mock_server.core.auth import ApiKey
 from mock_server.core.clock import parse_datetime
 from mock_server.core.context import MockContext, Vendor
 from mock_server.core.errors import MockError
 from mock_server.core.http import JSON_CT, REQUEST_ID_HEADER, WARNINGS_HEADER, dumps
-from mock_server.core.journal import lazy_body
 from mock_server.core.limits import parse_json
 from mock_server.core.ratelimit import Decision, LimitRule
 from mock_server.core.request import ENV_RATE_DECISION, render_warnings
@@ -162,19 +161,20 @@ class FastWrite:
         for hook in ctx.request_hooks:
             hook()
         started = time.perf_counter()
-        sent = self._read(environ, int(declared))
-        body = _parse(sent) if len(sent) == int(declared) else None
+        length = int(declared)
+        sent = self._read(environ, length)
+        body = _parse(sent) if len(sent) == length else None
         if body is None or not lane.accepts(body):
-            return None
+            return self._untouched(environ, sent)
         write = Write(ctx, vendor, api_key, tenant, body, [])
         with tenant.lock:
             try:
                 prepared = lane.prepare(write)
             except Exception:  # refused (or worse): the pipeline runs the same check and answers
-                return None
+                return self._untouched(environ, sent)
             allowed, decision = lane.count(write, environ)
             if not allowed:
-                return None
+                return self._untouched(environ, sent)
             request_id = ctx.request_ids.uuid4()
             mock_time = ctx.clock.time()
             answer = lane.run(write, prepared, request_id)
@@ -183,37 +183,50 @@ class FastWrite:
         data = dumps(answer.body).encode("utf-8")
         headers = [*(answer.headers or {}).items(), ("Content-Type", JSON_CT), ("Content-Length", str(len(data))),
                    *lane.decorate(write, decision)]
-        warnings = render_warnings(write.warnings)
+        warnings = render_warnings(write.warnings) if write.warnings else None
         if warnings:
             headers.append((WARNINGS_HEADER, warnings))
         headers.append((REQUEST_ID_HEADER, request_id))
         path = environ["PATH_INFO"]
-        ctx.journal.record(journal_entry(
-            mock_time=mock_time, request_id=request_id, vendor=vendor.name,
-            api_version=lane.api_version(path), tenant=tenant.tenant_id,
-            method="POST", original_method=None, path=path, query="",
-            headers=environ_headers(environ),
-            body=lazy_body(sent, limit, len(sent)),
-            status=answer.status, response_headers=headers, answer=lazy_body(data, limit)[:2], started=started,
-            warnings=warnings, batch_item=False, fault=None, dropped=False))
+        ctx.journal.record_packed(LANE_ENTRY, lane_entry(
+            mock_time=mock_time, request_id=request_id, vendor=vendor.name, api_version=lane.api_version(path),
+            tenant=tenant.tenant_id, method="POST", path=path, query="", environ=environ, body=sent,
+            status=answer.status, response_headers=headers, answer=data, limit=limit, started=started,
+            warnings=warnings))
         for hook in ctx.answer_hooks:
             hook()
-        start_response(f"{answer.status} {HTTP_STATUS_CODES[answer.status].upper()}", headers)
+        start_response(_status_line(answer.status), headers)
         return [data]
 
     @staticmethod
     def _read(environ: dict[str, Any], length: int) -> bytes:
-        """Read the declared body; put a fresh capture of it back (a fallback reads it again)."""
+        """Read the declared body (past the capture: the lane journals what it read itself)."""
         capture = environ.get(ENV_CAPTURE)
         stream = capture._stream if isinstance(capture, CapturingInput) else environ["wsgi.input"]
         data: bytes = stream.read(length)
+        return data
+
+    @staticmethod
+    def _untouched(environ: dict[str, Any], data: bytes) -> None:
+        """Hand the request to the pipeline: a fresh capture of the body read (the pipeline reads it again)."""
         again = io.BytesIO(data)
+        capture = environ.get(ENV_CAPTURE)
         if isinstance(capture, CapturingInput):
             again_capture = CapturingInput(again, capture.limit, capture.cap, refused=capture.refused)
             environ["wsgi.input"] = environ[ENV_CAPTURE] = again_capture
         else:
             environ["wsgi.input"] = again
-        return data
+
+
+# Status lines as werkzeug writes them (``202 ACCEPTED``), by code.
+_STATUS_LINES: dict[int, str] = {}
+
+
+def _status_line(status: int) -> str:
+    line = _STATUS_LINES.get(status)
+    if line is None:
+        line = _STATUS_LINES[status] = f"{status} {HTTP_STATUS_CODES[status].upper()}"
+    return line
 
 
 def _parse(data: bytes) -> Any:

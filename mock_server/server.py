@@ -63,39 +63,53 @@ class RunningServer:
             self.server.close()
 
 
-# Answers of the two checks below, by header name and by status line (bounded: names come from the app).
-_ALIKE: dict[str, bool] = {}
-_ALIKE_KEPT = 2048
+# Header names as waitress spells them (it capitalises each part: ``X-Queuesize-Limit``) and status lines
+# as we send them, memoised (bounded: names and statuses come from the app).
+_CAPITALISED: dict[str, str] = {}
+_STATUS_LINES: dict[tuple[str, str], str] = {}
+_KEPT = 2048
+# The Date header of the last second answered: (whole seconds, the header value).
+_DATE: list[tuple[int, str]] = [(-1, "")]
 
 
-def _remembered(key: str, decide: Callable[[str], bool]) -> bool:
-    found = _ALIKE.get(key)
+def _capitalised(name: str) -> str:
+    """``name`` as waitress writes it (and sorts by)."""
+    found = _CAPITALISED.get(name)
     if found is None:
-        found = decide(key)
-        if len(_ALIKE) < _ALIKE_KEPT:
-            _ALIKE[key] = found
+        found = "-".join(part.capitalize() for part in name.split("-"))
+        if len(_CAPITALISED) < _KEPT:
+            _CAPITALISED[name] = found
     return found
 
 
-def _waitress_spells_alike(name: str) -> bool:
-    """Whether waitress writes the header name as the application spelled it (it capitalises each part)."""
-    return _remembered("h:" + name, lambda _: "-".join(part.capitalize() for part in name.split("-")) == name)
+def _status_line(version: str, status: str) -> str:
+    """The status line with the standard reason phrase (werkzeug's is upper case for some codes:
+    ``429 TOO MANY REQUESTS``); an unknown code keeps the application's phrase."""
+    found = _STATUS_LINES.get((version, status))
+    if found is None:
+        from http import HTTPStatus
+
+        code = status.split(" ", 1)[0]
+        try:
+            found = f"HTTP/{version} {code} {HTTPStatus(int(code)).phrase}"
+        except ValueError:
+            found = f"HTTP/{version} {status}"
+        if len(_STATUS_LINES) < _KEPT:
+            _STATUS_LINES[(version, status)] = found
+    return found
 
 
-def _phrase_alike(status: str) -> bool:
-    """Whether the status line already carries the standard reason phrase (werkzeug's is upper case for
-    some codes: ``429 TOO MANY REQUESTS``)."""
-    return _remembered("s:" + status, lambda _: _standard_phrase(status))
+def _http_date(when: float) -> str:
+    """waitress's ``build_http_date`` (whole seconds), once per second."""
+    second = int(when)
+    last = _DATE[0]
+    if last[0] == second:
+        return last[1]
+    from waitress.utilities import build_http_date
 
-
-def _standard_phrase(status: str) -> bool:
-    from http import HTTPStatus
-
-    code, _, phrase = status.partition(" ")
-    try:
-        return HTTPStatus(int(code)).phrase == phrase
-    except ValueError:
-        return True  # an unknown code keeps the application's phrase
+    value: str = build_http_date(when)
+    _DATE[0] = (second, value)
+    return value
 
 
 def _vendor_header_channel() -> type:
@@ -108,31 +122,111 @@ def _vendor_header_channel() -> type:
     refuses itself (headers over its limit, a body over ``max_request_body_size``) in plain text; every
     answer of the sandbox is the vendor's JSON, so those go through the app too.
     """
-    from http import HTTPStatus
-
     from waitress.channel import HTTPChannel
     from waitress.task import ErrorTask, WSGITask
 
     from mock_server.middleware import minimal_environ, transport_error_answer
 
     class VendorCase:
+        """The head waitress writes, with the application's header spelling and standard reason phrases.
+
+        Written ourselves where the library fights the vendor: waitress's ``Task.build_response_header``
+        respells every name, so respelling its head afterwards meant decoding, splitting and re-joining
+        it on every such answer (each Ometria push: ``202 ACCEPTED``, ``X-QueueSize-Limit``). This is its
+        algorithm step for step (the Content-Length, Connection/keep-alive, Transfer-Encoding, Server/Via
+        and Date rules, HTTP/1.0 and 1.1, the headers sorted by waitress's spelling, stably), with the
+        application's spelling of each name (the last one it used) written out; tests/test_server_head.py
+        compares the bytes with waitress's own head respelled, case by case.
+        """
+
         response_headers: list[tuple[str, str]]
         status: str
+        version: str
+        request: Any
+        channel: Any
+        start_time: float
+        content_length: int | None
+        content_bytes_written: int
+        chunked_response: bool
+        close_on_finish: bool
+        complete: bool
+        wrote_header: bool
+        logged_write_excess: bool
+        logger: Any
+        has_body: bool
+        set_close_on_finish: Callable[[], None]
 
         def build_response_header(self) -> bytes:
-            spelled = {name.lower(): name for name, _ in self.response_headers}
-            plain = all(map(_waitress_spells_alike, spelled.values())) and _phrase_alike(self.status)
-            raw: bytes = super().build_response_header()  # type: ignore[misc]
-            if plain:
-                return raw  # nothing to respell: most answers (checked from memos, not by parsing the head)
-            head = raw[:-4].decode("latin-1").split("\r\n")
-            version, code, *_ = head[0].split(" ", 2)
-            with contextlib.suppress(ValueError):  # an unknown code keeps the application's phrase
-                head[0] = f"{version} {code} {HTTPStatus(int(code)).phrase}"
-            for i, line in enumerate(head[1:], start=1):
-                name, _, value = line.partition(":")
-                head[i] = f"{spelled.get(name.lower(), name)}:{value}"
-            return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+            version = self.version
+            connection = self.request.headers.get("CONNECTION", "").lower()
+            has_body = self.has_body
+            headers: list[tuple[str, str]] = []
+            spelled: dict[str, str] = {}  # waitress's spelling -> the application's
+            content_length = date = server = None
+            for name, value in self.response_headers:
+                capitalised = _capitalised(name)
+                spelled[capitalised] = name
+                if capitalised == "Content-Length":
+                    if not has_body:
+                        continue
+                    content_length = value
+                elif capitalised == "Date":
+                    date = value
+                elif capitalised == "Server":
+                    server = value
+                headers.append((capitalised, value))
+            self.response_headers = headers  # set_close_on_finish appends to it
+            if content_length is None and self.content_length is not None and has_body:
+                content_length = str(self.content_length)
+                headers.append(("Content-Length", content_length))
+            if version == "1.0":
+                if connection == "keep-alive" and content_length:
+                    headers.append(("Connection", "Keep-Alive"))
+                else:
+                    self.set_close_on_finish()
+            else:  # "1.1" (waitress answers every other version as 1.0)
+                if connection == "close":
+                    self.set_close_on_finish()
+                if not content_length:
+                    if has_body:
+                        headers.append(("Transfer-Encoding", "chunked"))
+                        self.chunked_response = True
+                    if not self.close_on_finish:
+                        self.set_close_on_finish()
+            ident = self.channel.server.adj.ident
+            if not server:
+                if ident:
+                    headers.append(("Server", ident))
+            else:
+                headers.append(("Via", ident or "waitress"))
+            if not date:
+                headers.append(("Date", _http_date(self.start_time)))
+            lines = [_status_line(version, self.status)]
+            lines.extend(f"{spelled.get(name, name)}: {value}" for name, value in sorted(headers, key=_first))
+            lines.append("\r\n")
+            return "\r\n".join(lines).encode("latin-1")
+
+        def write(self, data: bytes) -> None:
+            """waitress's ``write``, but the head and the first bytes of a body of known length go out in
+            one write (waitress sends each at once: two segments for every answer)."""
+            if (self.wrote_header or not data or not self.complete or self.content_length is None
+                    or not self.has_body):
+                super().write(data)  # type: ignore[misc]
+                return
+            head = self.build_response_header()
+            if self.chunked_response:  # not with a length; kept for safety: waitress's own path
+                self.channel.write_soon(head)
+                self.wrote_header = True
+                super().write(data)  # type: ignore[misc]
+                return
+            towrite = data[:self.content_length - self.content_bytes_written]
+            self.content_bytes_written += len(towrite)
+            if towrite != data and not self.logged_write_excess:
+                self.logger.warning("application-written content exceeded the number of bytes specified by "
+                                    "Content-Length header (%s)", self.content_length)
+                self.logged_write_excess = True
+            self.channel.write_soon(head + towrite)
+            self.wrote_header = True
 
     class VendorCaseTask(VendorCase, WSGITask):  # type: ignore[misc]
         pass
@@ -163,6 +257,10 @@ def _vendor_header_channel() -> type:
         error_task_class = VendorErrorTask
 
     return VendorCaseChannel
+
+
+def _first(pair: tuple[str, str]) -> str:
+    return pair[0]
 
 
 def _request_line(request: Any) -> tuple[str, str]:

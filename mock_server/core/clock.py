@@ -34,18 +34,27 @@ class Clock:
     """
 
     def __init__(self, start: datetime | None = None, *, frozen: bool = False) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # serialises changes; reads take the state in one attribute read
         origin = start or datetime.now(UTC)
-        self._base = origin.timestamp()
-        self._mono0 = time.monotonic()
-        self._frozen_at: float | None = self._base if frozen else None
+        base = origin.timestamp()
+        # (frozen at or None, base, monotonic time when the clock stood at base): replaced whole, so
+        # time() needs no lock (it is read several times per request).
+        self._running: tuple[float | None, float, float] = (base if frozen else None, base, time.monotonic())
+
+    @property
+    def _frozen_at(self) -> float | None:
+        return self._running[0]
+
+    @property
+    def _base(self) -> float:
+        return self._running[1]
 
     def time(self) -> float:
         """Return mock time as POSIX seconds."""
-        with self._lock:
-            if self._frozen_at is not None:
-                return self._frozen_at
-            return self._base + (time.monotonic() - self._mono0)
+        frozen_at, base, mono0 = self._running
+        if frozen_at is not None:
+            return frozen_at
+        return base + (time.monotonic() - mono0)
 
     def now(self) -> datetime:
         """Return mock time as an aware UTC datetime."""
@@ -54,43 +63,43 @@ class Clock:
     @property
     def frozen(self) -> bool:
         """Whether the clock is frozen."""
-        return self._frozen_at is not None
+        return self._running[0] is not None
 
     def freeze(self, at: datetime | None = None) -> None:
         """Stop the clock at ``at`` (default: the current mock time)."""
         value = _checked(at.timestamp()) if at is not None else self.time()
         with self._lock:
-            self._frozen_at = value
+            _, base, mono0 = self._running
+            self._running = (value, base, mono0)
 
     def resume(self) -> None:
         """Let a frozen clock run again from where it stands."""
         with self._lock:
-            if self._frozen_at is None:
+            frozen_at = self._running[0]
+            if frozen_at is None:
                 return
-            self._base = self._frozen_at
-            self._mono0 = time.monotonic()
-            self._frozen_at = None
+            self._running = (None, frozen_at, time.monotonic())
 
     def advance(self, seconds: float) -> None:
         """Move the clock forward (frozen or running) by ``seconds``."""
         if seconds < 0:
             raise ValueError("the clock only moves forward")
         with self._lock:
-            if self._frozen_at is not None:
-                self._frozen_at = _checked(self._frozen_at + seconds)
+            frozen_at, base, mono0 = self._running
+            if frozen_at is not None:
+                self._running = (_checked(frozen_at + seconds), base, mono0)
             else:
-                _checked(self._base + (time.monotonic() - self._mono0) + seconds)
-                self._base += seconds
+                _checked(base + (time.monotonic() - mono0) + seconds)
+                self._running = (None, base + seconds, mono0)
 
     def set(self, at: datetime) -> None:
         """Jump to ``at``, keeping the frozen/running state."""
         _checked(at.timestamp())
         with self._lock:
-            if self._frozen_at is not None:
-                self._frozen_at = at.timestamp()
+            if self._running[0] is not None:
+                self._running = (at.timestamp(), self._running[1], self._running[2])
             else:
-                self._base = at.timestamp()
-                self._mono0 = time.monotonic()
+                self._running = (None, at.timestamp(), time.monotonic())
 
 
 def iso_ms(moment: datetime) -> str:

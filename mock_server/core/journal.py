@@ -11,7 +11,7 @@ import itertools
 import json
 import threading
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -99,6 +99,17 @@ def lazy_body(data: bytes, limit: int, size: int | None = None) -> tuple[Any, bo
     return LazyBody(data, limit, total), total > limit or len(data) > limit, total
 
 
+# Builders of packed entries (:meth:`Journal.record_packed`), by kind: a packed entry names its builder
+# rather than holding it, so that it holds plain values only.
+UNPACKERS: dict[str, Callable[..., dict[str, Any]]] = {}
+Packed = tuple[int, str, tuple[Any, ...]]  # (id, kind, the builder's arguments)
+
+
+def unpack(kind: str, fields: tuple[Any, ...]) -> dict[str, Any]:
+    """The entry (without its id) a packed entry stands for, as :meth:`Journal.record` takes it."""
+    return UNPACKERS[kind](*fields)
+
+
 def _materialise(entry: dict[str, Any]) -> dict[str, Any]:
     for name, value in entry.items():
         if isinstance(value, Deferred):
@@ -170,7 +181,7 @@ class Journal:
         if size < 1:
             raise ValueError("the journal holds at least one entry")
         self._lock = threading.Lock()
-        self._entries: deque[dict[str, Any]] = deque(maxlen=size)
+        self._entries: deque[dict[str, Any] | Packed] = deque(maxlen=size)
         self._seq = itertools.count(1)
         self.size = size
         self.body_limit = body_limit
@@ -182,10 +193,24 @@ class Journal:
             self._entries.append(entry)
         return entry
 
+    def record_packed(self, kind: str, fields: tuple[Any, ...]) -> None:
+        """Append an entry kept as the arguments of its builder ``UNPACKERS[kind]`` (plain values only):
+        it is built when the journal is read, as :meth:`record` would have kept it."""
+        with self._lock:
+            self._entries.append((next(self._seq), kind, fields))
+
     def entries(self, where: JournalFilter | None = None) -> list[dict[str, Any]]:
         """Return the matching entries, oldest first."""
         with self._lock:
-            snapshot = [_materialise(e) for e in self._entries]
+            snapshot: list[dict[str, Any]] = []
+            built = False
+            for kept in self._entries:
+                if isinstance(kept, tuple):
+                    entry_id, kind, fields = kept
+                    kept, built = {"id": entry_id, **unpack(kind, fields)}, True
+                snapshot.append(_materialise(kept))
+            if built:  # kept built: the next read finds the dicts
+                self._entries = deque(snapshot, maxlen=self.size)
         if where is None:
             return snapshot
         return [e for e in snapshot if where.matches(e)]

@@ -12,7 +12,15 @@ import base64
 import json
 from typing import Any
 
-from mock_server.core.journal import DEFAULT_BODY_LIMIT, DEFAULT_SIZE, Deferred, Journal, JournalFilter, LazyBody
+from mock_server.core.journal import (
+    DEFAULT_BODY_LIMIT,
+    DEFAULT_SIZE,
+    Deferred,
+    Journal,
+    JournalFilter,
+    LazyBody,
+    unpack,
+)
 from mock_server.redisstore.shared import PREFIX
 
 ENTRIES = PREFIX + "journal"
@@ -61,6 +69,10 @@ class RedisJournal(Journal):
         entry_id = int(self._script(keys=[ENTRIES, SEQUENCE],
                                     args=[json.dumps(stored, separators=(",", ":"), default=str), self.size]))
         return {"id": entry_id, **entry}
+
+    def record_packed(self, kind: str, fields: tuple[Any, ...]) -> None:
+        """Store a packed entry as :meth:`record` stores the entry it stands for."""
+        self.record(unpack(kind, fields))
 
     def entries(self, where: JournalFilter | None = None) -> list[dict[str, Any]]:
         """Return the matching entries, oldest first."""

@@ -109,7 +109,7 @@ class Sampler:
     def __init__(self, size: int = SIZE) -> None:
         self._lock = threading.Lock()
         self._samples: deque[Sample] = deque(maxlen=size)
-        self._read: tuple[tuple[Hashable, ...], dict[str, int]] | None = None
+        self._read: dict[str, int] | None = None  # the values last returned
         # (vendor, tenant id) -> (generation, tenant, signature, values) when last looked at
         self._tenants: dict[tuple[str, str], tuple[Hashable, TenantState, Hashable, dict[str, int]]] = {}
 
@@ -118,37 +118,46 @@ class Sampler:
         is made under its lock, which bumps it): most requests change nothing, and reading every tenant
         under its lock after each of them was a quarter of a cached read's cost."""
         tenants = mock.store.tenants()
-        key = tuple((t.vendor, t.tenant_id, mock.generations.current((t.vendor, t.tenant_id))) for t in tenants)
+        current = mock.generations.current
         memo = self._read
-        if memo is not None and memo[0] == key:
-            return memo[1]
         # Look again only at the tenants whose generation moved (a push moves one tenant's), and read
         # again only those whose series' :func:`signature` moved too (a contact push moves none): each
         # tenant is looked at after its generation was taken, so a write meanwhile moves it and the next
         # call looks again; its values are read after its signature, so they are never older than it.
+        # Nothing is built while nothing moved (each answer calls this: a comparison per tenant).
         known = self._tenants
         shared = mock.redis is not None
-        fresh: dict[tuple[str, str], tuple[Hashable, TenantState, Hashable, dict[str, int]]] = {}
+        fresh: dict[tuple[str, str], tuple[Hashable, TenantState, Hashable, dict[str, int]]] | None = None
         same = memo is not None and len(tenants) == len(known)  # True while no tenant's values moved
-        for tenant, (vendor, tenant_id, generation) in zip(tenants, key, strict=True):
-            old = seen = known.get((vendor, tenant_id))
-            if seen is None or seen[0] != generation or seen[1] is not tenant:
-                if shared:  # the local copy may be behind Redis: the lock catches it up first
-                    with tenant.lock.reading():
-                        seen = _look(generation, tenant, seen)
-                else:  # the local state is the truth; reading a counter or a length needs no lock
+        for tenant in tenants:
+            name = (tenant.vendor, tenant.tenant_id)
+            generation = current(name)
+            old = seen = known.get(name)
+            if seen is not None and seen[0] == generation and seen[1] is tenant:
+                continue
+            if shared:  # the local copy may be behind Redis: the lock catches it up first
+                with tenant.lock.reading():
                     seen = _look(generation, tenant, seen)
-            fresh[(vendor, tenant_id)] = seen
+            else:  # the local state is the truth; reading a counter or a length needs no lock
+                seen = _look(generation, tenant, seen)
+            if fresh is None:
+                fresh = dict(known)
+            fresh[name] = seen
             if old is None or seen[3] is not old[3]:
                 same = False
-        if same and memo is not None:  # the same tenants, each with the values it had: the same values
-            values = memo[1]
-        else:
-            values = {}
-            for _, _, _, read_values in (fresh[k] for k in sorted(fresh)):
-                values.update(read_values)
+        if memo is not None and same:  # the same tenants, each with the values it had: the same values
+            if fresh is not None:
+                self._tenants = fresh
+            return memo
+        if fresh is None:
+            fresh = dict(known)
+        if len(fresh) != len(tenants):  # tenants went away: forget them
+            fresh = {(t.vendor, t.tenant_id): fresh[(t.vendor, t.tenant_id)] for t in tenants}
+        values: dict[str, int] = {}
+        for _, _, _, read_values in (fresh[k] for k in sorted(fresh)):
+            values.update(read_values)
         self._tenants = fresh
-        self._read = (key, values)
+        self._read = values
         return values
 
     def sample(self, mock: MockContext) -> None:
@@ -191,13 +200,13 @@ def sampler(app: App | None = None) -> Sampler:
 
 def install(app: App) -> None:
     """Give the app a sampler and sample after every answered request (static files aside)."""
-    app.extensions[EXTENSION] = Sampler()
+    kept = app.extensions[EXTENSION] = Sampler()
     mock: MockContext = app.extensions["mock"]
 
     @app.before_request
     def _baseline() -> None:
-        if len(sampler(app)) == 0:  # the first point is the seeded state, before any request
-            sampler(app).sample(mock)
+        if not kept._samples:  # the first point is the seeded state, before any request (a check, no lock)
+            kept.sample(mock)
 
     mock.request_hooks.append(_baseline)  # requests of the write lane too
 
@@ -209,7 +218,7 @@ def install(app: App) -> None:
             if now - last[0] < SHARED_STORE_GAP:
                 return
             last[0] = now
-        sampler(app).sample(mock)
+        kept.sample(mock)
 
     @app.after_request
     def _sample(response: Response) -> Response:
