@@ -127,9 +127,10 @@ def _create_plain(brand: Brand, record: Any) -> bool:
     if contacts.find("email", email):
         return False  # the general path warns and refuses
     status = identifier["channels"]["email"].get("status", "subscribed")
-    # One clock reading for the record: the general path reads it at each stamp, the same time while the
-    # clock is frozen, a few microseconds apart while it runs. Its creation and update stamps are strings of
-    # their own there (the pickle stores each apart, where it refers back to a string met before): so here.
+    # One clock reading for the record (mock decision): the general path reads it at each stamp, the same
+    # time while the clock is frozen, a few microseconds apart while it runs. Its creation and update stamps
+    # are strings of their own there (the pickle stores each apart, where it refers back to a string met
+    # before): so here.
     now = brand.now()
     if created_at is None:
         created_at = _apart(now)
