@@ -71,3 +71,26 @@ def test_a_duplicate_email_fails_the_load_as_before(tmp_path: Path, monkeypatch:
         state(folder)
     assert caught.value.path == f"$[{len(seeded)}].identifiers"
     assert "already belongs" in caught.value.reason
+
+
+@pytest.mark.parametrize(("change", "path"), [
+    ({"contactID": 5}, "contactID"), ({"contactID": ""}, "contactID"), ({"contactID": "f" * 24}, "contactID"),
+    ({"createdAt": "yesterday"}, "createdAt"), ({"createdAt": 5}, "createdAt"),
+])
+def test_a_bad_fixture_field_fails_the_load_as_on_the_general_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: dict[str, Any], path: str) -> None:
+    folder = _folder(tmp_path)
+    contacts = folder / "omnisend" / "demo" / "contacts.json"
+    seeded = json.loads(contacts.read_text(encoding="utf-8"))
+    twin, bad = _contact(1000), {**_contact(1001), **change}  # plain: the shortcut's own checks see them first
+    twin["contactID"] = "f" * 24
+    contacts.write_text(json.dumps([*seeded, twin, bad]), encoding="utf-8")
+    problems = []
+    for shortcut in (omnisend_fixtures._create_plain, lambda *args: False):
+        monkeypatch.setattr(omnisend_fixtures, "_create_plain", shortcut)
+        monkeypatch.setattr(fixtures, "_SEEDED", OrderedDict())
+        with pytest.raises(fixtures.FixtureError) as caught:
+            state(folder)
+        problems.append(caught.value.as_dict())
+    assert problems[0] == problems[1]
+    assert problems[0]["path"] == f"$[{len(seeded) + 1}].{path}"

@@ -78,6 +78,12 @@ def on_event(brand: Brand, entry: Record) -> None:
 
 def on_contact(brand: Brand, contact: Record, before: str) -> None:
     """A contact write: "subscribed to marketing" when the email became subscribed, segment entries."""
+    if not len(brand.col(flows.COLLECTION)):
+        # No automation to enter or to watch a segment for (a fixture load of a million contacts asks once
+        # per contact): only the state _check_segments leaves.
+        if contact["contactID"] in brand.col("contacts"):
+            known_members(brand)
+        return
     if before != "subscribed" and contact_rules.email_status(contact) == "subscribed":
         for automation in _enabled(brand):
             if automation["trigger"]["condition"]["event"] == M.TRIGGER_SUBSCRIBED:

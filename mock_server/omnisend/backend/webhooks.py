@@ -10,8 +10,6 @@ import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-
 from mock_server.omnisend import marketing_constants as M
 
 LOOPBACK_NAMES = ("localhost",)
@@ -48,6 +46,9 @@ def deliver(url: str, body: str, headers: list[dict[str, str]], *, send: bool) -
     """
     if not send:
         return {"delivered": False, "skipped": "webhooks disabled (--no-webhooks)"}
+    # Imported on the first delivery: importing requests (and urllib3) cost every start of the app about a
+    # tenth of a second, a good share of the fixed cost of loading fixtures, and most apps never send one.
+    import requests
     sent = {"Content-Type": M.WEBHOOK_CONTENT_TYPE, "User-Agent": M.WEBHOOK_USER_AGENT}
     sent.update({h["key"]: h["value"] for h in headers})
     try:
