@@ -372,8 +372,11 @@ class Collection(OrderedReads):
         for name, lfunc in self._lookup_funcs.items():
             table = self._lookups[name]
             for key, values in zip(keys, map(lfunc, records), strict=True):
-                if values:
-                    lookup(table, key, set(values))
+                for value in values:  # a value nobody owns yet (the usual case) gets its owner inline
+                    if value in table:
+                        lookup(table, key, (value,))
+                    else:
+                        table[value] = key
         self.version += len(keys)
         if len(self._journal) + len(keys) > max(1024, len(self._records) // 8):
             self._journal_base = self.version

@@ -150,13 +150,9 @@ def _create_plain(account: Account, record: Any) -> bool:
     collection = record.get("@collection", C.DEFAULT_COLLECTION)
     if not is_id(collection) or collection in _EFFECT_COLLECTIONS:
         return False
-    fields: dict[str, Any] = {}
-    for key, value in record.items():
-        if key.startswith("@"):
-            if key not in ("@type", "@collection"):
-                return False
-        else:
-            fields[key] = value
+    fields: dict[str, Any] = {k: v for k, v in record.items() if k[:1] != "@"}
+    if len(fields) + ("@type" in record) + ("@collection" in record) != len(record):
+        return False  # a control key
     if not plain_listing(fields):  # also: a valid id
         return False
     listing_id = fields.pop("id")
@@ -191,8 +187,7 @@ def _create_plain(account: Account, record: Any) -> bool:
     profile["listings"].append([collection, listing_id])
     profile["customer_ids"] = [] if cid is None else [cid]
     profile["emails"] = [] if lowered is None else [lowered]
-    profile["phones"] = [] if phone is None else [phone]
-    meta["updated"] = account.now_ts()
+    profile["phones"] = [] if phone is None else [phone]  # updated: when fresh_profile made it (mock time)
     batch.pids.append(pid)
     batch.profiles.append(profile)
     batch.taken.add(pid)
