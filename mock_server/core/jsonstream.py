@@ -17,6 +17,9 @@ CHUNK = 1 << 20
 # Files at least this big are streamed (smaller ones are read whole, as before).
 STREAM_FROM_BYTES = 16 << 20
 _SPACE = re.compile(r"[ \t\n\r]*")
+# Characters decoded per call at most (_Window.decode_run): a run of records small enough to still be in
+# the processor's cache when the seeder takes them one by one.
+RUN = 32 << 10
 
 
 class JsonStreamError(ValueError):
@@ -122,7 +125,8 @@ class _Window:
             return value
 
     def decode_run(self) -> list[Any] | None:
-        """Decode the objects from here up to the last ``},`` of the window in one call, or return None
+        """Decode the objects from here up to the last ``},`` in the next :data:`RUN` characters of the
+        window in one call, or return None
         (this is not an object, there is no ``},`` after it, or the decoding failed: then :meth:`decode`
         takes them one at a time, as it reports problems, and no run is tried again in this window).
 
@@ -134,7 +138,7 @@ class _Window:
         if not self.runs or self.peek() != "{":
             return None
         text, pos = self.text, self.pos
-        cut = text.rfind("},", pos)
+        cut = text.rfind("},", pos, pos + RUN)
         if cut < 0:
             return None
         try:

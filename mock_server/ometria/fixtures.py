@@ -148,7 +148,7 @@ def _create_plain(account: Account, record: Any) -> bool:
     if WRITE_HOOKS.get("contacts") != [profiles.on_contact_write]:
         return False  # another rule watches listing writes: let it see this one
     collection = record.get("@collection", C.DEFAULT_COLLECTION)
-    if not is_id(collection) or collection in _EFFECT_COLLECTIONS:
+    if (collection != C.DEFAULT_COLLECTION and not is_id(collection)) or collection in _EFFECT_COLLECTIONS:
         return False
     fields: dict[str, Any] = {k: v for k, v in record.items() if k[:1] != "@"}
     if len(fields) + ("@type" in record) + ("@collection" in record) != len(record):
@@ -157,14 +157,15 @@ def _create_plain(account: Account, record: Any) -> bool:
         return False
     listing_id = fields.pop("id")
     listings_name = contact_collection(collection)
-    listings = account.col(listings_name)
+    stored_in = account.tenant.collections  # created on first use (account.col): a lookup per record
+    listings = stored_in.get(listings_name) or account.col(listings_name)
     if listing_id in listings:
         return False
     # Plain: each of these is null or a non-empty string (what the write hook's _text keeps).
     email, cid, phone = fields.get("email"), fields.get("customer_id"), fields.get("phone_number")
     if cid is None and email is None and phone is None:
         return False  # the general path refuses it
-    people = account.col(profiles.PROFILES)
+    people = stored_in.get(profiles.PROFILES) or account.col(profiles.PROFILES)
     key = profiles.listing_key(collection, listing_id)
     lowered = None if email is None else email.lower()
     batch = account.plain if isinstance(account, _SeedingAccount) else _PlainBatch()
@@ -177,7 +178,7 @@ def _create_plain(account: Account, record: Any) -> bool:
             or (lowered is not None and people.find("email", lowered))):
         return False  # joins (or merges) a profile: the general path
     # What contacts._apply stores, and the profile the write hook creates for it (same calls, same order).
-    now = account.now_ts()
+    now = account.ctx.clock.time()  # account.now_ts()
     # merge_owned({}, fields): a new key per field, nulls dropped (at any depth of objects and arrays).
     stored: dict[str, Any] = {k: v if isinstance(v, str) else drop_nulls(v) for k, v in fields.items() if v is not None}
     profile = profiles.fresh_profile(account, batch.taken)
