@@ -361,7 +361,9 @@ class Collection(OrderedReads):
         iid_by_key = self._iid_by_key
         if len(set(keys)) != len(keys) or any(key in iid_by_key for key in keys):
             raise KeyError("duplicate key")
-        iids = range(self._next_iid, self._next_iid + len(keys))
+        # One int object per internal id, shared by every entry that names it (as _put shares it): a range
+        # iterated per index made one each, 28 bytes per record and index.
+        iids = list(range(self._next_iid, self._next_iid + len(keys)))
         self._next_iid += len(keys)
         self._records.update(zip(iids, zip(keys, encode_many(records), strict=True), strict=True))
         iid_by_key.update(zip(keys, iids, strict=True))
