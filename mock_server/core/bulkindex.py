@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sortedcontainers import SortedList
@@ -49,6 +49,13 @@ class PendingIndex:
             self._added, self._removed, self._gone = None, {}, 0
             self.add = self._sorted.add
         return self._sorted
+
+    def update(self, entries: Iterable[Position]) -> None:
+        """Add many entries (:meth:`Collection.insert_many`): one ``extend`` while unsorted."""
+        if self._added is None:
+            self.settled().update(entries)
+        else:
+            self._added.extend(entries)
 
     def remove(self, entry: Position) -> None:
         """Remove an entry that was added."""

@@ -159,6 +159,9 @@ def _seed_files(document: Mapping[str, Any], origin: str,
                     raise FixtureError(file, json_path([index, *path]), message) from exc
                 except MockError as exc:
                     raise FixtureError(file, json_path([index]), exc.message or exc.kind) from exc
+            finish = getattr(target, "finish_seeding", None)
+            if finish is not None:
+                finish(resource)  # a seeder that batches its records stores them now
         except UnicodeDecodeError as exc:
             raise FixtureError(file, "$", f"not UTF-8: {exc}") from exc
         except JsonStreamError as exc:

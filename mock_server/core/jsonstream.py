@@ -17,6 +17,9 @@ CHUNK = 1 << 20
 # Files at least this big are streamed (smaller ones are read whole, as before).
 STREAM_FROM_BYTES = 16 << 20
 _SPACE = re.compile(r"[ \t\n\r]*")
+# Characters decoded per call at most (_Window.decode_run): a run of records small enough to still be in
+# the processor's cache when the seeder takes them one by one.
+RUN = 32 << 10
 
 
 class JsonStreamError(ValueError):
@@ -45,7 +48,11 @@ class JsonArrayFile:
                 window.pos += 1
             else:
                 while True:
-                    yield window.decode(decoder)
+                    run = window.decode_run()
+                    if run is None:
+                        yield window.decode(decoder)
+                    else:
+                        yield from run
                     if window.peek() == ",":
                         window.pos += 1
                         continue
@@ -65,6 +72,7 @@ class _Window:
         self.eof = False
         self.lines_before = 0  # newlines in the text already dropped
         self.column_base = 0  # characters on the current line already dropped
+        self.runs = True  # decode_run may try this window (until it fails in it)
 
     def _fill(self) -> bool:
         if self.eof:
@@ -82,6 +90,7 @@ class _Window:
             self.column_base += len(dropped)
         self.text = self.text[self.pos:] + more
         self.pos = 0
+        self.runs = True
         return True
 
     def peek(self) -> str:
@@ -114,6 +123,31 @@ class _Window:
                 continue  # a number may go on in the next chunk
             self.pos = end
             return value
+
+    def decode_run(self) -> list[Any] | None:
+        """Decode the objects from here up to the last ``},`` in the next :data:`RUN` characters of the
+        window in one call, or return None
+        (this is not an object, there is no ``},`` after it, or the decoding failed: then :meth:`decode`
+        takes them one at a time, as it reports problems, and no run is tried again in this window).
+
+        One ``json.loads`` of the run as an array decodes a record in less than half the time of a
+        ``raw_decode`` call per record. The cut is safe: the text from an element's start to a ``}`` is a
+        list of whole elements exactly when that ``}`` ends one; a ``}`` inside a string leaves the string
+        unterminated, one inside an element leaves a bracket open, and the decoder refuses both.
+        """
+        if not self.runs or self.peek() != "{":
+            return None
+        text, pos = self.text, self.pos
+        cut = text.rfind("},", pos, pos + RUN)
+        if cut < 0:
+            return None
+        try:
+            found: list[Any] = json.loads(f"[{text[pos:cut + 1]}]")
+        except ValueError:  # JSONDecodeError, or text a str cannot hold (a lone surrogate escape)
+            self.runs = False
+            return None
+        self.pos = cut + 1
+        return found
 
     def error(self, message: str, at: int | None = None) -> JsonStreamError:
         """An error at ``at`` (default: the current position), with the file's line and column."""

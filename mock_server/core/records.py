@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from sortedcontainers import SortedList
@@ -49,6 +50,11 @@ def clone(value: Any) -> Any:
 
 def encode(data: Record) -> bytes:
     return pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
+
+
+def encode_many(records: Iterable[Record]) -> list[bytes]:
+    """:func:`encode` of each record, the same bytes each, with no Python call per record."""
+    return list(map(pickle.dumps, records, repeat(pickle.HIGHEST_PROTOCOL)))
 
 
 decode = pickle.loads

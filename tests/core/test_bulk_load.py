@@ -212,3 +212,36 @@ def test_a_large_load_keeps_its_heap_out_of_the_collector(monkeypatch: pytest.Mo
     finally:
         if not before:
             gc.unfreeze()
+
+
+@pytest.mark.parametrize("deferred", [True, False])
+def test_insert_many_stores_what_one_insert_each_stores(deferred: bool) -> None:
+    """``Collection.insert_many`` (the fixture loader's batches): the same dump (internal ids, encodings),
+    answers and journal as one ``insert`` per record, also between other writes; repeated keys refused."""
+    rng = random.Random(21)
+    rows = _records(240, rng)
+    one_by_one, bulk = Collection(SPEC), Collection(SPEC)
+    _fill(one_by_one, _ops(4, 30))
+    _fill(bulk, _ops(4, 30))
+    if deferred:
+        bulk.defer_indexes()
+    version = bulk.version
+    for start in range(0, len(rows), 80):
+        part = rows[start:start + 80]
+        for key, record in part:
+            one_by_one.insert(key, record)
+        bulk.insert_many([key for key, _ in part], [record for _, record in part])
+        if start == 80:
+            bulk.upsert(part[0][0], {**part[0][1], "score": 9})
+            one_by_one.upsert(part[0][0], {**part[0][1], "score": 9})
+    bulk.settle_indexes()
+    assert bulk.dump() == one_by_one.dump()
+    assert _answers(bulk) == _answers(one_by_one)
+    assert bulk.version == one_by_one.version
+    changed = bulk.changes_since(version)  # every write since, or None: a follower rebuilds
+    assert changed is None or sorted(set(changed)) == sorted({key for key, _ in rows})
+    with pytest.raises(KeyError):
+        bulk.insert_many(["new", "new"], [{"at": "x", "tags": []}, {"at": "y", "tags": []}])
+    with pytest.raises(KeyError):
+        bulk.insert_many([rows[0][0]], [{"at": "x", "tags": []}])
+    assert bulk.dump() == one_by_one.dump()

@@ -73,3 +73,37 @@ def test_a_broken_streamed_file_names_file_line_and_column(tmp_path: Path, monke
         create_app(Settings(fixtures=folder))
     assert caught.value.file.endswith("contacts.json")
     assert caught.value.reason == "invalid JSON at line 3 column 1: Expecting ',' delimiter"
+
+
+# Runs of objects decoded in one call (_Window.decode_run): a "}," inside a string or inside an element is
+# no place to cut, and a problem after a run is still found where it is.
+TRICKY = ('[{"a": "x},{y"}, {"b": [{"c": 1},{"d": "},"}]},{"e": {"f": {}},"g": "\\"},"},\n'
+          ' {"h": 1} ,{"i": [1,2]},{"j": "\\ud83d\\ude00 }, \\u00e9"}, 7, {"k": null},{"l": 2}]')
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
+def test_runs_of_objects_are_cut_only_between_elements(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       chunk: int) -> None:
+    monkeypatch.setattr(jsonstream, "CHUNK", chunk)
+    path = tmp_path / "a.json"
+    path.write_text(TRICKY, encoding="utf-8")
+    assert list(JsonArrayFile(path)) == json.loads(TRICKY)
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 20])
+@pytest.mark.parametrize(("text", "message", "line", "column"), [
+    ('[{"a": 1},{"b": 2},\n{"c" 3},{"d": 4},{"e": 5}]', "Expecting ':' delimiter", 2, 6),
+    ('[{"a": 1},{"b": "},"},\n{"c": 3}, x, {"d": 4},{"e": 5}]', "Expecting value", 2, 11),
+    ('[{"a": 1},{"b": 2},{"c": 3}', "Expecting ',' delimiter", 1, 28),
+])
+def test_a_problem_after_a_run_names_its_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int,
+                                               text: str, message: str, line: int, column: int) -> None:
+    monkeypatch.setattr(jsonstream, "CHUNK", chunk)
+    path = tmp_path / "a.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(JsonStreamError) as caught:
+        list(JsonArrayFile(path))
+    assert (caught.value.message, caught.value.line, caught.value.column) == (message, line, column)
+    with pytest.raises(json.JSONDecodeError) as expected:
+        json.loads(text)
+    assert (expected.value.msg, expected.value.lineno, expected.value.colno) == (message, line, column)

@@ -73,7 +73,10 @@ def _folder(tmp_path: Path) -> Path:
     return target
 
 
-def test_fast_and_general_paths_seed_the_same_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("batch", [2, ometria_fixtures._PlainBatch.SIZE])
+def test_fast_and_general_paths_seed_the_same_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    batch: int) -> None:
+    monkeypatch.setattr(ometria_fixtures._PlainBatch, "SIZE", batch)  # stored every two listings, or seldom
     folder = _folder(tmp_path)
     quick, general, taken = seed_both_ways(folder, ometria_fixtures, monkeypatch)
     assert 300 < sum(taken) < len(taken) - 100  # most generated listings took the shortcut, not all

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,19 +71,20 @@ def next_write(account: Account) -> int:
     return state["writes"]
 
 
-def fresh_profile(account: Account) -> Record:
-    """An empty profile with a fresh stable id (deterministic from account + sequence), not stored yet."""
+def fresh_profile(account: Account, taken: Container[str] = ()) -> Record:
+    """An empty profile with a fresh stable id (deterministic from account + sequence), not stored yet;
+    ``taken``: ids of profiles about to be stored (the fixture loader stores new profiles in batches)."""
     col = account.col(PROFILES)
     state = _state(account)
     while True:
-        state["seq"] += 1
-        digest = hashlib.sha256(f"{account.account_id}:{state['seq']}".encode()).hexdigest()
+        seq = state["seq"] = state["seq"] + 1
+        digest = hashlib.sha256(f"{account.tenant.tenant_id}:{seq}".encode()).hexdigest()
         pid = f"{int(digest[:8], 16) % 10000:04d}-{digest[8:14]}-{digest[14:20]}"
-        if pid not in col and not col.find("alias", pid):
+        if pid not in col and pid not in taken and not col.find("alias", pid):
             break
-    now = account.now_ts()
+    now = account.ctx.clock.time()  # account.now_ts(), a call less (a fixture load makes a profile per listing)
     return {"listings": [], "orders": [], "aliases": [], "customer_ids": [], "emails": [], "phones": [],
-            META: {"id": pid, "seq": state["seq"], "created": now, "updated": now}}
+            META: {"id": pid, "seq": seq, "created": now, "updated": now}}
 
 
 def _new_profile(account: Account) -> str:
