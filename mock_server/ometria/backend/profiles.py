@@ -82,7 +82,8 @@ def fresh_profile(account: Account, taken: Container[str] = ()) -> Record:
         pid = f"{int(digest[:8], 16) % 10000:04d}-{digest[8:14]}-{digest[14:20]}"
         if pid not in col and pid not in taken and not col.find("alias", pid):
             break
-    now = account.ctx.clock.time()  # account.now_ts(), a call less (a fixture load makes a profile per listing)
+    now = account.ctx.clock.time()  # account.now_ts(), a call less (a fixture load makes a profile per
+    # listing). Mock decision: a seeded profile is stamped updated at this reading (README, Mock decisions).
     return {"listings": [], "orders": [], "aliases": [], "customer_ids": [], "emails": [], "phones": [],
             META: {"id": pid, "seq": seq, "created": now, "updated": now}}
 
