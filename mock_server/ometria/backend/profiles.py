@@ -173,25 +173,32 @@ def refresh(account: Account, profile_id: str, *, listings: Mapping[str, Record]
         profile = col.get(profile_id)
     if profile is None:  # pragma: no cover - callers pass live ids
         return
+    # The keys in first-seen order (members first, then orders): ``_text`` and ``_ordered_unique`` inline,
+    # as this runs on every contact push.
     customer_ids: list[str] = []
     emails: list[str] = []
     phones: list[str] = []
     for listing in listings_of(account, profile, listings):
-        if (cid := _text(listing.get("customer_id"))) is not None:
+        cid = listing.get("customer_id")
+        if isinstance(cid, str) and cid and cid not in customer_ids:
             customer_ids.append(cid)
-        if (email := _text(listing.get("email"))) is not None:
-            emails.append(email.lower())
-        if (phone := _text(listing.get("phone_number"))) is not None:
+        email = listing.get("email")
+        if isinstance(email, str) and email and (email := email.lower()) not in emails:
+            emails.append(email)
+        phone = listing.get("phone_number")
+        if isinstance(phone, str) and phone and phone not in phones:
             phones.append(phone)
-    for order in orders_of(account, profile, orders):
+    for order in orders_of(account, profile, orders) if profile["orders"] else ():
         customer = _customer(order)
-        if (cid := _text(customer.get("id"))) is not None:
+        cid = customer.get("id")
+        if isinstance(cid, str) and cid and cid not in customer_ids:
             customer_ids.append(cid)
-        if (email := _text(customer.get("email"))) is not None:
-            emails.append(email.lower())
-    profile["customer_ids"] = _ordered_unique(customer_ids)
-    profile["emails"] = _ordered_unique(emails)
-    profile["phones"] = _ordered_unique(phones)
+        email = customer.get("email")
+        if isinstance(email, str) and email and (email := email.lower()) not in emails:
+            emails.append(email)
+    profile["customer_ids"] = customer_ids
+    profile["emails"] = emails
+    profile["phones"] = phones
     if touch:
         profile[META]["updated"] = account.now_ts()
     col.upsert(profile_id, profile)
@@ -238,12 +245,13 @@ def on_contact_write(account: Account, resource: str, record: Record) -> None:
     meta = record[META]
     key = listing_key(meta["collection"], meta["id"])
     col = account.col(PROFILES)
-    candidates = list(col.find("listing", key))
+    candidates = {*col.find("listing", key)}
     if (cid := _text(record.get("customer_id"))) is not None:
-        candidates += col.find("customer_id", cid)
+        candidates.update(col.find("customer_id", cid))
     if (email := _text(record.get("email"))) is not None:
-        candidates += col.find("email", email.lower())
-    found = sorted(set(candidates), key=lambda pid: col.iid(pid) or 0)
+        candidates.update(col.find("email", email.lower()))
+    # One profile found (an update of a clustered listing, the common write) needs no sort.
+    found = [*candidates] if len(candidates) < 2 else sorted(candidates, key=lambda pid: col.iid(pid) or 0)
     if found:
         survivor = found[0]
         # One profile found (an update of a clustered listing, the common write): nothing to fold in.
