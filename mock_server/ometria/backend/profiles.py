@@ -160,6 +160,36 @@ def orders_of(account: Account, profile: Record, pending: Mapping[str, Record] |
     return out
 
 
+def profile_keys(listings: Iterable[Record], orders: Iterable[Record]) -> tuple[list[str], list[str], list[str]]:
+    """The ``customer_ids``, ``emails`` (lower-cased) and ``phones`` a profile owns: the non-empty string
+    values of its listings, then of its orders' customers, each once, in first-seen order.
+
+    ``_text`` and ``_ordered_unique`` inline (this runs on every contact push);
+    tests/ometria/test_profile_keys.py checks it against them."""
+    customer_ids: list[str] = []
+    emails: list[str] = []
+    phones: list[str] = []
+    for listing in listings:
+        cid = listing.get("customer_id")
+        if isinstance(cid, str) and cid and cid not in customer_ids:
+            customer_ids.append(cid)
+        email = listing.get("email")
+        if isinstance(email, str) and email and (email := email.lower()) not in emails:
+            emails.append(email)
+        phone = listing.get("phone_number")
+        if isinstance(phone, str) and phone and phone not in phones:
+            phones.append(phone)
+    for order in orders:
+        customer = _customer(order)
+        cid = customer.get("id")
+        if isinstance(cid, str) and cid and cid not in customer_ids:
+            customer_ids.append(cid)
+        email = customer.get("email")
+        if isinstance(email, str) and email and (email := email.lower()) not in emails:
+            emails.append(email)
+    return customer_ids, emails, phones
+
+
 def refresh(account: Account, profile_id: str, *, listings: Mapping[str, Record] | None = None,
             orders: Mapping[str, Record] | None = None, touch: bool = True,
             profile: Record | None = None) -> None:
@@ -173,32 +203,8 @@ def refresh(account: Account, profile_id: str, *, listings: Mapping[str, Record]
         profile = col.get(profile_id)
     if profile is None:  # pragma: no cover - callers pass live ids
         return
-    # The keys in first-seen order (members first, then orders): ``_text`` and ``_ordered_unique`` inline,
-    # as this runs on every contact push.
-    customer_ids: list[str] = []
-    emails: list[str] = []
-    phones: list[str] = []
-    for listing in listings_of(account, profile, listings):
-        cid = listing.get("customer_id")
-        if isinstance(cid, str) and cid and cid not in customer_ids:
-            customer_ids.append(cid)
-        email = listing.get("email")
-        if isinstance(email, str) and email and (email := email.lower()) not in emails:
-            emails.append(email)
-        phone = listing.get("phone_number")
-        if isinstance(phone, str) and phone and phone not in phones:
-            phones.append(phone)
-    for order in orders_of(account, profile, orders) if profile["orders"] else ():
-        customer = _customer(order)
-        cid = customer.get("id")
-        if isinstance(cid, str) and cid and cid not in customer_ids:
-            customer_ids.append(cid)
-        email = customer.get("email")
-        if isinstance(email, str) and email and (email := email.lower()) not in emails:
-            emails.append(email)
-    profile["customer_ids"] = customer_ids
-    profile["emails"] = emails
-    profile["phones"] = phones
+    profile["customer_ids"], profile["emails"], profile["phones"] = profile_keys(
+        listings_of(account, profile, listings), orders_of(account, profile, orders) if profile["orders"] else ())
     if touch:
         profile[META]["updated"] = account.now_ts()
     col.upsert(profile_id, profile)
