@@ -166,27 +166,18 @@ def profile_keys(listings: Iterable[Record], orders: Iterable[Record]) -> tuple[
 
     ``_text`` and ``_ordered_unique`` inline (this runs on every contact push);
     tests/ometria/test_profile_keys.py checks it against them."""
+    values = [(r.get("customer_id"), r.get("email"), r.get("phone_number")) for r in listings]
+    values += [(c.get("id"), c.get("email"), None) for c in map(_customer, orders)]
     customer_ids: list[str] = []
     emails: list[str] = []
     phones: list[str] = []
-    for listing in listings:
-        cid = listing.get("customer_id")
+    for cid, email, phone in values:
         if isinstance(cid, str) and cid and cid not in customer_ids:
             customer_ids.append(cid)
-        email = listing.get("email")
         if isinstance(email, str) and email and (email := email.lower()) not in emails:
             emails.append(email)
-        phone = listing.get("phone_number")
         if isinstance(phone, str) and phone and phone not in phones:
             phones.append(phone)
-    for order in orders:
-        customer = _customer(order)
-        cid = customer.get("id")
-        if isinstance(cid, str) and cid and cid not in customer_ids:
-            customer_ids.append(cid)
-        email = customer.get("email")
-        if isinstance(email, str) and email and (email := email.lower()) not in emails:
-            emails.append(email)
     return customer_ids, emails, phones
 
 
