@@ -182,8 +182,9 @@ class Collection(OrderedReads):
             lookups_was = tuple(set(lfunc(old)) for lfunc in self._lookup_funcs.values())
         self._records[iid] = (key, blob)
         after = self._positions(iid, data)
-        filters_now = tuple(set(ffunc(data)) for ffunc in self._filter_funcs.values())
-        lookups_now = tuple(set(lfunc(data)) for lfunc in self._lookup_funcs.values())
+        # A collection without filters or lookups (contact listings) builds no empty tuples through generators.
+        filters_now = tuple([set(ffunc(data)) for ffunc in self._filter_funcs.values()]) if self._filter_funcs else ()
+        lookups_now = tuple([set(lfunc(data)) for lfunc in self._lookup_funcs.values()]) if self._lookup_funcs else ()
         self._recent[iid] = (blob, after, filters_now, lookups_now)
         if len(self._recent) > RECENT:
             del self._recent[next(iter(self._recent))]

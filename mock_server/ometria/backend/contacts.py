@@ -19,7 +19,7 @@ from mock_server.ometria.backend import (
 )
 from mock_server.ometria.backend.merge import merge_owned, strip_control
 from mock_server.ometria.backend.queue import register_processor
-from mock_server.ometria.backend.sms import collection_effects
+from mock_server.ometria.backend.sms import SMS_COLLECTIONS, collection_effects
 from mock_server.ometria.schemas import is_id
 from mock_server.ometria.schemas.contact import ContactRecordSchema, plain_listing
 
@@ -93,7 +93,8 @@ def _apply(account: Account, record: dict[str, Any], stored: Record | None) -> t
         # ``stored`` is this write's own decoded copy: merged into in place, not copied again.
         result = merge_owned(stored, fields)
     result[META] = {**meta, "updated": now, "id": record["id"], "collection": collection}
-    collection_effects(account, collection, result)
+    if collection in SMS_COLLECTIONS:
+        collection_effects(account, collection, result)
     # Hooks see the write's control keys (@force_optin, list operations); they are never stored.
     result[META]["control"] = {k: record[k] for k in OBSERVED_CONTROL_KEYS if k in record}
     run_write_hooks(account, "contacts", result)

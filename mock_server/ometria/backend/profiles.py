@@ -162,6 +162,27 @@ def orders_of(account: Account, profile: Record, pending: Mapping[str, Record] |
     return out
 
 
+def profile_keys(listings: Iterable[Record], orders: Iterable[Record]) -> tuple[list[str], list[str], list[str]]:
+    """The ``customer_ids``, ``emails`` (lower-cased) and ``phones`` a profile owns: the non-empty string
+    values of its listings, then of its orders' customers, each once, in first-seen order.
+
+    ``_text`` and ``_ordered_unique`` inline (this runs on every contact push);
+    tests/ometria/test_profile_keys.py checks it against them."""
+    values = [(r.get("customer_id"), r.get("email"), r.get("phone_number")) for r in listings]
+    values += [(c.get("id"), c.get("email"), None) for c in map(_customer, orders)]
+    customer_ids: list[str] = []
+    emails: list[str] = []
+    phones: list[str] = []
+    for cid, email, phone in values:
+        if isinstance(cid, str) and cid and cid not in customer_ids:
+            customer_ids.append(cid)
+        if isinstance(email, str) and email and (email := email.lower()) not in emails:
+            emails.append(email)
+        if isinstance(phone, str) and phone and phone not in phones:
+            phones.append(phone)
+    return customer_ids, emails, phones
+
+
 def refresh(account: Account, profile_id: str, *, listings: Mapping[str, Record] | None = None,
             orders: Mapping[str, Record] | None = None, touch: bool = True,
             profile: Record | None = None) -> None:
@@ -175,25 +196,8 @@ def refresh(account: Account, profile_id: str, *, listings: Mapping[str, Record]
         profile = col.get(profile_id)
     if profile is None:  # pragma: no cover - callers pass live ids
         return
-    customer_ids: list[str] = []
-    emails: list[str] = []
-    phones: list[str] = []
-    for listing in listings_of(account, profile, listings):
-        if (cid := _text(listing.get("customer_id"))) is not None:
-            customer_ids.append(cid)
-        if (email := _text(listing.get("email"))) is not None:
-            emails.append(email.lower())
-        if (phone := _text(listing.get("phone_number"))) is not None:
-            phones.append(phone)
-    for order in orders_of(account, profile, orders):
-        customer = _customer(order)
-        if (cid := _text(customer.get("id"))) is not None:
-            customer_ids.append(cid)
-        if (email := _text(customer.get("email"))) is not None:
-            emails.append(email.lower())
-    profile["customer_ids"] = _ordered_unique(customer_ids)
-    profile["emails"] = _ordered_unique(emails)
-    profile["phones"] = _ordered_unique(phones)
+    profile["customer_ids"], profile["emails"], profile["phones"] = profile_keys(
+        listings_of(account, profile, listings), orders_of(account, profile, orders) if profile["orders"] else ())
     if touch:
         profile[META]["updated"] = account.now_ts()
     col.upsert(profile_id, profile)
@@ -240,12 +244,13 @@ def on_contact_write(account: Account, resource: str, record: Record) -> None:
     meta = record[META]
     key = listing_key(meta["collection"], meta["id"])
     col = account.col(PROFILES)
-    candidates = list(col.find("listing", key))
+    candidates = {*col.find("listing", key)}
     if (cid := _text(record.get("customer_id"))) is not None:
-        candidates += col.find("customer_id", cid)
+        candidates.update(col.find("customer_id", cid))
     if (email := _text(record.get("email"))) is not None:
-        candidates += col.find("email", email.lower())
-    found = sorted(set(candidates), key=lambda pid: col.iid(pid) or 0)
+        candidates.update(col.find("email", email.lower()))
+    # One profile found (an update of a clustered listing, the common write) needs no sort.
+    found = [*candidates] if len(candidates) < 2 else sorted(candidates, key=lambda pid: col.iid(pid) or 0)
     if found:
         survivor = found[0]
         # One profile found (an update of a clustered listing, the common write): nothing to fold in.

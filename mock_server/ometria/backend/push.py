@@ -84,11 +84,13 @@ def admit(account: Account, body: Any, rate: float) -> Admitted:
         raise PushRejected(C.ERR_PUSH_EMPTY)
     if len(body) > C.MAX_PUSH_RECORDS:
         raise PushRejected(C.ERR_PUSH_TOO_MANY)
-    if not all(fits(record) for record in body):
-        raise PushRejected(C.ERR_RECORD_TOO_LARGE)
-    types = {r["@type"] for r in body if isinstance(r, dict) and r.get("@type") in C.RECORD_TYPES}
-    if len(types) > 1:
-        raise PushRejected(C.ERR_PUSH_MIXED)
+    for record in body:
+        if not fits(record):
+            raise PushRejected(C.ERR_RECORD_TOO_LARGE)
+    if len(body) > 1:  # one record has one type
+        types = {r["@type"] for r in body if isinstance(r, dict) and r.get("@type") in C.RECORD_TYPES}
+        if len(types) > 1:
+            raise PushRejected(C.ERR_PUSH_MIXED)
     accepted: list[dict[str, Any]] = []
     rejected: list[tuple[Any, tuple[str, str]]] = []
     for record in body:

@@ -69,7 +69,7 @@ def process_one(account: Account, item: dict[str, Any]) -> bool:
     if processor is None:  # pragma: no cover - every accepted @type has a processor
         return False
     problems = processor(account, record)
-    for path, message in _unique(problems):
+    for path, message in _unique(problems) if problems else ():
         log_error(account, item["request_id"], record["@type"], record.get("id"), error_path(path),
                   error_message(message))
     return not problems

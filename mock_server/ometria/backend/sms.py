@@ -7,6 +7,9 @@ from typing import Any
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import META, Account
 
+# The collections :func:`collection_effects` acts on (a write elsewhere skips the call).
+SMS_COLLECTIONS = frozenset((C.COLLECTION_SMS_OPTIN, C.COLLECTION_SMS_DOUBLE_OPTIN))
+
 
 def collection_effects(account: Account, collection: str, stored: dict[str, Any]) -> None:
     """Apply what writing a listing into ``optin:sms`` / ``double_optin:sms`` means.
