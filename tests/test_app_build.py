@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import subprocess
+import sys
 from typing import Any
 
 from flask import Flask
 from werkzeug.routing import Map, Rule
 
 from mock_server.app import LazyBuildRule
+from mock_server.core.registry import module_names
+
+# Imported on the first request that needs them, not by create_app.
+DEFERRED = {"apispec", "mock_server.control.openapi"}
 
 SAMPLES = {"IntegerConverter": 7, "FloatConverter": 1.5, "PathConverter": "a/b c",
            "UUIDConverter": "6f1c2b7e-8d3a-4c7e-9a0b-1c2d3e4f5a6b"}
@@ -40,3 +48,22 @@ def test_a_builder_is_compiled_once_then_werkzeugs_own(app: Flask) -> None:
     assert rule.build({"entry_id": 1}, append_unknown=False) == ("", "/_mock/ui/journal/1")
     assert rule._build is not stub and rule._build.__name__ != stub.__name__
     assert rule.build({"entry_id": 2}, append_unknown=False) == ("", "/_mock/ui/journal/2")
+
+
+def test_route_modules_found_as_pkgutil_finds_them() -> None:
+    import mock_server
+
+    packages = [name for _, name, is_package in pkgutil.walk_packages(mock_server.__path__, "mock_server.")
+                if is_package]
+    assert "mock_server.omnisend.v3.routes" in packages
+    for name in packages:
+        package = importlib.import_module(name)
+        assert module_names(package) == sorted(info.name for info in pkgutil.iter_modules(package.__path__))
+
+
+def test_building_an_app_leaves_what_only_a_request_needs_unimported() -> None:
+    probe = ("import sys; from mock_server.app import create_app; from mock_server.core.context import Settings; "
+             "create_app(Settings(start_workers=False)); "
+             f"print(sorted(m for m in {sorted(DEFERRED)!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
