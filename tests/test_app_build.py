@@ -8,6 +8,7 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
 from flask import Flask
 from werkzeug.routing import Map, Rule
 
@@ -67,3 +68,21 @@ def test_building_an_app_leaves_what_only_a_request_needs_unimported() -> None:
              f"print(sorted(m for m in {sorted(DEFERRED)!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_seeding_shares_one_schema_per_class_without_state_between_loads() -> None:
+    from mock_server.core import schema as S
+    from mock_server.core.errors import ValidationFailed
+    from mock_server.omnisend.v3.schemas.carts import CartCreateSchema
+
+    assert S.shared(CartCreateSchema) is S.shared(CartCreateSchema)
+    good = {"cartID": "c2", "currency": "EUR", "cartSum": 100, "email": "a@example.com", "products": []}
+    bad = {**good, "cartSum": "x"}
+    first = S.load(S.shared(CartCreateSchema), good)
+    with pytest.raises(ValidationFailed) as shared_error:
+        S.load(S.shared(CartCreateSchema), bad)
+    with pytest.raises(ValidationFailed) as fresh_error:
+        S.load(CartCreateSchema(), bad)
+    assert shared_error.value.problems == fresh_error.value.problems
+    first["cartID"] = "changed"
+    assert S.load(S.shared(CartCreateSchema), good) == S.load(CartCreateSchema(), good)
