@@ -16,7 +16,8 @@ from mock_server.app import LazyBuildRule
 from mock_server.core.registry import module_names
 
 # Imported on the first request that needs them, not by create_app.
-DEFERRED = {"apispec", "mock_server.control.openapi", "zoneinfo"}
+DEFERRED = {"apispec", "mock_server.control.openapi", "zoneinfo", "mock_server.control.ui.timeline",
+            "mock_server.control.ui.stats", "mock_server.control.ui.charts", "mock_server.control.ui.usage"}
 
 SAMPLES = {"IntegerConverter": 7, "FloatConverter": 1.5, "PathConverter": "a/b c",
            "UUIDConverter": "6f1c2b7e-8d3a-4c7e-9a0b-1c2d3e4f5a6b"}
