@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import subprocess
 import sys
 from typing import Any
@@ -13,7 +11,6 @@ from flask import Flask
 from werkzeug.routing import Map, Rule
 
 from mock_server.app import LazyBuildRule
-from mock_server.core.registry import module_names
 
 # Imported on the first request that needs them, not by create_app.
 DEFERRED = {"apispec", "mock_server.control.openapi", "zoneinfo", "mock_server.control.ui.timeline",
@@ -50,17 +47,6 @@ def test_a_builder_is_compiled_once_then_werkzeugs_own(app: Flask) -> None:
     assert rule.build({"entry_id": 1}, append_unknown=False) == ("", "/_mock/ui/journal/1")
     assert rule._build is not stub and rule._build.__name__ != stub.__name__
     assert rule.build({"entry_id": 2}, append_unknown=False) == ("", "/_mock/ui/journal/2")
-
-
-def test_route_modules_found_as_pkgutil_finds_them() -> None:
-    import mock_server
-
-    packages = [name for _, name, is_package in pkgutil.walk_packages(mock_server.__path__, "mock_server.")
-                if is_package]
-    assert "mock_server.omnisend.v3.routes" in packages
-    for name in packages:
-        package = importlib.import_module(name)
-        assert module_names(package) == sorted(info.name for info in pkgutil.iter_modules(package.__path__))
 
 
 def test_building_an_app_leaves_what_only_a_request_needs_unimported() -> None:
