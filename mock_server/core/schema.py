@@ -7,10 +7,11 @@ renders (Omnisend shows the messages, Ometria collapses them to its two phrases)
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from typing import Any
+from typing import Any, TypeVar
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
@@ -297,6 +298,20 @@ def sort_problems(problems: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]
         path, message = item
         return (tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in path), message)
     return sorted(problems, key=key)
+
+
+SchemaT = TypeVar("SchemaT", bound=Schema)
+
+
+@functools.cache
+def shared(schema_class: type[SchemaT]) -> SchemaT:
+    """The one instance of ``schema_class`` that seeding loads every fixture record with.
+
+    Building a schema copies its declared fields (and, on its first load, builds its nested schemas): a
+    cost each fixture record paid again, in every app. A loaded schema keeps no state between loads (the
+    routes share module-level instances the same way).
+    """
+    return schema_class()
 
 
 def load(schema: Schema, data: Any, *, partial: bool | Sequence[str] = False) -> dict[str, Any]:

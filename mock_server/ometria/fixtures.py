@@ -214,7 +214,7 @@ RESOURCE_MODULES = (contact_rules, custom_events, orders, products)
 
 def seed_account(ctx: MockContext, document: Mapping[str, Any], origin: str) -> TenantState:
     """Validate ``tenant.json`` and every resource file, building a fresh account."""
-    config = load_tenant_config(AccountSchema(), document, origin)
+    config = load_tenant_config(S.shared(AccountSchema), document, origin)
     state = TenantState(C.VENDOR, config["id"], config, ctx.ids.derive(f"ometria:{config['id']}"), COLLECTIONS)
     seed_resources(document, origin, seeders(), _SeedingAccount(ctx, state))
     return state

@@ -97,7 +97,7 @@ class DeletionFixtureSchema(S.BaseSchema):
 
 
 def _seed(account: Account, entry: dict[str, Any]) -> None:
-    data = S.load(DeletionFixtureSchema(), entry)
+    data = S.load(S.shared(DeletionFixtureSchema), entry)
     now = account.now_ts()
     record = {"action": C.DELETION_ACTION, "comment": None, "summary": None, "timestamp_completed": None, **data}
     source = record["source"]

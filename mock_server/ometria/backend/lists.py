@@ -108,7 +108,7 @@ def _load_conditions(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     loaded = []
     for index, condition in enumerate(conditions):
         try:
-            loaded.append(S.load(ConditionSchema(), condition))
+            loaded.append(S.load(S.shared(ConditionSchema), condition))
         except ValidationFailed as exc:
             raise ValidationFailed([(("conditions", index, *path), message) for path, message in exc.problems]
                                    ) from exc
@@ -116,7 +116,7 @@ def _load_conditions(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _seed_list(account: Account, entry: dict[str, Any]) -> None:
-    data = S.load(ListFixtureSchema(), entry)
+    data = S.load(S.shared(ListFixtureSchema), entry)
     data["conditions"] = _load_conditions(data.get("conditions") or [])
     list_id = list_id_of(data["id"])
     if list_id is None or not is_id(list_id):

@@ -64,7 +64,7 @@ def _store(account: Account, entry: dict[str, Any]) -> Record:
 
 
 def _seed(account: Account, entry: dict[str, Any]) -> None:
-    data = S.load(UnsubscribeFixtureSchema(), entry)
+    data = S.load(S.shared(UnsubscribeFixtureSchema), entry)
     if data.get("profile_id") is None:
         owners = P.find_owners(account, "email", data["email_address"])
         data["profile_id"] = owners[0] if owners else None

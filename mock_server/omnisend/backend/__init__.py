@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any
 
 from mock_server.core.clock import sort_time
 from mock_server.core.resources import ResourceRegistry
 from mock_server.core.tenant import TenantView
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 
 def created_key(record: dict[str, Any]) -> float | None:
@@ -36,6 +38,8 @@ class Brand(TenantView):
 
     def zone(self) -> ZoneInfo:
         """The brand's timezone (``tenant.json`` ``timezone``; UTC when absent or unknown)."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # a start-up never asks (it imports sysconfig)
+
         try:
             return ZoneInfo(str(self.config.get("timezone") or "UTC"))
         except (ZoneInfoNotFoundError, ValueError):

@@ -260,7 +260,7 @@ def segment_filter(segment_id: str, context: Mapping[str, Any]) -> Callable[[Rec
 
 def _seed(brand: Brand, record: Record) -> None:
     """Fixture record: the v3 POST body, validated by the same schema (docs/omnisend-catalog.md)."""
-    create(brand, S.load(CartCreateSchema(), record))
+    create(brand, S.load(S.shared(CartCreateSchema), record))
 
 
 register_seeder("carts", _seed, order=50)

@@ -94,7 +94,7 @@ def v5_category_id(data: Record, warn: Warn = no_warn) -> str:
 
 def _seed(brand: Brand, record: Record) -> None:
     """Fixture record: the v3 POST body, validated by the same schema (docs/omnisend-catalog.md)."""
-    data = S.load(CategoryCreateSchema(), record)
+    data = S.load(S.shared(CategoryCreateSchema), record)
     create(brand, data["categoryID"], data)
 
 

@@ -166,7 +166,7 @@ def delete(brand: Brand, order_id: str) -> None:
 
 def _seed(brand: Brand, record: Record) -> None:
     """Fixture record: the v3 POST body, validated by the same schema (docs/omnisend-catalog.md)."""
-    create(brand, S.load(OrderCreateSchema(), record))
+    create(brand, S.load(S.shared(OrderCreateSchema), record))
 
 
 register_seeder("orders", _seed, order=40)

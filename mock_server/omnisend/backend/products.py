@@ -117,7 +117,7 @@ def delete(brand: Brand, product_id: str) -> None:
 
 def _seed(brand: Brand, record: Record) -> None:
     """Fixture record: the v3 POST body, validated by the same schema (docs/omnisend-catalog.md)."""
-    create(brand, S.load(ProductCreateSchema(), record))
+    create(brand, S.load(S.shared(ProductCreateSchema), record))
 
 
 register_seeder("products", _seed, order=30)

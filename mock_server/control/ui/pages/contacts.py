@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, request, url_for
 
 from mock_server.control.common import not_found, require_tenant
-from mock_server.control.ui import timeline
 from mock_server.control.ui.pages.records import tenant_choices
 from mock_server.control.ui.render import page
 from mock_server.core.request import ctx
@@ -17,6 +16,8 @@ def register(bp: Blueprint) -> None:
     @bp.get("/contacts")
     def contacts() -> Response:
         """Search contacts and profiles by email or id (every tenant, or one); one match opens its timeline."""
+        from mock_server.control.ui import timeline  # its sources are imported by the first page that needs them
+
         mock = ctx()
         query = request.args.get("q", "").strip()
         chosen = request.args.get("tenant", "")
@@ -34,6 +35,8 @@ def register(bp: Blueprint) -> None:
     @bp.get("/contacts/<vendor>/<tenant>/<key>")
     def contacts_timeline(vendor: str, tenant: str, key: str) -> Response:
         """Show everything that happened to one contact or profile, in time order."""
+        from mock_server.control.ui import timeline
+
         mock = ctx()
         state = require_tenant(mock, vendor, tenant)
         subject = next((s for s in timeline.find(mock, key, vendor) if s.tenant_id == tenant and s.key == key), None)

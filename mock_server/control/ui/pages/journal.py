@@ -10,7 +10,6 @@ from flask import Blueprint, Response, request
 from mock_server.control.common import not_found
 from mock_server.control.routes.journal import journal_filter, ordered_entries
 from mock_server.control.ui.render import page, pretty
-from mock_server.control.ui.stats import request_class
 from mock_server.core.journal import JournalFilter
 from mock_server.core.request import ctx
 
@@ -43,6 +42,8 @@ class JournalRow:
 
 def row_of(entry: dict[str, Any]) -> JournalRow:
     """The table's view of a journal entry."""
+    from mock_server.control.ui.stats import request_class  # the charts' module: a start does not need it
+
     target = entry["path"] + (f"?{entry['query']}" if entry.get("query") else "")
     status = entry.get("status")
     return JournalRow(entry["id"], entry["time"], entry.get("vendor") or NONE, entry.get("tenant") or NONE,

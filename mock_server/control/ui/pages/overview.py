@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response
 
 from mock_server.control.routes.system import clock_state
 from mock_server.control.ui.render import page
 from mock_server.control.ui.samples import sampler
-from mock_server.control.ui.stats import overview_charts
-from mock_server.control.ui.usage import Usage, rate_usage
 from mock_server.core.context import MockContext
 from mock_server.core.request import ctx
 from mock_server.core.store import TenantState
 from mock_server.ometria import constants as ometria_constants
 from mock_server.ometria.backend.queue import queue_status
+
+if TYPE_CHECKING:
+    from mock_server.control.ui.usage import Usage
 
 REFRESH_MS = 2000  # the live part polls this often (the issue asks for "within a few seconds")
 
@@ -59,6 +60,8 @@ class TenantView:
 
 def tenant_view(mock: MockContext, tenant: TenantState) -> TenantView:
     """Everything the overview shows about one tenant, read under its lock."""
+    from mock_server.control.ui.usage import rate_usage  # the overview's modules load with its first page
+
     with tenant.lock:
         view = TenantView(tenant.vendor, tenant.tenant_id, str(tenant.config.get("name") or ""))
         view.records = sorted((name, len(col)) for name, col in tenant.collections.items())
@@ -71,6 +74,8 @@ def tenant_view(mock: MockContext, tenant: TenantState) -> TenantView:
 
 def model(mock: MockContext) -> dict[str, Any]:
     """What the overview's live part shows: clock, counts, charts, one row per tenant."""
+    from mock_server.control.ui.stats import overview_charts
+
     sampler().sample(mock)  # the charts end at this moment (a sample is also taken after each request)
     tenants = [tenant_view(mock, t) for t in sorted(mock.store.tenants(), key=lambda t: (t.vendor, t.tenant_id))]
     return {"tenants": tenants, "clock": clock_state(mock), "rate_limits": mock.limiter.enabled,

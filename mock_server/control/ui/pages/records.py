@@ -11,7 +11,6 @@ from flask import Blueprint, Response, request
 from mock_server.control.common import jsonable, not_found, query_int, require_tenant
 from mock_server.control.routes.state import CONFIG, derived, resource_page, resources
 from mock_server.control.ui.render import compact, page, pretty
-from mock_server.control.ui.timeline.core import has_timeline
 from mock_server.core.context import MockContext
 from mock_server.core.request import ctx
 from mock_server.core.store import TenantState
@@ -216,7 +215,7 @@ def register(bp: Blueprint) -> None:
                     tenant=f"{tenant.vendor}/{tenant.tenant_id}" if tenant else "", resources=listing,
                     resource=resource, rows=rows, paging=paging, search=search, limit=limit,
                     page_sizes=sorted({*PAGE_SIZES, limit}),
-                    timeline=tenant is not None and has_timeline(tenant.vendor, resource))
+                    timeline=tenant is not None and _has_timeline(tenant.vendor, resource))
 
     @bp.get("/records/record")
     def record() -> Response:
@@ -230,4 +229,11 @@ def register(bp: Blueprint) -> None:
         value = record_value(tenant, resource, key)
         return page("ui/record.html", title=f"{resource} · {key}", tenant=f"{tenant.vendor}/{tenant.tenant_id}",
                     resource=resource, key=key, json=pretty(value), vendor=tenant.vendor,
-                    tenant_id=tenant.tenant_id, timeline=has_timeline(tenant.vendor, resource))
+                    tenant_id=tenant.tenant_id, timeline=_has_timeline(tenant.vendor, resource))
+
+
+def _has_timeline(vendor: str, resource: str) -> bool:
+    # The timeline (and its sources) is imported by the first page that asks, not by every app's start.
+    from mock_server.control.ui.timeline import has_timeline
+
+    return has_timeline(vendor, resource)
