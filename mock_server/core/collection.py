@@ -19,7 +19,7 @@ from typing import Any
 from sortedcontainers import SortedList
 
 from mock_server.core.bulkindex import PendingIndex
-from mock_server.core.entries import enfilter, lookup, unfilter, unlookup
+from mock_server.core.entries import enfilter, enfilter_many, lookup, unfilter, unlookup
 from mock_server.core.ordered import OrderedReads
 from mock_server.core.records import (
     IID_ORDER,
@@ -352,10 +352,11 @@ class Collection(OrderedReads):
 
     def insert_many(self, keys: list[str], records: list[Record]) -> None:
         """:meth:`insert` of each record in turn (new keys, no repeats), in bulk: the same internal ids,
-        encodings, index entries and lookups, with the per-record work in list comprehensions and calls
-        into C (a fixture load stores a million new records). The journal counts every write; when they
-        outrun it, followers rebuild, as after :meth:`load`."""
-        if self.on_change is not None or self._filter_funcs:
+        encodings, index entries, filter index entries and lookups, with the per-record work in list
+        comprehensions and calls into C (a fixture load stores a million new records). The journal counts
+        every write; when they outrun it, followers rebuild, as after :meth:`load`. A collection with a
+        change hook (a shared store watching) takes :meth:`insert` per record: the hook sees each write."""
+        if self.on_change is not None:
             for key, data in zip(keys, records, strict=True):
                 self.insert(key, data)
             return
@@ -368,10 +369,17 @@ class Collection(OrderedReads):
         self._next_iid += len(keys)
         self._records.update(zip(iids, zip(keys, encode_many(records), strict=True), strict=True))
         iid_by_key.update(zip(keys, iids, strict=True))
-        self._iid_index.update([((1, iid), iid) for iid in iids])
+        # The entries of every order (internal id first, as _positions lists them), one tuple per record and
+        # order, shared by the main index and the filter indexes (as _put shares them).
+        entries: dict[str, list[Position]] = {IID_ORDER: [((1, iid), iid) for iid in iids]}
         for name, func in self._sort_keys.items():
-            self._indexes[name].update([((0, 0) if value is None else (1, value), iid)
-                                        for value, iid in zip(map(func, records), iids, strict=True)])
+            entries[name] = [((0, 0) if value is None else (1, value), iid)
+                             for value, iid in zip(map(func, records), iids, strict=True)]
+        self._iid_index.update(entries[IID_ORDER])
+        for name, index in self._indexes.items():
+            index.update(entries[name])
+        for name, ffunc in self._filter_funcs.items():
+            enfilter_many(self._filtered[name], map(ffunc, records), entries, self._new_index)
         for name, lfunc in self._lookup_funcs.items():
             table = self._lookups[name]
             for key, values in zip(keys, map(lfunc, records), strict=True):

@@ -34,6 +34,28 @@ def enfilter(filtered: dict[Any, dict[str, SortedList]], values: Iterable[Any], 
             by_order[order].add(position)
 
 
+def enfilter_many(filtered: dict[Any, dict[str, SortedList]], values_of: Iterable[Iterable[Any]],
+                  entries: dict[str, list[Position]], new_index: Callable[[], SortedList]) -> None:
+    """:func:`enfilter` of each of many records in turn (``values_of``: each one's values; ``entries``: every
+    order's entries of the same records, in the same order), in bulk (``Collection.insert_many``): the records
+    of each value gathered first, then one ``update`` per value and order. Values new to the index are created
+    in the order the records meet them, as record by record."""
+    members: dict[Any, list[int]] = {}
+    for at, values in enumerate(values_of):
+        for value in set(values):
+            found = members.get(value)
+            if found is None:
+                members[value] = [at]
+            else:
+                found.append(at)
+    for value, ats in members.items():
+        by_order = filtered.get(value)
+        if by_order is None:
+            by_order = filtered[value] = {order: new_index() for order in entries}
+        for order, listed in entries.items():
+            by_order[order].update([listed[at] for at in ats])
+
+
 def lookup(table: dict[Any, str | set[str]], key: str, values: Iterable[Any]) -> None:
     """Make ``key`` an owner of each of ``values`` in a lookup table."""
     for value in values:

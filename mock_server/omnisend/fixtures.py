@@ -17,6 +17,8 @@ from mock_server.omnisend import constants as C
 from mock_server.omnisend.backend import (
     COLLECTIONS,
     Brand,
+    automation_runs,
+    automations,
     marketing,  # noqa: F401 - registers the 2026 marketing resources
     register_seeder,
     seeders,
@@ -76,6 +78,8 @@ def _seed_contact(brand: Brand, record: dict[str, Any]) -> None:
     """A contact: the API input plus fixture-only ``contactID`` and ``createdAt`` (creation time)."""
     if _create_plain(brand, record):
         return
+    if isinstance(brand, _SeedingBrand):
+        brand.plain.flush(brand)  # the general path sees every contact before this one
     data = dict(record)
     contact_id = data.pop("contactID", None)
     created_at = data.pop("createdAt", None)
@@ -93,6 +97,53 @@ def _seed_contact(brand: Brand, record: dict[str, Any]) -> None:
 # The fixture-only keys of a contact record (checked by the seeder itself).
 _FIXTURE_KEYS = frozenset({"contactID", "createdAt"})
 _PLAIN_FIELDS = contact_rules.PLAIN_FIELDS
+
+
+class _PlainBatch:
+    """New plain contacts :func:`_create_plain` built, not stored yet: stored together
+    (``Collection.insert_many``, in the order they came, then the contact change hooks of each, in that
+    order) when the batch is full, before any record takes the general path, and at the end of the file
+    (:meth:`_SeedingBrand.finish_seeding`). Until then the batch answers for them: a record naming a
+    ``contactID`` or an email it holds flushes it and takes the general path (which refuses it), as it
+    would with each stored at once.
+
+    Only while the brand has no automation: the change hooks then only note that the brand has none to
+    enter (``automation_runs.on_contact``), the same state run after the batch as after each contact. A
+    fixture seeds contacts before automations (seeder order), so a load always batches.
+    """
+
+    SIZE = 128  # contacts held at most
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.records: list[dict[str, Any]] = []
+        self.ids: set[str] = set()  # the keys above
+        self.emails: set[str] = set()  # their emails
+
+    def flush(self, brand: Brand) -> None:
+        """Store what the batch holds and empty it."""
+        if self.keys:
+            records = self.records
+            brand.col("contacts").insert_many(self.keys, records)
+            self.__init__()  # type: ignore[misc]
+            if contact_rules.change_hooks() == (automation_runs.on_contact,):
+                # In a brand without automations (the batch's condition) it only notes that there are none
+                # (state no record changes): once for the batch leaves what once per contact leaves.
+                records = records[-1:]
+            for stored in records:
+                contact_rules.changed(brand, stored, "")
+
+
+class _SeedingBrand(Brand):
+    """The brand a fixture is seeded through: holds the batch of new plain contacts."""
+
+    def __init__(self, ctx: MockContext, tenant: TenantState) -> None:
+        super().__init__(ctx, tenant)
+        self.plain = _PlainBatch()
+
+    def finish_seeding(self, resource: str) -> None:
+        """Called after each resource file (``core.fixtures.seed_resources``): store the batch."""
+        self.plain.flush(self)
 
 
 def _apart(stamp: str) -> str:
@@ -113,6 +164,9 @@ def _create_plain(brand: Brand, record: Any) -> bool:
     if type(record) is not dict or not plain_create(record, _FIXTURE_KEYS):
         return False
     contacts = brand.col("contacts")
+    batch = brand.plain if isinstance(brand, _SeedingBrand) else None
+    if batch is not None and not batch.keys and len(brand.tenant.find_collection(automations.COLLECTION) or ()):
+        batch = None  # the change hooks enter automations: each contact stored and announced at once
     contact_id = record.get("contactID")
     if contact_id is not None and (type(contact_id) is not str or not contact_id or contact_id in contacts):
         return False  # the general path raises
@@ -124,6 +178,9 @@ def _create_plain(brand: Brand, record: Any) -> bool:
         return False
     identifier = identifiers[0]
     email = identifier["id"]
+    if batch is not None and batch.keys and (email in batch.emails or contact_id in batch.ids):
+        batch.flush(brand)  # a contact of this batch: stored, the general path finds it
+        return False
     if contacts.find("email", email):
         return False  # the general path warns and refuses
     status = identifier["channels"]["email"].get("status", "subscribed")
@@ -147,8 +204,16 @@ def _create_plain(brand: Brand, record: Any) -> bool:
     if "tags" in record:
         stored["tags"] = list(record["tags"])
     stored["updatedAt"] = _apart(now)
-    contacts.insert(stored["contactID"], stored)
-    contact_rules.changed(brand, stored, "")
+    if batch is None:
+        contacts.insert(stored["contactID"], stored)
+        contact_rules.changed(brand, stored, "")
+        return True
+    batch.keys.append(stored["contactID"])
+    batch.records.append(stored)
+    batch.ids.add(stored["contactID"])
+    batch.emails.add(email)
+    if len(batch.keys) >= batch.SIZE:
+        batch.flush(brand)
     return True
 
 
@@ -162,5 +227,5 @@ def seed_brand(ctx: MockContext, document: Mapping[str, Any], origin: str) -> Te
     state = TenantState(C.VENDOR, config["brandID"], config, ctx.ids.derive(f"omnisend:{config['brandID']}"),
                         COLLECTIONS)
     state.config.setdefault("workflows", list(C.DEFAULT_WORKFLOWS))
-    seed_resources(document, origin, seeders(), Brand(ctx, state))
+    seed_resources(document, origin, seeders(), _SeedingBrand(ctx, state))
     return state

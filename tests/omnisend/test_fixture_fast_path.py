@@ -50,7 +50,15 @@ def _folder(tmp_path: Path) -> Path:
     return target
 
 
-def test_fast_and_general_paths_seed_the_same_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+# Batches of new plain contacts stored every two contacts, as loads store them, and seldom (one batch for the
+# file: a duplicate meets its twin still in the batch).
+BATCHES = [2, omnisend_fixtures._PlainBatch.SIZE, 10_000]
+
+
+@pytest.mark.parametrize("batch", BATCHES)
+def test_fast_and_general_paths_seed_the_same_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    batch: int) -> None:
+    monkeypatch.setattr(omnisend_fixtures._PlainBatch, "SIZE", batch)
     folder = _folder(tmp_path)
     quick, general, taken = seed_both_ways(folder, omnisend_fixtures, monkeypatch)
     assert 200 < sum(taken) < 300  # most generated contacts took the shortcut, not all
@@ -59,7 +67,10 @@ def test_fast_and_general_paths_seed_the_same_state(tmp_path: Path, monkeypatch:
         assert snap == general[tenant], tenant
 
 
-def test_a_duplicate_email_fails_the_load_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("batch", BATCHES)
+def test_a_duplicate_email_fails_the_load_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    batch: int) -> None:
+    monkeypatch.setattr(omnisend_fixtures._PlainBatch, "SIZE", batch)
     folder = _folder(tmp_path)
     contacts = folder / "omnisend" / "demo" / "contacts.json"
     seeded = json.loads(contacts.read_text(encoding="utf-8"))
@@ -73,12 +84,14 @@ def test_a_duplicate_email_fails_the_load_as_before(tmp_path: Path, monkeypatch:
     assert "already belongs" in caught.value.reason
 
 
+@pytest.mark.parametrize("batch", BATCHES)
 @pytest.mark.parametrize(("change", "path"), [
     ({"contactID": 5}, "contactID"), ({"contactID": ""}, "contactID"), ({"contactID": "f" * 24}, "contactID"),
     ({"createdAt": "yesterday"}, "createdAt"), ({"createdAt": 5}, "createdAt"),
 ])
 def test_a_bad_fixture_field_fails_the_load_as_on_the_general_path(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: dict[str, Any], path: str) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: dict[str, Any], path: str, batch: int) -> None:
+    monkeypatch.setattr(omnisend_fixtures._PlainBatch, "SIZE", batch)
     folder = _folder(tmp_path)
     contacts = folder / "omnisend" / "demo" / "contacts.json"
     seeded = json.loads(contacts.read_text(encoding="utf-8"))

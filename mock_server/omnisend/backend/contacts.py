@@ -40,6 +40,11 @@ def add_change_hook(hook: ChangeHook) -> None:
         _change_hooks.append(hook)
 
 
+def change_hooks() -> tuple[ChangeHook, ...]:
+    """The installed change hooks, in the order they are called."""
+    return tuple(_change_hooks)
+
+
 def changed(brand: Brand, record: Record, before: str) -> None:
     """Tell the change hooks that ``record`` was written (``before``: its email status until now)."""
     for hook in _change_hooks:
