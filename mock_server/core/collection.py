@@ -18,8 +18,8 @@ from typing import Any
 
 from sortedcontainers import SortedList
 
-from mock_server.core.bulkindex import PendingIndex
-from mock_server.core.entries import enfilter, enfilter_many, lookup, unfilter, unlookup
+from mock_server.core.bulkload import BulkLoading
+from mock_server.core.entries import enfilter, lookup, unfilter, unlookup
 from mock_server.core.ordered import OrderedReads
 from mock_server.core.records import (
     IID_ORDER,
@@ -36,7 +36,6 @@ from mock_server.core.records import (
     clone,
     decode,
     encode,
-    encode_many,
     field_values,
 )
 
@@ -47,7 +46,7 @@ __all__ = ["IID_ORDER", "ChangeHook", "Collection", "CollectionSpec", "Lookup", 
 RECENT = 256  # records whose index values a collection keeps after rewriting them (see Collection._move)
 
 
-class Collection(OrderedReads):
+class Collection(OrderedReads, BulkLoading):
     """Records of one resource of one tenant, addressed by an external key, ordered by internal id.
 
     ``sort_keys`` maps each supported sort key to a function of the record that returns a value of one
@@ -328,87 +327,3 @@ class Collection(OrderedReads):
         for key, (iid, blob) in puts.items():
             self._put(iid, key, decode(blob), blob)
         self._next_iid = max(self._next_iid, next_iid)
-
-    # -- bulk loading -------------------------------------------------------------------------
-    def defer_indexes(self) -> None:
-        """Start a bulk load: until :meth:`settle_indexes`, the ordered indexes collect their entries
-        unsorted (O(1) per insert or removal) and sort them once, when first read or when settled.
-
-        One ``SortedList.add`` per record of a million-record fixture cost more than building the same
-        list from the sorted entries (a fixture in id or date order sorts in linear time). Every read
-        answers exactly as before: an index read during the load is sorted on the spot.
-        """
-        self._deferring = True
-        if not isinstance(self._iid_index, PendingIndex):
-            self._iid_index = PendingIndex(self._iid_index)
-        for name, index in self._indexes.items():
-            if not isinstance(index, PendingIndex):
-                self._indexes[name] = PendingIndex(index)
-        for filtered in self._filtered.values():
-            for by_order in filtered.values():
-                for order, index in by_order.items():
-                    if not isinstance(index, PendingIndex):
-                        by_order[order] = PendingIndex(index)
-
-    def insert_many(self, keys: list[str], records: list[Record]) -> None:
-        """:meth:`insert` of each record in turn (new keys, no repeats), in bulk: the same internal ids,
-        encodings, index entries, filter index entries and lookups, with the per-record work in list
-        comprehensions and calls into C (a fixture load stores a million new records). The journal counts
-        every write; when they outrun it, followers rebuild, as after :meth:`load`. A collection with a
-        change hook (a shared store watching) takes :meth:`insert` per record: the hook sees each write."""
-        if self.on_change is not None:
-            for key, data in zip(keys, records, strict=True):
-                self.insert(key, data)
-            return
-        iid_by_key = self._iid_by_key
-        if len(set(keys)) != len(keys) or any(key in iid_by_key for key in keys):
-            raise KeyError("duplicate key")
-        # One int object per internal id, shared by every entry that names it (as _put shares it): a range
-        # iterated per index made one each, 28 bytes per record and index.
-        iids = list(range(self._next_iid, self._next_iid + len(keys)))
-        self._next_iid += len(keys)
-        self._records.update(zip(iids, zip(keys, encode_many(records), strict=True), strict=True))
-        iid_by_key.update(zip(keys, iids, strict=True))
-        # The entries of every order (internal id first, as _positions lists them), one tuple per record and
-        # order, shared by the main index and the filter indexes (as _put shares them).
-        entries: dict[str, list[Position]] = {IID_ORDER: [((1, iid), iid) for iid in iids]}
-        for name, func in self._sort_keys.items():
-            entries[name] = [((0, 0) if value is None else (1, value), iid)
-                             for value, iid in zip(map(func, records), iids, strict=True)]
-        self._iid_index.update(entries[IID_ORDER])
-        for name, index in self._indexes.items():
-            index.update(entries[name])
-        for name, ffunc in self._filter_funcs.items():
-            enfilter_many(self._filtered[name], map(ffunc, records), entries, self._new_index)
-        for name, lfunc in self._lookup_funcs.items():
-            table = self._lookups[name]
-            for key, values in zip(keys, map(lfunc, records), strict=True):
-                for value in values:  # a value nobody owns yet (the usual case) gets its owner inline
-                    if value in table:
-                        lookup(table, key, (value,))
-                    else:
-                        table[value] = key
-        self.version += len(keys)
-        if len(self._journal) + len(keys) > max(1024, len(self._records) // 8):
-            self._journal_base = self.version
-            self._journal.clear()
-        else:
-            self._journal.extend(keys)
-
-    def settle_indexes(self) -> None:
-        """End a bulk load: sort what :meth:`defer_indexes` collected into the ordered indexes."""
-        self._deferring = False
-        if isinstance(self._iid_index, PendingIndex):
-            self._iid_index = self._iid_index.settled()
-        for name, index in self._indexes.items():
-            if isinstance(index, PendingIndex):
-                self._indexes[name] = index.settled()
-        for filtered in self._filtered.values():
-            for by_order in filtered.values():
-                for order, index in by_order.items():
-                    if isinstance(index, PendingIndex):
-                        by_order[order] = index.settled()
-
-    def _new_index(self) -> Any:
-        """An empty ordered index: collecting unsorted while a bulk load runs, else a ``SortedList``."""
-        return PendingIndex(SortedList()) if self._deferring else SortedList()
