@@ -31,13 +31,16 @@ IDENTITY_FIELDS = ("email", "customer_id", "phone_number")
 # by the modules that own those rules. Signature: check(account, record) -> problems.
 ControlCheck = Callable[[Account, dict[str, Any]], Problems]
 CONTROL_CHECKS: list[ControlCheck] = []
+CONTROL_CHECKED_KEYS: set[str] = set()  # the keys the checks read (a record without any needs none of them)
 # Control keys write hooks get to see under META["control"] (removed again before storing).
 OBSERVED_CONTROL_KEYS = (C.FORCE_OPTIN_KEY, C.ADD_TO_LISTS_KEY, C.REMOVE_FROM_LISTS_KEY)
 
 
-def register_control_check(check: ControlCheck) -> None:
-    """Add a processing check of a contact record's control keys."""
+def register_control_check(check: ControlCheck, keys: tuple[str, ...]) -> None:
+    """Add a processing check of a contact record's control ``keys``: it reads no other key of the record and
+    finds no problem in a record without any of them (such a record is not shown to it)."""
     CONTROL_CHECKS.append(check)
+    CONTROL_CHECKED_KEYS.update(keys)
 
 
 def plain_record(record: dict[str, Any]) -> bool:
@@ -55,7 +58,7 @@ def _validate(account: Account, record: dict[str, Any]) -> tuple[Problems, Recor
     """The problems, and the stored listing when it was read (a copy :func:`apply` may take over)."""
     problems: Problems = []
     collection = record.get("@collection", C.DEFAULT_COLLECTION)
-    if not is_id(collection):
+    if "@collection" in record and not is_id(collection):  # the default is an id
         problems.append((("@collection",), C.MSG_INVALID))
     fields = {k: v for k, v in record.items() if not k.startswith("@")}
     if not plain_listing(fields):  # a plain listing passes the schema: no need to run it
@@ -63,8 +66,9 @@ def _validate(account: Account, record: dict[str, Any]) -> tuple[Problems, Recor
             S.load(_schema, fields)
         except ValidationFailed as exc:
             problems.extend(exc.problems)
-    for check in CONTROL_CHECKS:
-        problems.extend(check(account, record))
+    if not CONTROL_CHECKED_KEYS.isdisjoint(record):  # a record without any finds no problem: not asked
+        for check in CONTROL_CHECKS:
+            problems.extend(check(account, record))
     if problems:
         return S.sort_problems(problems), None
     stored = account.col(contact_collection(collection)).peek(record["id"])

@@ -245,9 +245,10 @@ def on_contact_write(account: Account, resource: str, record: Record) -> None:
     key = listing_key(meta["collection"], meta["id"])
     col = account.col(PROFILES)
     candidates = {*col.find("listing", key)}
-    if (cid := _text(record.get("customer_id"))) is not None:
+    # ``_text`` inline (every contact push): a non-empty string, else nothing to look up.
+    if isinstance(cid := record.get("customer_id"), str) and cid:
         candidates.update(col.find("customer_id", cid))
-    if (email := _text(record.get("email"))) is not None:
+    if isinstance(email := record.get("email"), str) and email:
         candidates.update(col.find("email", email.lower()))
     # One profile found (an update of a clustered listing, the common write) needs no sort.
     found = [*candidates] if len(candidates) < 2 else sorted(candidates, key=lambda pid: col.iid(pid) or 0)
