@@ -7,7 +7,7 @@ from typing import Any
 
 from mock_server.core import schema as S
 from mock_server.core.errors import NotFound, ValidationFailed
-from mock_server.core.store import CollectionSpec, Record, clone
+from mock_server.core.store import Collection, CollectionSpec, Record, clone
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import (
     META,
@@ -54,8 +54,9 @@ def validate(account: Account, record: dict[str, Any]) -> Problems:
     return _validate(account, record)[0]
 
 
-def _validate(account: Account, record: dict[str, Any]) -> tuple[Problems, Record | None]:
-    """The problems, and the stored listing when it was read (a copy :func:`apply` may take over)."""
+def _validate(account: Account, record: dict[str, Any]) -> tuple[Problems, Record | None, Collection | None]:
+    """The problems, and the stored listing when it was read (a copy :func:`apply` may take over) with its
+    store collection (None when there are problems)."""
     problems: Problems = []
     collection = record.get("@collection", C.DEFAULT_COLLECTION)
     if "@collection" in record and not is_id(collection):  # the default is an id
@@ -70,11 +71,12 @@ def _validate(account: Account, record: dict[str, Any]) -> tuple[Problems, Recor
         for check in CONTROL_CHECKS:
             problems.extend(check(account, record))
     if problems:
-        return S.sort_problems(problems), None
-    stored = account.col(contact_collection(collection)).peek(record["id"])
+        return S.sort_problems(problems), None, None
+    col = account.col(contact_collection(collection))
+    stored = col.peek(record["id"])
     if stored is None and not any(record.get(name) is not None for name in IDENTITY_FIELDS):
-        return [(("email",), S.REQUIRED)], None
-    return [], stored
+        return [(("email",), S.REQUIRED)], None, None
+    return [], stored, col
 
 
 def apply(account: Account, record: dict[str, Any]) -> tuple[Record, bool]:
@@ -83,10 +85,13 @@ def apply(account: Account, record: dict[str, Any]) -> tuple[Record, bool]:
     return _apply(account, record, account.col(contact_collection(collection)).get(record["id"]))
 
 
-def _apply(account: Account, record: dict[str, Any], stored: Record | None) -> tuple[Record, bool]:
-    """:func:`apply` with the stored listing already read (a copy of it this call owns and changes)."""
+def _apply(account: Account, record: dict[str, Any], stored: Record | None, col: Collection | None = None
+           ) -> tuple[Record, bool]:
+    """:func:`apply` with the stored listing already read (a copy of it this call owns and changes), and
+    maybe its store collection."""
     collection = record.get("@collection", C.DEFAULT_COLLECTION)
-    col = account.col(contact_collection(collection))
+    if col is None:
+        col = account.col(contact_collection(collection))
     fields = strip_control(record, "id", "@collection")
     now = account.now_ts()
     if stored is None or record.get("@merge") is False:
@@ -110,9 +115,9 @@ def _apply(account: Account, record: dict[str, Any], stored: Record | None) -> t
 def process(account: Account, record: dict[str, Any]) -> Problems:
     """The push processor: validate, then apply atomically (all fields or none); the stored listing
     is read once for both."""
-    problems, stored = _validate(account, record)
+    problems, stored, col = _validate(account, record)
     if not problems:
-        _apply(account, record, stored)
+        _apply(account, record, stored, col)
     return problems
 
 

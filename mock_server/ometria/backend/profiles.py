@@ -23,7 +23,7 @@ from mock_server.core.errors import InvalidParameters, NotFound
 from mock_server.core.filters import FilterSpec
 from mock_server.core.paging import ListSpec, QueryArgs, parse_list_query, run_list
 from mock_server.core.spans import Span
-from mock_server.core.store import CollectionSpec, Record, clone
+from mock_server.core.store import Collection, CollectionSpec, Record, clone
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import (
     META,
@@ -185,13 +185,14 @@ def profile_keys(listings: Iterable[Record], orders: Iterable[Record]) -> tuple[
 
 def refresh(account: Account, profile_id: str, *, listings: Mapping[str, Record] | None = None,
             orders: Mapping[str, Record] | None = None, touch: bool = True,
-            profile: Record | None = None) -> None:
+            profile: Record | None = None, col: Collection | None = None) -> None:
     """Recompute the keys a profile owns from its current members; ``touch`` marks a data change.
 
     ``profile``: the caller's copy of the profile with changes not stored yet, or a new profile not
-    stored at all (stored here, in one write).
+    stored at all (stored here, in one write). ``col``: the account's profile collection, when at hand.
     """
-    col = account.col(PROFILES)
+    if col is None:
+        col = account.col(PROFILES)
     if profile is None:
         profile = col.get(profile_id)
     if profile is None:  # pragma: no cover - callers pass live ids
@@ -267,7 +268,7 @@ def on_contact_write(account: Account, resource: str, record: Record) -> None:
     if control.get(C.FORCE_OPTIN_KEY) is True:
         # §6.5: the latest forced write wins; the listing's current opt-in is the forced value.
         meta["forced"] = next_write(account)
-    refresh(account, survivor, listings={key: record}, profile=profile)
+    refresh(account, survivor, listings={key: record}, profile=profile, col=col)
     # Static list membership changes ride on the same write (§6.7); a write without list operations has
     # none to apply (and skips the import, which runs Python's import machinery on every call).
     if control.get(C.ADD_TO_LISTS_KEY) or control.get(C.REMOVE_FROM_LISTS_KEY):
