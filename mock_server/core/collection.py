@@ -110,9 +110,13 @@ class Collection(OrderedReads, BulkLoading):
 
     def upsert(self, key: str, data: Record) -> tuple[int, bool]:
         """Insert or replace; return ``(internal id, created)``."""
-        if key in self._iid_by_key:
+        iid = self._iid_by_key.get(key)
+        if iid is None:
+            return self.insert(key, data), True
+        if self._deferring or self.on_change is not None:
             return self.replace(key, data), False
-        return self.insert(key, data), True
+        self._move(iid, key, data, encode(data))  # :meth:`replace` inline (every push's write comes this way)
+        return iid, False
 
     def delete(self, key: str) -> Record:
         """Remove the record under ``key`` and return it."""
@@ -205,8 +209,15 @@ class Collection(OrderedReads, BulkLoading):
                 continue
             unlookup(self._lookups[name], key, was - now)
             lookup(self._lookups[name], key, now - was)
-        self._wrote(key)  # the journal as a drop and a put leave it: two versions
-        self._wrote(key)
+        # The journal as a drop and a put leave it: two versions. With room for both entries under the
+        # journal's bound this is what two _wrote calls do (neither clears it); else exactly those calls.
+        journal = self._journal
+        if len(journal) + 2 <= max(1024, len(self._records) // 8):
+            self.version += 2
+            journal += (key, key)
+        else:
+            self._wrote(key)
+            self._wrote(key)
 
     def _positions(self, iid: int, data: Record) -> dict[str, Position]:
         """The record's entry in every order (internal id first)."""

@@ -60,13 +60,18 @@ class RateLimiter:
         if not self.enabled:
             return Decision(True, rule.limit, rule.limit, math.ceil(rule.window))
         now = self._clock.time()
+        window = rule.window
         with self._lock:
-            log = self._windows.setdefault((scope, rule.bucket), deque())
-            self._trim(log, now, rule.window)
+            # _trim and _reset_in inline, and no deque built for a window that exists (every request counts).
+            log = self._windows.get(key := (scope, rule.bucket))
+            if log is None:
+                log = self._windows[key] = deque()
+            while log and log[0] <= now - window:
+                log.popleft()
             if len(log) >= rule.limit:
-                return Decision(False, rule.limit, 0, self._reset_in(log, now, rule.window))
-            log.append(now)
-            return Decision(True, rule.limit, rule.limit - len(log), self._reset_in(log, now, rule.window))
+                return Decision(False, rule.limit, 0, self._reset_in(log, now, window))
+            log.append(now)  # the window is not empty now: the oldest request decides the reset
+            return Decision(True, rule.limit, rule.limit - len(log), max(1, math.ceil(log[0] + window - now)))
 
     def hit_all(self, scope: Hashable, rules: Sequence[LimitRule]) -> tuple[LimitRule, Decision] | None:
         """Count one request in every rule's window, or in none when one is full: return that rule and its

@@ -181,3 +181,43 @@ def test_start_workers_false_keeps_the_async_worker_off() -> None:
     mock.clock.advance(60)  # long past the queue delay: only a drain processes them
     assert client.get("/v2/products/p1", headers=STAGING).status_code == 404
     assert mock.vendors["ometria"].drain(mock, "staging") == {"staging": {"records": 2, "data_deletions": 0}}
+
+
+def _tenant_state(tenant: Any) -> tuple[Any, ...]:
+    """Everything a push may change in an account: every collection's records in order, the extra entries
+    (their order too: the shared store keeps it)."""
+    collections = {name: list(col.items()) for name, col in tenant.collections.items()}
+    return list(tenant.collections), collections, list(tenant.extra), dict(tenant.extra)
+
+
+def test_sync_one_record_push_leaves_what_queuing_it_leaves() -> None:
+    """A one-record push in sync mode into an empty queue is processed without being queued first (issue 14):
+    the state it leaves (records, profiles, logged errors, the empty queue, the extra's key order) is the
+    state queuing it and processing the queue leave, push after push."""
+    from mock_server.ometria.backend.push import enqueue
+    from mock_server.ometria.backend.queue import process_waiting, waiting
+
+    pushes: list[dict[str, Any]] = [
+        {"@type": "contact", "id": "c1", "email": "One@Example.com", "firstname": "One"},
+        {"@type": "contact", "id": "c1", "lastname": "Later", "firstname": None},
+        {"@type": "contact", "id": "c2", "email": "not-an-email"},  # a field problem: logged, not applied
+        {"@type": "contact", "id": "c3", "customer_id": "cust-3", "@collection": "shop"},
+        {"@type": "contact", "id": "c4", "email": "one@example.com", "@force_optin": True},  # joins c1's profile
+        *products(2),
+    ]
+    shortcut, queued = make_app(), make_app()
+    for number, record in enumerate(pushes):
+        request_id = f"req-{number}"
+        mock: MockContext = shortcut.extensions["mock"]
+        tenant = _tenant(mock)
+        with tenant.lock:
+            enqueue(Account(mock, tenant), ([record], []), request_id, mode="sync")
+        mock = queued.extensions["mock"]
+        tenant = _tenant(mock)
+        with tenant.lock:  # the queued path: in the queue first, then processed and taken off
+            account = Account(mock, tenant)
+            waiting(tenant).append({"request_id": request_id, "record": record, "enqueued": account.now_ts()})
+            assert process_waiting(account) == 1
+        assert _tenant_state(_tenant(shortcut.extensions["mock"])) == _tenant_state(tenant)
+    assert _tenant(shortcut.extensions["mock"]).extra["queue"] == []
+    assert len(_tenant(shortcut.extensions["mock"]).extra["push_errors"]) == 1

@@ -7,7 +7,7 @@ from typing import Any
 
 from mock_server.core import schema as S
 from mock_server.core.errors import NotFound, ValidationFailed
-from mock_server.core.store import CollectionSpec, Record, clone
+from mock_server.core.store import Collection, CollectionSpec, Record, clone
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import (
     META,
@@ -31,13 +31,16 @@ IDENTITY_FIELDS = ("email", "customer_id", "phone_number")
 # by the modules that own those rules. Signature: check(account, record) -> problems.
 ControlCheck = Callable[[Account, dict[str, Any]], Problems]
 CONTROL_CHECKS: list[ControlCheck] = []
+CONTROL_CHECKED_KEYS: set[str] = set()  # the keys the checks read (a record without any needs none of them)
 # Control keys write hooks get to see under META["control"] (removed again before storing).
 OBSERVED_CONTROL_KEYS = (C.FORCE_OPTIN_KEY, C.ADD_TO_LISTS_KEY, C.REMOVE_FROM_LISTS_KEY)
 
 
-def register_control_check(check: ControlCheck) -> None:
-    """Add a processing check of a contact record's control keys."""
+def register_control_check(check: ControlCheck, keys: tuple[str, ...]) -> None:
+    """Add a processing check of a contact record's control ``keys``: it reads no other key of the record and
+    finds no problem in a record without any of them (such a record is not shown to it)."""
     CONTROL_CHECKS.append(check)
+    CONTROL_CHECKED_KEYS.update(keys)
 
 
 def plain_record(record: dict[str, Any]) -> bool:
@@ -51,11 +54,12 @@ def validate(account: Account, record: dict[str, Any]) -> Problems:
     return _validate(account, record)[0]
 
 
-def _validate(account: Account, record: dict[str, Any]) -> tuple[Problems, Record | None]:
-    """The problems, and the stored listing when it was read (a copy :func:`apply` may take over)."""
+def _validate(account: Account, record: dict[str, Any]) -> tuple[Problems, Record | None, Collection | None]:
+    """The problems, and the stored listing when it was read (a copy :func:`apply` may take over) with its
+    store collection (None when there are problems)."""
     problems: Problems = []
     collection = record.get("@collection", C.DEFAULT_COLLECTION)
-    if not is_id(collection):
+    if "@collection" in record and not is_id(collection):  # the default is an id
         problems.append((("@collection",), C.MSG_INVALID))
     fields = {k: v for k, v in record.items() if not k.startswith("@")}
     if not plain_listing(fields):  # a plain listing passes the schema: no need to run it
@@ -63,14 +67,16 @@ def _validate(account: Account, record: dict[str, Any]) -> tuple[Problems, Recor
             S.load(_schema, fields)
         except ValidationFailed as exc:
             problems.extend(exc.problems)
-    for check in CONTROL_CHECKS:
-        problems.extend(check(account, record))
+    if not CONTROL_CHECKED_KEYS.isdisjoint(record):  # a record without any finds no problem: not asked
+        for check in CONTROL_CHECKS:
+            problems.extend(check(account, record))
     if problems:
-        return S.sort_problems(problems), None
-    stored = account.col(contact_collection(collection)).peek(record["id"])
+        return S.sort_problems(problems), None, None
+    col = account.col(contact_collection(collection))
+    stored = col.peek(record["id"])
     if stored is None and not any(record.get(name) is not None for name in IDENTITY_FIELDS):
-        return [(("email",), S.REQUIRED)], None
-    return [], stored
+        return [(("email",), S.REQUIRED)], None, None
+    return [], stored, col
 
 
 def apply(account: Account, record: dict[str, Any]) -> tuple[Record, bool]:
@@ -79,10 +85,13 @@ def apply(account: Account, record: dict[str, Any]) -> tuple[Record, bool]:
     return _apply(account, record, account.col(contact_collection(collection)).get(record["id"]))
 
 
-def _apply(account: Account, record: dict[str, Any], stored: Record | None) -> tuple[Record, bool]:
-    """:func:`apply` with the stored listing already read (a copy of it this call owns and changes)."""
+def _apply(account: Account, record: dict[str, Any], stored: Record | None, col: Collection | None = None
+           ) -> tuple[Record, bool]:
+    """:func:`apply` with the stored listing already read (a copy of it this call owns and changes), and
+    maybe its store collection."""
     collection = record.get("@collection", C.DEFAULT_COLLECTION)
-    col = account.col(contact_collection(collection))
+    if col is None:
+        col = account.col(contact_collection(collection))
     fields = strip_control(record, "id", "@collection")
     now = account.now_ts()
     if stored is None or record.get("@merge") is False:
@@ -106,9 +115,9 @@ def _apply(account: Account, record: dict[str, Any], stored: Record | None) -> t
 def process(account: Account, record: dict[str, Any]) -> Problems:
     """The push processor: validate, then apply atomically (all fields or none); the stored listing
     is read once for both."""
-    problems, stored = _validate(account, record)
+    problems, stored, col = _validate(account, record)
     if not problems:
-        _apply(account, record, stored)
+        _apply(account, record, stored, col)
     return problems
 
 

@@ -285,7 +285,7 @@ def check_list_operations(account: Account, record: dict[str, Any]) -> Problems:
     return problems
 
 
-register_control_check(check_list_operations)
+register_control_check(check_list_operations, (C.ADD_TO_LISTS_KEY, C.REMOVE_FROM_LISTS_KEY))
 
 
 def apply_list_operations(account: Account, profile_id: str, listing: Record, control: Mapping[str, Any]

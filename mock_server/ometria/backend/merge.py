@@ -35,8 +35,8 @@ def merge_owned(out: dict[str, Any], pushed: dict[str, Any]) -> dict[str, Any]:
             out.pop(key, None)
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
             merge_owned(out[key], value)
-        else:
-            out[key] = drop_nulls(value)
+        else:  # a plain value is its own copy (no call for it: every pushed field comes this way)
+            out[key] = drop_nulls(value) if isinstance(value, (dict, list)) else value
     return out
 
 

@@ -23,7 +23,7 @@ from mock_server.core.errors import InvalidParameters, NotFound
 from mock_server.core.filters import FilterSpec
 from mock_server.core.paging import ListSpec, QueryArgs, parse_list_query, run_list
 from mock_server.core.spans import Span
-from mock_server.core.store import CollectionSpec, Record, clone
+from mock_server.core.store import Collection, CollectionSpec, Record, clone
 from mock_server.ometria import constants as C
 from mock_server.ometria.backend import (
     META,
@@ -185,13 +185,14 @@ def profile_keys(listings: Iterable[Record], orders: Iterable[Record]) -> tuple[
 
 def refresh(account: Account, profile_id: str, *, listings: Mapping[str, Record] | None = None,
             orders: Mapping[str, Record] | None = None, touch: bool = True,
-            profile: Record | None = None) -> None:
+            profile: Record | None = None, col: Collection | None = None) -> None:
     """Recompute the keys a profile owns from its current members; ``touch`` marks a data change.
 
     ``profile``: the caller's copy of the profile with changes not stored yet, or a new profile not
-    stored at all (stored here, in one write).
+    stored at all (stored here, in one write). ``col``: the account's profile collection, when at hand.
     """
-    col = account.col(PROFILES)
+    if col is None:
+        col = account.col(PROFILES)
     if profile is None:
         profile = col.get(profile_id)
     if profile is None:  # pragma: no cover - callers pass live ids
@@ -245,9 +246,10 @@ def on_contact_write(account: Account, resource: str, record: Record) -> None:
     key = listing_key(meta["collection"], meta["id"])
     col = account.col(PROFILES)
     candidates = {*col.find("listing", key)}
-    if (cid := _text(record.get("customer_id"))) is not None:
+    # ``_text`` inline (every contact push): a non-empty string, else nothing to look up.
+    if isinstance(cid := record.get("customer_id"), str) and cid:
         candidates.update(col.find("customer_id", cid))
-    if (email := _text(record.get("email"))) is not None:
+    if isinstance(email := record.get("email"), str) and email:
         candidates.update(col.find("email", email.lower()))
     # One profile found (an update of a clustered listing, the common write) needs no sort.
     found = [*candidates] if len(candidates) < 2 else sorted(candidates, key=lambda pid: col.iid(pid) or 0)
@@ -266,7 +268,7 @@ def on_contact_write(account: Account, resource: str, record: Record) -> None:
     if control.get(C.FORCE_OPTIN_KEY) is True:
         # §6.5: the latest forced write wins; the listing's current opt-in is the forced value.
         meta["forced"] = next_write(account)
-    refresh(account, survivor, listings={key: record}, profile=profile)
+    refresh(account, survivor, listings={key: record}, profile=profile, col=col)
     # Static list membership changes ride on the same write (§6.7); a write without list operations has
     # none to apply (and skips the import, which runs Python's import machinery on every call).
     if control.get(C.ADD_TO_LISTS_KEY) or control.get(C.REMOVE_FROM_LISTS_KEY):

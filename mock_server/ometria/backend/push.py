@@ -12,6 +12,7 @@ from mock_server.ometria.backend import Account
 from mock_server.ometria.backend.queue import (
     is_paused,
     log_error,
+    process_one,
     process_waiting,
     queue_cap,
     waiting,
@@ -114,8 +115,16 @@ def enqueue(account: Account, admitted: Admitted, request_id: str, *, mode: str)
             else None
         record_id = record.get("id") if isinstance(record, dict) and isinstance(record.get("id"), str) else None
         log_error(account, request_id, record_type, record_id, path, message)
-    now = account.now_ts()
-    waiting(account.tenant).extend({"request_id": request_id, "record": record, "enqueued": now} for record in accepted)
-    if mode == "sync" and not is_paused(account.tenant):
-        process_waiting(account)
+    queue = waiting(account.tenant)  # created first, as the queued path creates it (the extra's key order)
+    if mode == "sync" and len(accepted) == 1 and not queue and not is_paused(account.tenant):
+        # One record processed at once in an empty queue: queuing it first and taking it off again leaves
+        # the same queue, and nothing else reads the queue in between (the tenant lock is held; the
+        # processors never read it, the queue headers are read afterwards). A record that fails is off
+        # the queue either way (process_waiting removes what it took up, raising or not).
+        process_one(account, {"request_id": request_id, "record": accepted[0]})
+    else:
+        now = account.now_ts()
+        queue.extend({"request_id": request_id, "record": record, "enqueued": now} for record in accepted)
+        if mode == "sync" and not is_paused(account.tenant):
+            process_waiting(account)
     return {"status": "OK", "request_id": request_id, "accepted": len(accepted), "rejected": len(rejected)}
