@@ -15,14 +15,24 @@ OMNISEND_KEY = "omnisend-demo-key"
 OMETRIA_KEY = "ometria-live-key"
 # Counted but never reached by a benchmark run (limit per window).
 HIGH_LIMIT = 10**9
-# One contact in this many is tagged "vip" and subscribed: a rare tag and, through the demo brand's
-# "seg-vip" segment (tags contains vip, status subscribed), a small segment (1 member at 1k, 10 at 1M).
-RARE_EVERY = 100_000
+# RARE_COUNT contacts of a brand, evenly spread, are tagged "vip" and subscribed: a rare tag and, through
+# the demo brand's "seg-vip" segment (tags contains vip, status subscribed), a small segment. The same
+# count at every size, so a sparse page holds the same records at 1k and at 1M and the flat-in-N ratio
+# compares the cost of finding them, not of answering 1 record against 10 (it did: one in 100,000 was
+# rare, 1 member at 1k and 10 at 1M).
+RARE_COUNT = 10
+RARE_EVERY = 100_000  # the spacing at 1M (and the default of the generators below)
 RARE_AT = 8
 
 
-def omnisend_contact(i: int) -> dict[str, Any]:
-    """The ``i``-th generated Omnisend contact (stored shape)."""
+def rare_every(size: int) -> int:
+    """The spacing of the rare contacts in a brand of ``size``: RARE_COUNT of them (a multiple of
+    CATALOG_EVERY, so the carts and products that follow them are as many)."""
+    return max(size // RARE_COUNT // CATALOG_EVERY, 1) * CATALOG_EVERY
+
+
+def omnisend_contact(i: int, every: int = RARE_EVERY) -> dict[str, Any]:
+    """The ``i``-th generated Omnisend contact (stored shape); one in ``every`` is rare."""
     day, second = divmod(i, 86_400)
     return {
         "contactID": f"{i:024x}",
@@ -31,7 +41,7 @@ def omnisend_contact(i: int) -> dict[str, Any]:
         "identifiers": [{"type": "email", "id": f"user{i}@bench.example.com",
                          "channels": {"email": {"status": ("subscribed", "unsubscribed")[i % 2]}}}],
         "firstName": f"First{i}", "lastName": f"Last{i}",
-        "tags": ["bench", f"t{i % 10}", *(["vip"] if i % RARE_EVERY == RARE_AT else [])],
+        "tags": ["bench", f"t{i % 10}", *(["vip"] if i % every == RARE_AT else [])],
     }
 
 
@@ -43,15 +53,16 @@ def ometria_contact(i: int) -> dict[str, Any]:
 
 
 # The flat-in-N brand's catalog (``catalog=True``): one product and one cart per CATALOG_EVERY contacts. One
-# product in RARE_EVERY // CATALOG_EVERY has a rare vendor and type; cart ``j`` belongs to contact
-# ``j * CATALOG_EVERY + RARE_AT``, so the carts of "seg-vip" members are as rare as the members.
+# product in every // CATALOG_EVERY has a rare vendor and type; cart ``j`` belongs to contact
+# ``j * CATALOG_EVERY + RARE_AT``, so the carts of "seg-vip" members are as rare as the members (RARE_COUNT
+# of each at every size).
 CATALOG_EVERY = 100
 RARE_VENDOR, RARE_TYPE = "Rare Vendor", "rare-type"
 
 
-def omnisend_product(j: int) -> dict[str, Any]:
+def omnisend_product(j: int, every: int = RARE_EVERY) -> dict[str, Any]:
     """The ``j``-th generated product (a v3 POST body)."""
-    rare = j % (RARE_EVERY // CATALOG_EVERY) == 0
+    rare = j % (every // CATALOG_EVERY) == 0
     return {"productID": f"bench-p{j}", "title": f"Product {j}", "status": "inStock", "currency": "EUR",
             "productUrl": f"https://shop.example.com/p/{j}", "vendor": RARE_VENDOR if rare else f"Vendor{j % 7}",
             "type": RARE_TYPE if rare else f"type{j % 5}", "createdAt": omnisend_contact(j)["createdAt"],
@@ -88,7 +99,9 @@ def generate(size: int, target: Path, *, ometria: bool = True, omnisend: bool = 
         _grow_brand(size, target)
         if catalog:
             demo = target / "omnisend" / "demo"
-            _write_array(demo / "products.json", max(size // CATALOG_EVERY, 1), omnisend_product)
+            every = rare_every(size)
+            _write_array(demo / "products.json", max(size // CATALOG_EVERY, 1),
+                         lambda j: omnisend_product(j, every))
             _write_array(demo / "carts.json", max(size // CATALOG_EVERY, 1), omnisend_cart)
     if ometria:
         _grow_account(size, target)
@@ -105,7 +118,8 @@ def _grow_brand(size: int, target: Path) -> None:
     for extra in demo.glob("*.json"):
         if extra.name not in ("tenant.json", "contacts.json"):
             extra.unlink()  # the brand holds contacts only: the measurement is about contacts
-    _write_array(demo / "contacts.json", size, omnisend_contact)
+    every = rare_every(size)
+    _write_array(demo / "contacts.json", size, lambda i: omnisend_contact(i, every))
 
 
 def _grow_account(size: int, target: Path) -> None:
