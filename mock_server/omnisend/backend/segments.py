@@ -28,22 +28,6 @@ def definitions(brand: Brand) -> list[Record]:
     return found
 
 
-def _field_value(record: Record, name: str) -> Any:
-    if name.startswith("customProperties."):
-        return (record.get("customProperties") or {}).get(name.split(".", 1)[1])
-    if name == "email":
-        return contact_rules.email_of(record) or ""
-    if name == "phone":
-        return contact_rules.phones_of(record) or None
-    if name == "status":
-        return contact_rules.email_status(record)
-    if name == "tags":
-        return list(record.get("tags") or [])
-    if name in contact_rules.STRING_FIELDS or name == "birthdate":
-        return record.get(name) or ""
-    return record.get(name)
-
-
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -91,28 +75,27 @@ def _event_count(brand: Brand, record: Record, condition: Record) -> int:
     return count
 
 
-def _condition(brand: Brand, record: Record, condition: Record) -> bool:
-    if "event" in condition:
-        count = _event_count(brand, record, condition)
-        if condition["op"] == "count_eq":
-            return bool(count == condition["value"])
-        return bool(count >= condition["value"])
-    return FIELD_OPS[condition["op"]](_field_value(record, condition["field"]), condition.get("value"))
+def _event_condition(brand: Brand, record: Record, condition: Record) -> bool:
+    count = _event_count(brand, record, condition)
+    if condition["op"] == "count_eq":
+        return bool(count == condition["value"])
+    return bool(count >= condition["value"])
 
 
 def matches(brand: Brand, record: Record, segment: Record) -> bool:
-    """Whether the stored contact ``record`` is a member of ``segment`` now."""
+    """Whether the stored contact ``record`` is a member of ``segment`` now (the contact answers'
+    ``segments`` and the ``segmentID`` filter's member index both ask here)."""
     # A loop rather than any()/all() over a generator (this runs for every segment on every contact
     # answer); the same short-circuit: "any" stops at the first match, "all" at the first miss.
-    wanted = segment.get("match") == "any"
-    for condition in segment.get("conditions") or []:
-        if bool(_condition(brand, record, condition)) is wanted:
+    wanted, tests = _compiled(segment)
+    for test in tests:
+        if test(brand, record) is wanted:
             return wanted
     return not wanted
 
 
 def _getter(name: str) -> Callable[[Record], Any]:
-    """``_field_value(record, name)`` as a function of the record alone (the field chosen once)."""
+    """The value a condition on field ``name`` compares, as a function of the record (chosen once)."""
     if name.startswith("customProperties."):
         prop = name.split(".", 1)[1]
         return lambda record: (record.get("customProperties") or {}).get(prop)
@@ -133,9 +116,9 @@ Test = Callable[[Brand, Record], bool]
 
 
 def _compile(condition: Record) -> Test:
-    """``_condition(brand, record, condition)`` with the condition read once."""
+    """One condition as a test of (brand, record), the condition read once."""
     if "event" in condition:
-        return lambda brand, record: bool(_condition(brand, record, condition))
+        return lambda brand, record: _event_condition(brand, record, condition)
     get, op, value = _getter(condition["field"]), condition["op"], condition.get("value")
     if op == "eq":
         return lambda brand, record: bool(get(record) == value)
@@ -145,43 +128,28 @@ def _compile(condition: Record) -> Test:
     return lambda brand, record: bool(test(get(record), value))
 
 
-# The compiled rules of a definitions list, by its identity (it is replaced whole when the rules change:
-# fixture load, a test's or the control plane's new list): (that list, its plan). One entry per brand
-# config; the list is held so its id is never reused while the plan is kept.
-Plan = list[tuple[str, bool, list[Test]]]
-_PLANS: dict[int, tuple[list[Record], Plan]] = {}
+# The compiled conditions of a segment definition, by its identity (definitions are replaced whole when
+# the rules change: fixture load, a test's or the control plane's new list): (that definition, whether
+# "any" matches, its tests). The definition is held so its id is never reused while the entry is kept.
+_COMPILED: dict[int, tuple[Record, bool, list[Test]]] = {}
 
 
-def _plan(found: list[Record]) -> Plan:
-    cached = _PLANS.get(id(found))
-    if cached is not None and cached[0] is found:
-        return cached[1]
-    plan = [(s["segmentID"], s.get("match") == "any", [_compile(c) for c in s.get("conditions") or []])
-            for s in found]
-    if len(_PLANS) > 64:  # old configs (fixture reloads, tests): let them go
-        _PLANS.clear()
-    _PLANS[id(found)] = (found, plan)
-    return plan
+def _compiled(segment: Record) -> tuple[bool, list[Test]]:
+    cached = _COMPILED.get(id(segment))
+    if cached is None or cached[0] is not segment:
+        if len(_COMPILED) > 1024:  # old configs (fixture reloads, tests): let them go
+            _COMPILED.clear()
+        cached = _COMPILED[id(segment)] = (segment, segment.get("match") == "any",
+                                           [_compile(c) for c in segment.get("conditions") or []])
+    return cached[1], cached[2]
 
 
 def segments_for(brand: Brand, record: Record) -> list[str]:
     """IDs of the segments the contact matches: fixture rules first, then API segments (the contacts resolver).
 
-    Runs on every contact answer: the rules are compiled once per definitions list (:func:`_plan`), each
-    condition a function of the record, with :func:`matches`'s outcome (tests/omnisend/test_segments.py
-    compares the two).
+    Runs on every contact answer: each definition's conditions are compiled once (:func:`_compiled`).
     """
-    ids = []
-    for segment_id, wanted, tests in _plan(definitions(brand)):
-        for test in tests:
-            if test(brand, record) is wanted:
-                break
-        else:
-            if not wanted:
-                ids.append(segment_id)
-            continue
-        if wanted:
-            ids.append(segment_id)
+    ids = [s["segmentID"] for s in definitions(brand) if matches(brand, record, s)]
     ids.extend(segments_api.segments_of(brand, record))
     return ids
 
