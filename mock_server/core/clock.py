@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import math
 import threading
 import time
@@ -194,16 +193,35 @@ def end_of_day(day_start: datetime) -> datetime:
     return day_start + timedelta(days=1, milliseconds=-1)
 
 
+# Recent sort_time results: a pure function of the string, asked again and again for the same few (a
+# record's createdAt and updatedAt when it is re-indexed, a status date on every update of the contact, the
+# load's stamps); emptied when full. A plain dict, not functools.lru_cache, so that a caller that parsed a
+# value already can hand its result in (:func:`sort_time_of`).
+_SORT_TIMES: dict[str, float | None] = {}
+_SORT_TIMES_MAX = 4096
+
+
 def sort_time(value: object) -> float | None:
     """Turn a stored timestamp string into POSIX seconds for ordering; None when absent or unparseable."""
     if not isinstance(value, str):
         return None
-    return _sort_time(value)
-
-
-@functools.lru_cache(maxsize=1024)
-def _sort_time(value: str) -> float | None:
-    # A pure function of the string, asked again and again for the same few (a record's createdAt and
-    # updatedAt when it is re-indexed, a status date on every update of the contact).
+    try:
+        return _SORT_TIMES[value]
+    except KeyError:
+        pass
     parsed = parse_datetime(value) or parse_date(value)
-    return parsed.timestamp() if parsed else None
+    return _remember(value, parsed.timestamp() if parsed else None)
+
+
+def sort_time_of(value: str, parsed: datetime) -> float:
+    """``sort_time(value)`` for a ``value`` the caller parsed already (``parsed = parse_datetime(value)``,
+    not None): kept for the indexes that ask next (a fixture load checks each contact's ``createdAt`` and
+    then indexes it)."""
+    return _remember(value, parsed.timestamp())  # type: ignore[return-value]
+
+
+def _remember(value: str, seconds: float | None) -> float | None:
+    if len(_SORT_TIMES) >= _SORT_TIMES_MAX:
+        _SORT_TIMES.clear()
+    _SORT_TIMES[value] = seconds
+    return seconds

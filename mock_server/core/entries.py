@@ -3,11 +3,13 @@ and lookup owners, added and taken out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sortedcontainers import SortedList
 
+from mock_server.core.bulkindex import PendingIndex
 from mock_server.core.records import IID_ORDER, Position
 
 
@@ -35,11 +37,14 @@ def enfilter(filtered: dict[Any, dict[str, SortedList]], values: Iterable[Any], 
 
 
 def enfilter_many(filtered: dict[Any, dict[str, SortedList]], values_of: Iterable[Iterable[Any]],
-                  entries: dict[str, list[Position]], new_index: Callable[[], SortedList]) -> None:
+                  entries: dict[str, list[Position]], new_index: Callable[[], SortedList],
+                  ascending: Mapping[str, bool] | None = None) -> None:
     """:func:`enfilter` of each of many records in turn (``values_of``: each one's values; ``entries``: every
     order's entries of the same records, in the same order), in bulk (``Collection.insert_many``): the records
     of each value gathered first, then one ``update`` per value and order. Values new to the index are created
-    in the order the records meet them, as record by record."""
+    in the order the records meet them, as record by record. ``ascending``: the orders whose entries are in
+    ascending order (so is every value's share of them, see :func:`extend`)."""
+    ascending = ascending or {}
     members: dict[Any, list[int]] = {}
     for at, values in enumerate(values_of):
         for value in set(values):
@@ -52,8 +57,21 @@ def enfilter_many(filtered: dict[Any, dict[str, SortedList]], values_of: Iterabl
         by_order = filtered.get(value)
         if by_order is None:
             by_order = filtered[value] = {order: new_index() for order in entries}
+        if len(ats) == 1:
+            for order, listed in entries.items():
+                extend(by_order[order], (listed[ats[0]],), ascending.get(order, False))
+            continue
+        gather = itemgetter(*ats)  # in C: these records' entries, as a tuple
         for order, listed in entries.items():
-            by_order[order].update([listed[at] for at in ats])
+            extend(by_order[order], gather(listed), ascending.get(order, False))
+
+
+def extend(index: SortedList | PendingIndex, entries: Sequence[Position], ascending: bool) -> None:
+    """Add ``entries`` to an ordered index; ``ascending``: the caller knows they are in ascending order."""
+    if ascending and type(index) is PendingIndex:
+        index.extend_ascending(entries)
+    else:
+        index.update(entries)
 
 
 def lookup(table: dict[Any, str | set[str]], key: str, values: Iterable[Any]) -> None:

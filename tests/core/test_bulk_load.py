@@ -301,3 +301,83 @@ def test_insert_many_with_filter_indexes_stores_what_one_insert_each_stores(defe
     # The filter entries are the main indexes' own tuples (a pointer each, no copies).
     main = {id(entry) for entry in bulk._indexes["score"]}
     assert all(id(entry) in main for entry in bulk._filtered["tag"]["e"]["score"])
+
+
+@pytest.mark.parametrize("size", [0, 1, 999, 1000, 1001, 2500])
+def test_presorted_holds_what_a_sorted_list_holds(size: int) -> None:
+    """``presorted`` (a settled index whose entries came in order) builds the SortedList that sorting gives,
+    internals included (it fills them as ``SortedList.update`` does; a sortedcontainers upgrade that changes
+    them fails here)."""
+    from sortedcontainers import SortedList
+
+    from mock_server.core.bulkindex import presorted
+
+    entries = [((1, n // 3), n) for n in range(size)]
+    built, want = presorted(list(entries)), SortedList(entries)
+    assert (built._lists, built._maxes, built._len, built._index) == (want._lists, want._maxes, want._len, want._index)
+    assert list(built) == entries and len(built) == size
+    built.add(((1, -1), -1))
+    built.update([((1, size), size + 5), ((0, 0), 7)])
+    want.add(((1, -1), -1))
+    want.update([((1, size), size + 5), ((0, 0), 7)])
+    assert list(built) == list(want) and built.bisect_left(((1, 5), 0)) == want.bisect_left(((1, 5), 0))
+
+
+def test_a_load_in_order_settles_without_sorting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records loaded in the order of a sort key (ties included) settle that order's indexes, and its filter
+    indexes, without a sort; an order that went back (a batch out of order, a write in between, an absent
+    value) is sorted as before; every answer is the one a record-by-record fill gives."""
+    from mock_server.core import bulkindex
+
+    spec = CollectionSpec(sort_keys={"at": lambda r: r.get("at"), "score": lambda r: r["score"]},
+                          filters={"tag": lambda r: r["tags"]})
+    rng = random.Random(5)
+    rows = [(f"k{n}", {"at": f"2024-01-{1 + n // 40:02d}", "score": rng.randint(0, 9),
+                       "tags": rng.sample(["a", "b", "c"], rng.randint(0, 2))}) for n in range(400)]
+    rows[350][1].pop("at")  # an absent value late in the load: "at" sorts from there
+    presorted_sizes: list[int] = []
+    real = bulkindex.presorted
+
+    def counted(entries: list[Any]) -> Any:
+        presorted_sizes.append(len(entries))
+        return real(entries)
+
+    monkeypatch.setattr(bulkindex, "presorted", counted)
+    one_by_one, bulk = Collection(spec), Collection(spec)
+    bulk.defer_indexes()
+    for start in range(0, 300, 64):
+        part = rows[start:min(start + 64, 300)]
+        for key, record in part:
+            one_by_one.insert(key, record)
+        bulk.insert_many([key for key, _ in part], [record for _, record in part])
+    bulk.settle_indexes()
+    # Every index of the in-order "at" and of internal ids, filter indexes included, settled unsorted; the
+    # random "score" ones were sorted.
+    tags = {tag for _, record in rows[:300] for tag in record["tags"]}
+    assert len(presorted_sizes) == 2 * (1 + len(tags))
+    assert _answers_of(bulk, spec) == _answers_of(one_by_one, spec)
+
+    presorted_sizes.clear()
+    bulk.defer_indexes()
+    for start in range(300, 400, 50):  # the absent value, then a batch going back in time
+        part = rows[start:start + 50] if start == 300 else [(f"late{n}", {**r, "at": "2023-01-01"})
+                                                           for n, (_, r) in enumerate(rows[start:start + 50])]
+        for key, record in part:
+            one_by_one.insert(key, record)
+        bulk.insert_many([key for key, _ in part], [record for _, record in part])
+    bulk.upsert("k3", {**rows[3][1], "score": 99})
+    one_by_one.upsert("k3", {**rows[3][1], "score": 99})
+    bulk.settle_indexes()
+    assert 0 < len(presorted_sizes) < 3 * (1 + len(tags))  # the main "at" index went back: sorted
+    assert _answers_of(bulk, spec) == _answers_of(one_by_one, spec)
+
+
+def _answers_of(col: Collection, spec: CollectionSpec) -> dict[str, Any]:
+    out: dict[str, Any] = {"dump": col.dump()}
+    for order in (IID_ORDER, *spec.sort_keys):
+        for descending in (False, True):
+            out[f"{order}/{descending}"] = [(pos, rec) for pos, rec in col.walk(order, descending)]
+            for tag in "abc":
+                page = col.page_offset(order, descending, 1, 500, narrow=[("tag", tag)])
+                out[f"{order}/{descending}/{tag}"] = (page.items, page.positions)
+    return out
