@@ -69,7 +69,7 @@ class BulkLoading:
                 self.insert(key, data)
             return
         iid_by_key = self._iid_by_key
-        if len(set(keys)) != len(keys) or any(key in iid_by_key for key in keys):
+        if len(set(keys)) != len(keys) or not iid_by_key.keys().isdisjoint(keys):
             raise KeyError("duplicate key")
         # One int object per internal id, shared by every entry that names it (as _put shares it): a range
         # iterated per index made one each, 28 bytes per record and index.

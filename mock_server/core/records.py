@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -58,6 +58,18 @@ def encode_many(records: Iterable[Record]) -> list[bytes]:
 
 
 decode = pickle.loads
+
+
+def dumped_records(dumped: Mapping[str, Any]) -> Iterator[tuple[int, str, bytes]]:
+    """``(internal id, key, encoding)`` of each record of a collection dump, in id order: ``records`` is
+    ``{internal id: (key, encoding)}`` (``Collection.dump``), or a list of triples (a format-2 state file
+    written before)."""
+    records = dumped["records"]
+    if isinstance(records, dict):
+        for iid, (key, blob) in records.items():
+            yield iid, key, blob
+    else:
+        yield from records
 # The narrowed index of a value no record has (never written to).
 EMPTY = SortedList()
 

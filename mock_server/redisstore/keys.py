@@ -88,7 +88,7 @@ def snapshot_from(meta: Mapping[bytes, bytes], records: Mapping[str, Mapping[byt
     for name, next_iid in collections_of(meta):
         entries = [(*unpack(v), k.decode()) for k, v in records.get(name, {}).items()]
         entries.sort()
-        collections[name] = {"next_iid": next_iid, "records": [(iid, key, blob) for iid, blob, key in entries]}
+        collections[name] = {"next_iid": next_iid, "records": {iid: (key, blob) for iid, blob, key in entries}}
     order = meta.get(ORDER.encode())
     if order is not None:
         names, extra_names = pickle.loads(order)

@@ -55,6 +55,7 @@ from typing import Any
 from redis.exceptions import ResponseError
 
 from mock_server.core.locking import TenantLock
+from mock_server.core.records import dumped_records
 from mock_server.core.store import Store, StoreObserver, TenantState
 from mock_server.redisstore import keys as K
 from mock_server.redisstore.connection import RedisUnavailable
@@ -558,7 +559,7 @@ class TenantSync(StoreObserver):
         stale = [f"{prefix}:rec:{n}" for n in old] + [f"{prefix}:seed:rec:{n}" for n in old]
         pipe.delete(prefix + ":log", prefix + ":meta", prefix + ":seed:meta", *stale)
         for name, dumped in snap["collections"].items():
-            entries = [(key, K.pack(iid, blob)) for iid, key, blob in dumped["records"]]
+            entries = [(key, K.pack(iid, blob)) for iid, key, blob in dumped_records(dumped)]
             for start in range(0, len(entries), CHUNK):
                 chunk = dict(entries[start:start + CHUNK])
                 pipe.hset(f"{prefix}:rec:{name}", mapping=chunk)
