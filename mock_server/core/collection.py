@@ -263,6 +263,10 @@ class Collection(OrderedReads, BulkLoading):
         iid = self._iid_by_key.get(key)
         return None if iid is None else decode(self._records[iid][1])
 
+    def owned(self, lookup: str, value: Any) -> bool:
+        """Whether any record has ``value`` under ``lookup`` (``bool(find(...))`` without the list)."""
+        return value in self._lookups[lookup]
+
     def find(self, lookup: str, value: Any) -> list[str]:
         """Return the keys of the records that ``lookup`` maps to ``value``, in internal-id order."""
         owner = self._lookups[lookup].get(value)

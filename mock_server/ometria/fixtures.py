@@ -102,6 +102,7 @@ class _PlainBatch:
         self.profiles: list[Record] = []
         self.taken: set[str] = set()  # the profile ids above
         self.identities: set[str] = set()  # their listing keys, "\x00" + customer_id, "\x01" + email
+        self.now: float | None = None  # the clock reading the batch's listings and profiles are stamped with
 
     def flush(self, account: Account) -> None:
         """Store what the batch holds and empty it."""
@@ -174,14 +175,19 @@ def _create_plain(account: Account, record: Any) -> bool:
             lowered is not None and "\x01" + lowered in held):
         batch.flush(account)  # a listing of this batch: stored, the general path finds it
         return False
-    if (people.find("listing", key) or (cid is not None and people.find("customer_id", cid))
-            or (lowered is not None and people.find("email", lowered))):
+    if (people.owned("listing", key) or (cid is not None and people.owned("customer_id", cid))
+            or (lowered is not None and people.owned("email", lowered))):
         return False  # joins (or merges) a profile: the general path
     # What contacts._apply stores, and the profile the write hook creates for it (same calls, same order).
-    now = account.ctx.clock.time()  # account.now_ts()
+    # One clock reading for a batch of listings and their new profiles (mock decision; README, Mock
+    # decisions): the general path reads it for the listing, then again for its profile, microseconds apart
+    # with a running clock, identical with a frozen one (a batch of 128 is seeded within milliseconds).
+    now = batch.now
+    if now is None:
+        now = batch.now = account.ctx.clock.time()  # account.now_ts()
     # merge_owned({}, fields): a new key per field, nulls dropped (at any depth of objects and arrays).
     stored: dict[str, Any] = {k: v if isinstance(v, str) else drop_nulls(v) for k, v in fields.items() if v is not None}
-    profile = profiles.fresh_profile(account, batch.taken)
+    profile = profiles.fresh_profile(account, batch.taken, now)
     meta = profile[META]
     pid = meta["id"]
     stored[META] = {"created": now, "updated": now, "id": listing_id, "collection": collection, "profile": pid}

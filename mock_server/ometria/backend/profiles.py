@@ -71,19 +71,20 @@ def next_write(account: Account) -> int:
     return state["writes"]
 
 
-def fresh_profile(account: Account, taken: Container[str] = ()) -> Record:
+def fresh_profile(account: Account, taken: Container[str] = (), now: float | None = None) -> Record:
     """An empty profile with a fresh stable id (deterministic from account + sequence), not stored yet;
-    ``taken``: ids of profiles about to be stored (the fixture loader stores new profiles in batches)."""
+    ``taken``: ids of profiles about to be stored (the fixture loader stores new profiles in batches);
+    ``now``: the mock time it is made at (default: the clock, read now)."""
     col = account.col(PROFILES)
     state = _state(account)
     while True:
         seq = state["seq"] = state["seq"] + 1
         digest = hashlib.sha256(f"{account.tenant.tenant_id}:{seq}".encode()).hexdigest()
         pid = f"{int(digest[:8], 16) % 10000:04d}-{digest[8:14]}-{digest[14:20]}"
-        if pid not in col and pid not in taken and not col.find("alias", pid):
+        if pid not in col and pid not in taken and not col.owned("alias", pid):
             break
-    now = account.ctx.clock.time()  # account.now_ts(), a call less (a fixture load makes a profile per
-    # listing). Mock decision: a seeded profile is stamped updated at this reading (README, Mock decisions).
+    if now is None:
+        now = account.ctx.clock.time()  # account.now_ts(), a call less
     return {"listings": [], "orders": [], "aliases": [], "customer_ids": [], "emails": [], "phones": [],
             META: {"id": pid, "seq": seq, "created": now, "updated": now}}
 
