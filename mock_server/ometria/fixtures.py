@@ -158,15 +158,21 @@ def _create_plain(account: Account, record: Any) -> bool:
         return False
     listing_id = fields.pop("id")
     listings_name = contact_collection(collection)
-    stored_in = account.tenant.collections  # created on first use (account.col): a lookup per record
-    listings = stored_in.get(listings_name) or account.col(listings_name)
+    # Created on first use (account.col): a lookup per record. "is None", not "or": a collection's truth is
+    # its length (a call).
+    stored_in = account.tenant.collections
+    listings = stored_in.get(listings_name)
+    if listings is None:
+        listings = account.col(listings_name)
     if listing_id in listings:
         return False
     # Plain: each of these is null or a non-empty string (what the write hook's _text keeps).
     email, cid, phone = fields.get("email"), fields.get("customer_id"), fields.get("phone_number")
     if cid is None and email is None and phone is None:
         return False  # the general path refuses it
-    people = stored_in.get(profiles.PROFILES) or account.col(profiles.PROFILES)
+    people = stored_in.get(profiles.PROFILES)
+    if people is None:
+        people = account.col(profiles.PROFILES)
     key = profiles.listing_key(collection, listing_id)
     lowered = None if email is None else email.lower()
     batch = account.plain if isinstance(account, _SeedingAccount) else _PlainBatch()
