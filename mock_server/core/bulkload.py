@@ -4,8 +4,7 @@ whose single writes keep the same indexes one record at a time)."""
 
 from __future__ import annotations
 
-from itertools import islice, repeat
-from operator import le
+from itertools import repeat
 from typing import Any
 
 from sortedcontainers import SortedList
@@ -13,6 +12,7 @@ from sortedcontainers import SortedList
 from mock_server.core.bulkindex import PendingIndex
 from mock_server.core.entries import enfilter_many, extend, lookup
 from mock_server.core.records import IID_ORDER, ChangeHook, Lookup, Position, Record, SortKey, encode_many
+from mock_server.core.records import ascending as in_order
 
 
 class BulkLoading:
@@ -93,7 +93,7 @@ class BulkLoading:
                 ascending[name] = False
             else:
                 entries[name] = list(zip(zip(repeat(1), values), iids, strict=True))
-                ascending[name] = _ascending(values)
+                ascending[name] = in_order(values)
         extend(self._iid_index, entries[IID_ORDER], True)
         for name, index in self._indexes.items():
             extend(index, entries[name], ascending[name])
@@ -131,11 +131,3 @@ class BulkLoading:
     def _new_index(self) -> Any:
         """An empty ordered index: collecting unsorted while a bulk load runs, else a ``SortedList``."""
         return PendingIndex(SortedList()) if self._deferring else SortedList()
-
-
-def _ascending(values: list[Any]) -> bool:
-    """Whether ``values`` never decrease (compared in C; values that do not compare: False)."""
-    try:
-        return all(map(le, values, islice(values, 1, None)))
-    except TypeError:
-        return False

@@ -217,7 +217,9 @@ def sort_time_of(value: str, parsed: datetime) -> float:
     """``sort_time(value)`` for a ``value`` the caller parsed already (``parsed = parse_datetime(value)``,
     not None): kept for the indexes that ask next (a fixture load checks each contact's ``createdAt`` and
     then indexes it)."""
-    return _remember(value, parsed.timestamp())  # type: ignore[return-value]
+    seconds = parsed.timestamp()
+    _remember(value, seconds)
+    return seconds
 
 
 def _remember(value: str, seconds: float | None) -> float | None:

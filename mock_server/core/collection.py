@@ -14,8 +14,6 @@ every caller gets its own copy and nothing it does reaches stored state.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import islice
-from operator import lt
 from typing import Any
 
 from sortedcontainers import SortedList
@@ -35,6 +33,7 @@ from mock_server.core.records import (
     Predicate,
     Record,
     SortKey,
+    ascending,
     clone,
     decode,
     dumped_records,
@@ -303,8 +302,7 @@ class Collection(OrderedReads, BulkLoading):
         # ``records``: internal id -> (key, encoding), in id order: a copy of the collection's own table (in C:
         # a fixture load snapshots its million records for reset, where a list of new tuples took seconds).
         # The table is in id order unless another process's writes came in (``apply``): then sorted.
-        iids = list(records)
-        if not all(map(lt, iids, islice(iids, 1, None))):
+        if not ascending(list(records)):  # internal ids are unique: never decreasing is increasing
             return {"next_iid": self._next_iid, "records": dict(sorted(records.items()))}
         return {"next_iid": self._next_iid, "records": dict(records)}
 

@@ -38,13 +38,12 @@ def enfilter(filtered: dict[Any, dict[str, SortedList]], values: Iterable[Any], 
 
 def enfilter_many(filtered: dict[Any, dict[str, SortedList]], values_of: Iterable[Iterable[Any]],
                   entries: dict[str, list[Position]], new_index: Callable[[], SortedList],
-                  ascending: Mapping[str, bool] | None = None) -> None:
+                  ascending: Mapping[str, bool]) -> None:
     """:func:`enfilter` of each of many records in turn (``values_of``: each one's values; ``entries``: every
     order's entries of the same records, in the same order), in bulk (``Collection.insert_many``): the records
     of each value gathered first, then one ``update`` per value and order. Values new to the index are created
     in the order the records meet them, as record by record. ``ascending``: the orders whose entries are in
     ascending order (so is every value's share of them, see :func:`extend`)."""
-    ascending = ascending or {}
     members: dict[Any, list[int]] = {}
     for at, values in enumerate(values_of):
         for value in set(values):
@@ -59,11 +58,11 @@ def enfilter_many(filtered: dict[Any, dict[str, SortedList]], values_of: Iterabl
             by_order = filtered[value] = {order: new_index() for order in entries}
         if len(ats) == 1:
             for order, listed in entries.items():
-                extend(by_order[order], (listed[ats[0]],), ascending.get(order, False))
+                extend(by_order[order], (listed[ats[0]],), ascending[order])
             continue
         gather = itemgetter(*ats)  # in C: these records' entries, as a tuple
         for order, listed in entries.items():
-            extend(by_order[order], gather(listed), ascending.get(order, False))
+            extend(by_order[order], gather(listed), ascending[order])
 
 
 def extend(index: SortedList | PendingIndex, entries: Sequence[Position], ascending: bool) -> None:

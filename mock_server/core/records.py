@@ -5,7 +5,8 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import islice, repeat
+from operator import le
 from typing import Any
 
 from sortedcontainers import SortedList
@@ -58,6 +59,14 @@ def encode_many(records: Iterable[Record]) -> list[bytes]:
 
 
 decode = pickle.loads
+
+
+def ascending(values: list[Any]) -> bool:
+    """Whether ``values`` never decrease (compared in C; values that do not compare: False)."""
+    try:
+        return all(map(le, values, islice(values, 1, None)))
+    except TypeError:
+        return False
 
 
 def dumped_records(dumped: Mapping[str, Any]) -> Iterator[tuple[int, str, bytes]]:

@@ -97,9 +97,6 @@ def _seed_contact(brand: Brand, record: dict[str, Any]) -> None:
 # The fixture-only keys of a contact record (checked by the seeder itself).
 _FIXTURE_KEYS = frozenset({"contactID", "createdAt"})
 _PLAIN_FIELDS = contact_rules.PLAIN_FIELDS
-# The plain fields a fixture record has, in the stored order, by the record's keys (a fixture repeats a few
-# shapes over many records; bounded).
-_PRESENT: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 class _PlainBatch:
@@ -188,7 +185,7 @@ def _create_plain(brand: Brand, record: Any) -> bool:
     if batch is not None and batch.keys and (email in batch.emails or contact_id in batch.ids):
         batch.flush(brand)  # a contact of this batch: stored, the general path finds it
         return False
-    if contacts.find("email", email):
+    if contacts.owned("email", email):
         return False  # the general path warns and refuses
     status = identifier["channels"]["email"].get("status", "subscribed")
     # One clock reading for a batch of contacts (mock decision): the general path reads it at each stamp,
@@ -209,14 +206,9 @@ def _create_plain(brand: Brand, record: Any) -> bool:
                          "channels": {"email": {"status": status, "statusDate": now}}}],
         "statuses": [{"channel": "email", "status": status, "date": now}],
         "optIns": [{"channel": "email", "date": now}] if status == "subscribed" else []}
-    shape = tuple(record)
-    present = _PRESENT.get(shape)
-    if present is None:
-        present = tuple(name for name in _PLAIN_FIELDS if name in record)
-        if len(_PRESENT) < 256:
-            _PRESENT[shape] = present
-    for name in present:
-        stored[name] = record[name]
+    for name in _PLAIN_FIELDS:
+        if name in record:
+            stored[name] = record[name]
     if "tags" in record:
         stored["tags"] = list(record["tags"])
     stored["updatedAt"] = _apart(now)
